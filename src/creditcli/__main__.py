@@ -1,0 +1,3 @@
+from creditcli.cli.app import main
+
+main()

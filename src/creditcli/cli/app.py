@@ -1,0 +1,64 @@
+"""The root command: global options, sub-commands, and the console-script entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from creditcli import __version__
+from creditcli.cli import conflicts, db, demo, entities, inspectors, items
+from creditcli.cli.context import AppContext, OutputFormat, configure_logging
+from creditcli.cli.guard import CreditTyper, guarded
+from creditcli.settings import default_db_path, load_settings
+
+app = CreditTyper(
+    name="creditcli",
+    help="双随机、一公开 抽查工具：名录库、可复核的随机抽取、检查组匹配与结果公示。",
+    epilog="示例：creditcli --db bureau.db entities import 名录.xlsx    退出码见 README。",
+)
+app.add_typer(db.app)
+app.add_typer(entities.app)
+app.add_typer(inspectors.app)
+app.add_typer(items.app)
+app.add_typer(conflicts.app)
+app.command("demo")(demo.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"creditcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+@guarded
+def root(
+    ctx: typer.Context,
+    db_: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="CREDITCLI_DB",
+            help=f"数据库文件路径或 SQLAlchemy 地址（默认 {default_db_path()}）",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="打印数据的格式")] = OutputFormat.table,
+    config: Annotated[Path | None, typer.Option("--config", help="配置文件（默认 ~/.config/creditcli/config.toml）")] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="显示更多过程信息")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出数据和错误")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
+    ] = False,
+) -> None:
+    """双随机、一公开 抽查工具。"""
+    settings = load_settings(config)
+    verbosity = -1 if quiet else verbose
+    configure_logging(verbosity)
+    ctx.obj = AppContext(settings, db_ or settings.db or str(default_db_path()), fmt, verbosity)
+
+
+def main() -> None:
+    app()

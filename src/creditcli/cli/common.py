@@ -1,0 +1,104 @@
+"""Command bodies shared by the four rosters (same import and export options everywhere)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from creditcli.cli.context import AppContext, OutputFormat
+from creditcli.cli.guard import CreditTyper
+from creditcli.cli.options import DryRunOpt, EncodingOpt, FormatOpt, InputPath, MappingOpt, RejectsOpt
+from creditcli.cli.render import problems_table, render_record, to_jsonable
+from creditcli.errors import DataError
+from creditcli.io.columns import load_mapping
+from creditcli.io.writers import FileFormat, Table, format_for, write_table
+from creditcli.rosters.importer import ImportResult, RosterSpec, import_roster
+
+SUMMARY_LABELS = {
+    "roster": "名录",
+    "source": "文件",
+    "encoding": "编码",
+    "rows": "数据行数",
+    "inserted": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "dry_run": "仅检查",
+}
+
+
+def run_import(
+    app: AppContext,
+    spec: RosterSpec,
+    path: Path,
+    *,
+    encoding: str | None,
+    mapping: Path | None,
+    dry_run: bool,
+    rejects: Path | None,
+    fmt: OutputFormat | None,
+    accept_bad_checksum: bool = False,
+) -> ImportResult:
+    columns = load_mapping(mapping, spec.columns)
+    try:
+        with app.session() as session:
+            result = import_roster(
+                session,
+                spec,
+                path,
+                mapping=columns,
+                classes=app.settings.risk_classes,
+                encoding=encoding,
+                dry_run=dry_run,
+                accept_bad_checksum=accept_bad_checksum,
+            )
+    except DataError as exc:
+        if rejects is not None and exc.problems:
+            write_table(problems_table(exc.problems), rejects, format_for(rejects, None))
+            app.info(f"问题清单已写入 {rejects}")
+        raise
+    render_import(app, result, app.format(fmt))
+    return result
+
+
+def render_import(app: AppContext, result: ImportResult, fmt: OutputFormat) -> None:
+    for note in result.notes:
+        app.info(f"提示：{note}")
+    for warning in result.warnings:
+        app.info(f"警告：{warning}")
+    data = to_jsonable(result)
+    render_record(app, "creditcli.import/1", data, SUMMARY_LABELS, fmt)
+    if result.dry_run:
+        app.info("仅检查（--dry-run）：未写入数据库")
+
+
+def export_to_file(app: AppContext, table: Table, path: Path, fmt: FileFormat | None) -> None:
+    count = write_table(table, path, format_for(path, fmt))
+    app.info(f"已导出 {count} 条到 {path}")
+
+
+def add_import_command(typer_app: CreditTyper, spec: RosterSpec, doc: str) -> None:
+    """The ``import`` command of a roster without extra options (inspectors, items, conflicts)."""
+
+    def import_(
+        ctx: typer.Context,
+        path: InputPath,
+        encoding: EncodingOpt = None,
+        mapping: MappingOpt = None,
+        dry_run: DryRunOpt = False,
+        rejects: RejectsOpt = None,
+        fmt: FormatOpt = None,
+    ) -> None:
+        run_import(
+            AppContext.from_typer(ctx),
+            spec,
+            path,
+            encoding=encoding,
+            mapping=mapping,
+            dry_run=dry_run,
+            rejects=rejects,
+            fmt=fmt,
+        )
+
+    import_.__doc__ = doc
+    typer_app.command("import")(import_)

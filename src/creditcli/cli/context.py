@@ -1,0 +1,78 @@
+"""Per-invocation state: settings, the database URL, output format, consoles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from creditcli.settings import Settings, default_db_path
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: str
+    fmt: OutputFormat = OutputFormat.table
+    verbosity: int = 0
+    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
+    _engine: Engine | None = None
+
+    @classmethod
+    def from_typer(cls, ctx: typer.Context) -> AppContext:
+        root = ctx.find_root()
+        obj = root.obj
+        if not isinstance(obj, AppContext):  # a command invoked without the root callback (tests)
+            from creditcli.settings import load_settings
+
+            obj = AppContext(load_settings(), str(default_db_path()))
+            root.obj = obj
+        return obj
+
+    def format(self, override: OutputFormat | None) -> OutputFormat:
+        return override or self.fmt
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from creditcli.db.engine import make_engine, to_url
+            from creditcli.db.schema import ensure_schema
+
+            self._engine = make_engine(to_url(self.db))
+            ensure_schema(self._engine)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction for the whole command: all of it is written, or none."""
+        from creditcli.db.engine import session_scope
+
+        with session_scope(self.engine()) as session:
+            yield session
+
+    def info(self, message: str) -> None:
+        if self.verbosity >= 0:
+            self.err.print(message, markup=False)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+def configure_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,45 @@
+"""creditcli db …: 数据库初始化与升级."""
+
+from __future__ import annotations
+
+import typer
+
+from creditcli.cli.context import AppContext
+from creditcli.cli.guard import CreditTyper
+
+app = CreditTyper(name="db", help="数据库：初始化、升级结构、查看状态。")
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context) -> None:
+    """创建数据库或把结构升级到本程序的版本（SQLite 文件升级前自动备份）。"""
+    from creditcli.db.engine import make_engine, to_url
+    from creditcli.db.schema import upgrade as run_upgrade
+
+    app_ctx = AppContext.from_typer(ctx)
+    engine = make_engine(to_url(app_ctx.db))
+    try:
+        result = run_upgrade(engine)
+    finally:
+        engine.dispose()
+    if result.before == result.after:
+        app_ctx.info(f"数据库结构已是最新版本 {result.after}：{app_ctx.db}")
+        return
+    app_ctx.info(f"数据库结构已从 {result.before or '空'} 升级到 {result.after}：{app_ctx.db}")
+    if result.backup is not None:
+        app_ctx.info(f"升级前的备份：{result.backup}")
+
+
+@app.command("status")
+def status(ctx: typer.Context) -> None:
+    """显示数据库位置、结构版本和各名录的记录数。"""
+    from creditcli.db.schema import HEAD_REVISION, current_revision
+    from creditcli.rosters.query import Filter, count
+
+    app_ctx = AppContext.from_typer(ctx)
+    engine = app_ctx.engine()
+    app_ctx.out.print(f"数据库：{app_ctx.db}", markup=False)
+    app_ctx.out.print(f"结构版本：{current_revision(engine)}（程序要求 {HEAD_REVISION}）", markup=False)
+    with app_ctx.session() as session:
+        for table, label in (("entities", "检查对象"), ("inspectors", "执法检查人员"), ("items", "抽查事项"), ("conflicts", "回避")):
+            app_ctx.out.print(f"{label}：{count(session, table, Filter())}", markup=False)

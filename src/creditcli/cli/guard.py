@@ -1,0 +1,73 @@
+"""One place that maps the error tree to messages and exit codes, for every command."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from creditcli.errors import EXIT_FAILURE, CreditError, DataError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+log = logging.getLogger("creditcli")
+
+
+def guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """Report CreditError in Chinese on stderr and exit with its code; never a bare traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from creditcli.cli.context import AppContext
+        from creditcli.cli.render import print_problems
+
+        ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
+        obj = ctx.find_root().obj if ctx is not None else None
+        app = obj if isinstance(obj, AppContext) else None
+        err = app.err if app is not None else Console(stderr=True)
+        try:
+            return func(*args, **kwargs)
+        except CreditError as exc:
+            err.print(f"错误：{exc.message}", markup=False)
+            if isinstance(exc, DataError) and app is not None:
+                print_problems(app, exc.problems)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("已中断：本次操作未写入任何数据", markup=False)
+            raise typer.Exit(130) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:
+            log.debug("unexpected error", exc_info=True)
+            err.print(f"内部错误：{type(exc).__name__}: {exc}（加 -vv 查看详情；请把此信息报告给维护人员）", markup=False)
+            if app is not None and app.verbosity >= 2:
+                err.print_exception()
+            raise typer.Exit(EXIT_FAILURE) from None
+        finally:
+            if app is not None:
+                app.close()
+
+    return wrapper
+
+
+class CreditTyper(typer.Typer):
+    """A Typer whose commands all go through :func:`guarded`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("no_args_is_help", True)
+        kwargs.setdefault("rich_markup_mode", "rich")
+        kwargs.setdefault("pretty_exceptions_enable", False)
+        super().__init__(**kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(func: Callable[P, R]) -> Callable[P, R]:
+            register(guarded(func))
+            return func
+
+        return decorator

@@ -1,0 +1,82 @@
+"""creditcli inspectors …: 执法检查人员名录库（含专家、第三方机构人员）."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from creditcli.cli.common import add_import_command, export_to_file
+from creditcli.cli.context import AppContext
+from creditcli.cli.guard import CreditTyper
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath
+from creditcli.cli.render import render_table
+from creditcli.rosters import inspectors
+
+app = CreditTyper(name="inspectors", help="执法检查人员名录库（含专家、第三方机构人员）：导入、查询、导出。")
+
+add_import_command(
+    app,
+    inspectors.SPEC,
+    """导入执法检查人员名录（按执法证号新增或更新）。
+
+    执法人员须有执法证有效期；专家和第三方机构人员不计入检查组最少人数。
+    整个文件全部有效才写入；有问题时列出所有问题并退出（退出码 65）。
+    """,
+)
+
+KindOpt = Annotated[str | None, typer.Option("--kind", help="人员类别：执法人员、专家、第三方机构人员")]
+StatusOpt = Annotated[str | None, typer.Option("--status", help="状态：在岗、离岗、停用")]
+StationOpt = Annotated[str | None, typer.Option("--station", help="所属监管所")]
+QualOpt = Annotated[str | None, typer.Option("--qualification", help="资质，如 特种设备")]
+NameOpt = Annotated[str | None, typer.Option("--name", help="姓名包含的文字")]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    kind: KindOpt = None,
+    status: StatusOpt = None,
+    station: StationOpt = None,
+    qualification: QualOpt = None,
+    name: NameOpt = None,
+    limit: LimitOpt = 50,
+    fmt: FormatOpt = None,
+) -> None:
+    """列出执法检查人员。"""
+    app_ctx = AppContext.from_typer(ctx)
+    flt = inspectors.InspectorFilter(kind, status, station, qualification, name)
+    with app_ctx.session() as session:
+        render_table(app_ctx, inspectors.inspector_table(session, flt, limit or None, brief=True), app_ctx.format(fmt))
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="执法证号（或人员编号）", show_default=False)],
+    fmt: FormatOpt = None,
+) -> None:
+    """显示一名执法检查人员。"""
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        record = inspectors.get_inspector(session, code)
+    from creditcli.cli.render import render_record
+
+    render_record(app_ctx, "creditcli.inspector/1", record, inspectors.LABELS, app_ctx.format(fmt))
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    path: OutputPath,
+    kind: KindOpt = None,
+    status: StatusOpt = None,
+    station: StationOpt = None,
+    qualification: QualOpt = None,
+    fmt: FileFormatOpt = None,
+) -> None:
+    """导出执法检查人员名录（内部使用，含个人信息，不得公示）。"""
+    app_ctx = AppContext.from_typer(ctx)
+    flt = inspectors.InspectorFilter(kind, status, station, qualification)
+    with app_ctx.session() as session:
+        export_to_file(app_ctx, inspectors.inspector_table(session, flt), path, fmt)

@@ -1,0 +1,82 @@
+"""Turn library results into output: rich tables, CSV or JSON on stdout; messages on stderr."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from rich.table import Table as RichTable
+
+from creditcli.cli.context import AppContext, OutputFormat
+from creditcli.errors import Problem
+from creditcli.io.writers import Table, write_csv_stream, write_json_stream
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def render_table(app: AppContext, table: Table, fmt: OutputFormat, title: str | None = None) -> int:
+    if fmt is OutputFormat.csv:
+        return write_csv_stream(table, sys.stdout)
+    if fmt is OutputFormat.json:
+        return write_json_stream(table, sys.stdout)
+    frames = list(table.chunks)
+    frame = pd.concat(frames) if frames else pd.DataFrame(columns=list(table.names))
+    rich = RichTable(title=title, show_lines=False)
+    for label in table.labels:
+        rich.add_column(label, overflow="fold")
+    for values in frame.itertuples(index=False, name=None):
+        rich.add_row(*(str(v) for v in values))
+    app.out.print(rich)
+    return len(frame)
+
+
+def render_record(app: AppContext, schema: str, data: dict[str, Any], labels: dict[str, str], fmt: OutputFormat) -> None:
+    """One record (a summary, one entity): key/value table, one CSV row, or a JSON object."""
+    if fmt is OutputFormat.json:
+        json.dump({"schema": schema, **to_jsonable(data)}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    flat = {k: v for k, v in data.items() if not isinstance(v, list | dict)}
+    if fmt is OutputFormat.csv:
+        pd.DataFrame([flat]).rename(columns=labels).to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    rich = RichTable(show_header=False, box=None)
+    rich.add_column(style="bold")
+    rich.add_column(overflow="fold")
+    for key, value in flat.items():
+        rich.add_row(labels.get(key, key), "" if value is None else str(value))
+    app.out.print(rich)
+
+
+def to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def print_problems(app: AppContext, problems: Sequence[Problem]) -> None:
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        app.err.print(f"  {problem}", markup=False)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        app.err.print(
+            f"  ……另有 {len(problems) - MAX_PROBLEMS_SHOWN} 处问题（用 --rejects 文件保存完整清单）", markup=False
+        )
+
+
+def problems_table(problems: Sequence[Problem]) -> Table:
+    frame = pd.DataFrame(
+        [("" if p.row is None else str(p.row), p.column, p.value, p.reason) for p in problems],
+        columns=["row", "column", "value", "reason"],
+        dtype="str",
+    )
+    return Table(["row", "column", "value", "reason"], ["行号", "列", "值", "问题"], [frame], "creditcli.problems/1")

@@ -1,0 +1,84 @@
+"""Engines and sessions: a file path or SQLAlchemy URL in, a configured engine out."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from creditcli.errors import ConfigError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def to_url(db: str) -> str:
+    """Accept a plain file path as well as a SQLAlchemy URL."""
+    if "://" in db:
+        return db
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file behind a SQLite URL, or None for other backends and in-memory DBs."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # We emit BEGIN ourselves (see _sqlite_begin) so that DDL is transactional and a failed
+    # import rolls back whole; the pragmas are the ones engineering.md settled on.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"数据库地址无法识别：{url}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(url)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(f"无法创建数据库目录 {path.parent}：{exc.strerror}") from exc
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_connect)
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    if backend == "postgresql":
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise ConfigError(
+                "连接 PostgreSQL 需要 psycopg：请安装 creditcli[postgres]，并使用 postgresql+psycopg:// 地址"
+            ) from exc
+    raise ConfigError(f"不支持的数据库类型：{backend}（支持 SQLite 与 PostgreSQL）")
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error (nothing half-written)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,150 @@
+"""SQLAlchemy models: the rosters (domain.md §2–§5) and their import log.
+
+Bulk paths write through the driver (see ``db/bulk.py``) but the schema is defined here once;
+the Alembic migrations in ``db/migrations`` must produce exactly this metadata (a test checks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Entity(Base):
+    """抽查对象名录库: one row per market entity, keyed by the normalised USCC."""
+
+    __tablename__ = "entities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    reg_no: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text)
+    entity_type: Mapped[str] = mapped_column(String(16))
+    established: Mapped[dt.date | None] = mapped_column(Date)
+    reg_authority: Mapped[str | None] = mapped_column(Text)
+    station: Mapped[str | None] = mapped_column(Text, index=True)
+    area: Mapped[str | None] = mapped_column(Text)
+    industry: Mapped[str | None] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(Text)
+    legal_rep: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8))
+    risk_class: Mapped[str | None] = mapped_column(String(8))
+    risk_class_date: Mapped[dt.date | None] = mapped_column(Date)
+    tags: Mapped[str | None] = mapped_column(Text)
+    abnormal: Mapped[bool] = mapped_column(Boolean, default=False)
+    serious_illegal: Mapped[bool] = mapped_column(Boolean, default=False)
+    warning: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class EntityClassHistory(Base):
+    """Every change of an entity's risk class, so that "the class on date D" can be answered."""
+
+    __tablename__ = "entity_class_history"
+    __table_args__ = (Index("ix_entity_class_history_entity_date", "entity_id", "effective_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    risk_class: Mapped[str] = mapped_column(String(8))
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Inspector(Base):
+    """执法检查人员名录库, including experts and third-party agency staff (domain.md §4)."""
+
+    __tablename__ = "inspectors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(Text)
+    station: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(Text)
+    qualifications: Mapped[str | None] = mapped_column(Text)
+    cert_expiry: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Item(Base):
+    """抽查事项清单 (domain.md §5), with the qualifications a team needs for the item."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    seq: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    item_type: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    ratio: Mapped[str | None] = mapped_column(Text)
+    frequency: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    qualifications: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Conflict(Base):
+    """A declared 回避 pair (行政处罚法 第四十三条): this inspector must not inspect this entity."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (UniqueConstraint("inspector_id", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("inspectors.id", ondelete="CASCADE"))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ImportRun(Base):
+    """One successful import: which file (by digest), by whom, and what it changed."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    roster: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    inserted: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    operator: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)

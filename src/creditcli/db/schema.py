@@ -1,0 +1,91 @@
+"""Schema versions: Alembic migrations shipped inside the package.
+
+A SQLite file is upgraded automatically (after a backup copy); a shared PostgreSQL database
+is never changed behind the administrator's back: commands refuse until ``creditcli db upgrade``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from creditcli.db.engine import sqlite_path
+from creditcli.errors import ConfigError
+
+# The newest revision in db/migrations/versions; tests assert this equals Alembic's head,
+# so the everyday start-up check can skip importing Alembic.
+HEAD_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
+
+
+def _backup_sqlite(path: Path, revision: str | None) -> Path | None:
+    """Copy the file with SQLite's online backup API before a migration touches it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+    target = path.with_name(f"{path.name}.bak-{revision or 'empty'}-{stamp}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, *, backup: bool = True) -> UpgradeResult:
+    """Bring the schema to HEAD_REVISION (a no-op when it is already there)."""
+    from alembic import command
+    from alembic.config import Config
+
+    before = current_revision(engine)
+    if before == HEAD_REVISION:
+        return UpgradeResult(before, HEAD_REVISION, None)
+    path = sqlite_path(str(engine.url))
+    copy = _backup_sqlite(path, before) if (backup and path is not None and before is not None) else None
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return UpgradeResult(before, HEAD_REVISION, copy)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Called before every command that touches the database."""
+    rev = current_revision(engine)
+    if rev == HEAD_REVISION:
+        return
+    known = {p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
+    if rev is not None and rev not in known:
+        raise ConfigError(
+            f"数据库结构版本 {rev} 比本程序（{HEAD_REVISION}）更新：请升级 creditcli 后再使用该数据库"
+        )
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return
+    state = "尚未初始化" if rev is None else f"版本 {rev} 落后于 {HEAD_REVISION}"
+    raise ConfigError(f"数据库结构{state}：请由管理员先运行 creditcli db upgrade（升级前请先备份数据库）")

@@ -1,0 +1,1 @@
+"""Files in and out: encodings, tabular reading, column registry, writers."""

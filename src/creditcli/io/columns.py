@@ -1,0 +1,122 @@
+"""One column registry: internal name <-> Chinese/English header aliases <-> export header.
+
+A roster declares its columns once here; reading, validation, export and help text all use it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from creditcli.errors import InputMissingError, UsageError
+from creditcli.io.text import halfwidth
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    USCC = "uscc"
+    DATE = "date"
+    CHOICE = "choice"
+    RISK_CLASS = "risk_class"
+    TAGS = "tags"
+    BOOL = "bool"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    """Database column and JSON key."""
+    label: str
+    """Chinese header used in exports and messages."""
+    aliases: tuple[str, ...] = ()
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    """Must be given (non-empty) when a new record is created."""
+    choices: Mapping[str, str] = field(default_factory=dict)
+    """Accepted spelling (normalised) -> canonical value, for CHOICE columns."""
+    max_len: int | None = None
+    default: str | None = None
+    """Canonical value for a new record when the file leaves the column out or empty."""
+
+
+def header_key(text: str) -> str:
+    """Compare headers leniently: width, case, spaces, line breaks and the 'required' star."""
+    key = halfwidth(text).lower()
+    key = re.sub(r"[\s*＊]", "", key)
+    return re.sub(r"[(（]必填[)）]$", "", key)
+
+
+@dataclass(frozen=True)
+class ColumnSet:
+    columns: tuple[Column, ...]
+
+    def by_name(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    def alias_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for col in self.columns:
+            for alias in (col.name, col.label, *col.aliases):
+                index[header_key(alias)] = col.name
+        return index
+
+    def resolve(self, header: str, mapping: Mapping[str, str]) -> str | None:
+        """Field name for a file header: the user's mapping first, then the aliases."""
+        key = header_key(header)
+        index = self.alias_index()
+        target = mapping.get(key)
+        if target is not None:
+            return index.get(header_key(target))
+        return index.get(key)
+
+    def score(self, mapping: Mapping[str, str]) -> HeaderScorer:
+        return HeaderScorer(self, mapping)
+
+
+@dataclass(frozen=True)
+class HeaderScorer:
+    columns: ColumnSet
+    mapping: Mapping[str, str]
+
+    def __call__(self, cells: Sequence[str]) -> int:
+        return sum(1 for c in cells if c.strip() and self.columns.resolve(c, self.mapping) is not None)
+
+
+def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
+    """``--mapping FILE``: a file header -> a field (internal name or any known header).
+
+    Accepted forms: TOML (``"纳税人识别号" = "uscc"``, optionally under ``[columns]``), JSON
+    object, or a two-column CSV (原列名,字段).
+    """
+    if path is None:
+        return {}
+    if not path.exists():
+        raise InputMissingError(f"找不到列映射文件：{path}")
+    text = path.read_text(encoding="utf-8-sig")
+    pairs: dict[str, str]
+    try:
+        if path.suffix.lower() == ".json":
+            pairs = {str(k): str(v) for k, v in json.loads(text).items()}
+        elif path.suffix.lower() == ".csv":
+            pairs = {r[0]: r[1] for r in csv.reader(text.splitlines()) if len(r) >= 2 and r[0].strip()}
+        else:
+            data = tomllib.loads(text)
+            table = data.get("columns", data)
+            pairs = {str(k): str(v) for k, v in table.items()}
+    except (ValueError, AttributeError, IndexError) as exc:
+        raise UsageError(f"列映射文件 {path} 无法解析：{exc}") from exc
+    index = columns.alias_index()
+    unknown = [v for v in pairs.values() if header_key(v) not in index]
+    if unknown:
+        known = "、".join(c.label for c in columns.columns)
+        raise UsageError(f"列映射文件 {path} 指向未知字段：{'、'.join(unknown)}（可用：{known}）")
+    return {header_key(k): v for k, v in pairs.items()}

@@ -1,0 +1,225 @@
+"""Read CSV / XLSX / XLS into a frame of strings, as bureau spreadsheets really come.
+
+Every cell is read as text (an 18-character code must never become a number); a title row
+above the header, blank rows and a trailing 合计/总计 row are recognised and reported.
+Row numbers are kept as Excel shows them so that every message can name the row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from creditcli.errors import DataError, InputMissingError, Problem, UsageError
+from creditcli.io.encoding import decode_bytes
+
+HEADER_SCAN_ROWS = 10
+_TOTAL_ROW = re.compile(r"^\s*(合计|总计|小计|共计)")
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+HeaderScore = Callable[[Sequence[str]], int]
+"""How many cells of a candidate header row name a known column."""
+
+
+@dataclass
+class RawTable:
+    path: Path
+    headers: list[str]
+    frame: pd.DataFrame
+    """Columns ``c0..cN`` (position in the file), all ``str``; empty cells are ``""``."""
+    rows: np.ndarray
+    """Excel row number of each frame row."""
+    encoding: str
+    sha256: str
+    notes: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path, score: HeaderScore, encoding: str | None = None) -> RawTable:
+    """Read any supported file; the format follows the file name's suffix."""
+    if not path.exists():
+        raise InputMissingError(f"找不到文件：{path}")
+    if path.is_dir():
+        raise InputMissingError(f"{path} 是目录，不是文件")
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        if encoding is not None:
+            raise UsageError("--encoding 只用于 CSV 文件；Excel 文件自带编码")
+        table = _read_excel(path, raw, score)
+    elif suffix in {".csv", ".txt", ".tsv"} or not suffix:
+        table = _read_csv(path, raw, score, encoding, "\t" if suffix == ".tsv" else ",")
+    else:
+        raise UsageError(f"{path}: 不支持的文件类型 {suffix}（支持 .csv、.xlsx、.xls）")
+    table.sha256 = digest
+    _drop_blank_and_total_rows(table)
+    return table
+
+
+def _find_header(rows: Sequence[Sequence[str]], score: HeaderScore) -> int:
+    """The first row that names at least two known columns (or all of its non-empty cells)."""
+    for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        filled = sum(1 for c in cells if c.strip())
+        hits = score(cells)
+        if hits >= 1 and (hits >= 2 or hits == filled):
+            return i
+    for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if any(c.strip() for c in cells):
+            return i
+    return 0
+
+
+def _header_note(index: int) -> list[str]:
+    return [f"跳过表头上方的标题行 {index} 行"] if index else []
+
+
+def _read_csv(path: Path, raw: bytes, score: HeaderScore, encoding: str | None, delimiter: str) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    decoded = decode_bytes(raw, path, encoding)
+    data = decoded.text_utf8
+    head_text = data[:65536].decode("utf-8", errors="ignore")
+    head_rows = list(csv.reader(io.StringIO(head_text), delimiter=delimiter))[: HEADER_SCAN_ROWS + 1]
+    if not head_rows:
+        raise DataError(f"{path}: 文件是空的")
+    header_index = _find_header(head_rows, score)
+    headers = [h.strip() for h in head_rows[header_index]]
+    names = [f"c{i}" for i in range(len(headers))]
+    invalid: list[tuple[int | None, str, int]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.text, row.actual_columns))
+        return "skip"
+
+    try:
+        arrow = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(
+                skip_rows=header_index + 1, column_names=names, use_threads=True, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise DataError(f"{path}: 无法按 CSV 解析：{exc}") from exc
+    frame = arrow.to_pandas()
+    first_data_row = header_index + 2
+    problems = []
+    total_row_skipped = False
+    for k, (number, text, actual) in enumerate(invalid):
+        if not text.strip(",\t \r"):
+            continue
+        if k == len(invalid) - 1 and _is_total_cell(text):
+            total_row_skipped = True
+            continue
+        line = None if number is None else number + header_index + 1
+        problems.append(
+            Problem(line, "", text[:40], f"有 {actual} 列，与表头的 {len(headers)} 列不一致（检查是否少了或多了分隔符）")
+        )
+    if problems:
+        raise DataError(f"{path}: 有 {len(problems)} 行的列数与表头不一致，未导入任何数据", problems)
+    table = RawTable(
+        path,
+        headers,
+        frame,
+        np.arange(first_data_row, first_data_row + len(frame), dtype=np.int64),
+        decoded.encoding,
+        "",
+        _header_note(header_index),
+    )
+    if total_row_skipped:
+        table.notes.append("跳过末尾的合计行")
+    return table
+
+
+def _is_total_cell(text: str) -> bool:
+    return bool(_TOTAL_ROW.match(text.replace('"', "")))
+
+
+def _cell_text(value: object) -> str:
+    """Excel cell -> the text a clerk sees (1.0 -> "1", dates as ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_excel(path: Path, raw: bytes, score: HeaderScore) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        sheet = book.get_sheet_by_index(0)
+        cells = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise DataError(f"{path}: 无法读取 Excel 文件：{exc}") from exc
+    rows = [[_cell_text(v) for v in r] for r in cells]
+    if not rows:
+        raise DataError(f"{path}: 工作表是空的")
+    header_index = _find_header(rows, score)
+    headers = [h.strip() for h in rows[header_index]]
+    width = len(headers)
+    body = [(r + [""] * width)[:width] for r in rows[header_index + 1 :]]
+    frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype="str")
+    if frame.empty:
+        frame = pd.DataFrame({f"c{i}": pd.Series([], dtype="str") for i in range(width)})
+    first = header_index + 2
+    return RawTable(
+        path,
+        headers,
+        frame,
+        np.arange(first, first + len(frame), dtype=np.int64),
+        "xlsx",
+        "",
+        _header_note(header_index),
+    )
+
+
+def _drop_blank_and_total_rows(table: RawTable) -> None:
+    frame = table.frame
+    if frame.empty:
+        return
+    stripped = frame.apply(lambda s: s.str.strip())
+    blank = (stripped == "").all(axis=1).to_numpy()
+    keep = ~blank
+    nonblank_idx = np.flatnonzero(keep)
+    if len(nonblank_idx):
+        last = int(nonblank_idx[-1])
+        first_cell = next((v for v in stripped.iloc[last].tolist() if v), "")
+        if _is_total_cell(first_cell):
+            keep[last] = False
+            table.notes.append("跳过末尾的合计行")
+    inner_blank = int(blank[: (nonblank_idx[-1] if len(nonblank_idx) else 0)].sum())
+    if inner_blank:
+        table.notes.append(f"跳过空行 {inner_blank} 行")
+    if not keep.all():
+        table.frame = frame.loc[keep].reset_index(drop=True)
+        table.rows = table.rows[keep]

@@ -1,0 +1,165 @@
+"""Writers for CSV (Excel-safe, utf-8-sig), XLSX and JSON: formula-safe, atomic, streamed.
+
+Exports go to other government systems and to Excel users: a cell that begins with
+``= + - @``, a tab or CR is neutralised with a leading apostrophe (formula injection), and a
+file appears only once it is complete (written beside the target, then renamed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from creditcli.errors import OutputError, UsageError
+
+EXCEL_MAX_ROWS = 1_048_576
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class FileFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows to write: internal names (JSON keys), Chinese labels (CSV/XLSX headers), frames of text."""
+
+    names: Sequence[str]
+    labels: Sequence[str]
+    chunks: Iterable[pd.DataFrame]
+    schema: str
+    """JSON schema name, e.g. ``creditcli.entities/1`` (documented in docs/json.md)."""
+
+
+def format_for(path: Path, explicit: FileFormat | None) -> FileFormat:
+    if explicit is not None:
+        return explicit
+    suffix = path.suffix.lower().lstrip(".")
+    try:
+        return FileFormat(suffix)
+    except ValueError:
+        raise UsageError(f"无法从文件名 {path.name} 判断格式：请用 .csv、.xlsx、.json 结尾，或加 --format") from None
+
+
+def neutralise(values: pd.Series) -> pd.Series:
+    """Prefix an apostrophe to text an office program would run as a formula."""
+    risky = values.str.startswith(_FORMULA_START).to_numpy(dtype=bool, na_value=False)
+    if not risky.any():
+        return values
+    out = values.copy()
+    out[risky] = "'" + values[risky]
+    return out
+
+
+def safe_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed onto it only if the block succeeds."""
+    target = path.expanduser()
+    if target.is_dir():
+        raise OutputError(f"{target} 是目录，请给出文件名")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"无法写入 {target}：{exc.strerror}") from exc
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except OSError as exc:
+        raise OutputError(f"无法写入 {target}：{exc.strerror}") from exc
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_table(table: Table, path: Path, fmt: FileFormat) -> int:
+    """Write atomically; returns the number of data rows."""
+    writer = {FileFormat.csv: _write_csv, FileFormat.xlsx: _write_xlsx, FileFormat.json: _write_json}[fmt]
+    with atomic_path(path) as tmp:
+        return writer(table, tmp)
+
+
+def _write_csv(table: Table, tmp: Path) -> int:
+    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        return write_csv_stream(table, fh)
+
+
+def write_csv_stream(table: Table, fh: IO[str]) -> int:
+    pd.DataFrame(columns=list(table.labels)).to_csv(fh, index=False, lineterminator="\r\n")
+    count = 0
+    for chunk in table.chunks:
+        safe = chunk.apply(neutralise)
+        safe.to_csv(fh, index=False, header=False, lineterminator="\r\n")
+        count += len(chunk)
+    return count
+
+
+def _write_xlsx(table: Table, tmp: Path) -> int:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(
+        str(tmp),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    sheet = book.add_worksheet("Sheet1")
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, list(table.labels), bold)
+    row = 1
+    for chunk in table.chunks:
+        if row + len(chunk) > EXCEL_MAX_ROWS:
+            book.close()
+            raise OutputError(f"数据超过 Excel 的 {EXCEL_MAX_ROWS - 1} 行上限：请导出为 CSV 或 JSON")
+        for values in chunk.apply(neutralise).itertuples(index=False, name=None):
+            sheet.write_row(row, 0, values)
+            row += 1
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return row - 1
+
+
+def _write_json(table: Table, tmp: Path) -> int:
+    with tmp.open("w", encoding="utf-8") as fh:
+        return write_json_stream(table, fh)
+
+
+def write_json_stream(table: Table, fh: IO[str], meta: dict[str, Any] | None = None) -> int:
+    """``{"schema": ..., <meta>, "rows": [...], "count": N}``, written row by row."""
+    head = {"schema": table.schema, **(meta or {})}
+    fh.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": [')
+    count = 0
+    for chunk in table.chunks:
+        for record in chunk.to_dict(orient="records"):
+            fh.write(("\n  " if count == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
+            count += 1
+    fh.write(f'\n], "count": {count}}}\n')
+    return count
+
+
+def text_frame(batch: list[tuple[Any, ...]], names: Sequence[str], bool_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """One batch of database rows -> a frame of display text ("" for NULL, 是/否 for flags)."""
+    frame = pd.DataFrame.from_records(batch, columns=list(names))
+    flags = set(bool_columns)
+    for col in frame.columns:
+        values = frame[col]
+        if col in flags:
+            frame[col] = np.where(values.astype(bool).to_numpy(), "是", "否")
+        elif values.dtype != object or values.isna().any():
+            frame[col] = values.astype(object).where(values.notna(), "")
+    return frame.astype("str")

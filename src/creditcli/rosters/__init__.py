@@ -1,0 +1,1 @@
+"""Rosters: entities, inspectors, items and conflicts — import, query, export."""

@@ -1,0 +1,74 @@
+"""统一社会信用代码 (GB 32100-2015): normalisation and the check character, vectorised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from creditcli.io.text import halfwidth
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
+WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int64)
+_LUT = np.full(256, -1, dtype=np.int64)
+for _value, _char in enumerate(ALPHABET):
+    _LUT[ord(_char)] = _value
+
+# Reason codes of check_codes(); messages live with the importer.
+OK, EMPTY, LENGTH, CHARSET, CHECKSUM = 0, 1, 2, 3, 4
+
+ENTITY_TYPE_BY_CATEGORY = {"91": "企业", "92": "个体工商户", "93": "农民专业合作社"}
+
+
+def check_char(first17: str) -> str:
+    """The 18th character for 17 valid characters (GB 32100 §4.2)."""
+    total = sum(ALPHABET.index(c) * int(w) for c, w in zip(first17, WEIGHTS, strict=True))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def normalise(code: str) -> str:
+    return halfwidth(code).replace(" ", "").upper()
+
+
+def normalise_series(codes: pd.Series) -> pd.Series:
+    out = codes.str.strip().str.upper()
+    odd = ~out.str.isascii() | out.str.contains(" ", regex=False)
+    if odd.any():
+        out = out.copy()
+        out[odd] = [normalise(v) for v in out[odd]]
+    return out
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    reason: np.ndarray
+    """One of OK, EMPTY, LENGTH, CHARSET, CHECKSUM per code."""
+    expected: np.ndarray
+    """For CHECKSUM failures, the check character the code should end with."""
+
+
+def check_codes(codes: pd.Series) -> CodeCheck:
+    """Check already-normalised codes; about 0.2 s per million here."""
+    n = len(codes)
+    reason = np.full(n, OK, dtype=np.int8)
+    expected = np.full(n, "", dtype="<U1")
+    lengths = codes.str.len().to_numpy(dtype=np.int64, na_value=0)
+    reason[lengths == 0] = EMPTY
+    reason[(lengths != 0) & (lengths != 18)] = LENGTH
+    ascii_ok = codes.str.isascii().to_numpy(dtype=bool, na_value=False)
+    reason[(lengths == 18) & ~ascii_ok] = CHARSET
+    idx = np.flatnonzero(reason == OK)
+    if len(idx):
+        joined = "".join(codes.iloc[idx].tolist()).encode("ascii")
+        values = _LUT[np.frombuffer(joined, dtype=np.uint8).reshape(-1, 18)]
+        bad_chars = (values < 0).any(axis=1)
+        reason[idx[bad_chars]] = CHARSET
+        good = ~bad_chars
+        sums = values[good, :17] @ WEIGHTS
+        want = (31 - sums % 31) % 31
+        wrong = values[good, 17] != want
+        failing = idx[good][wrong]
+        reason[failing] = CHECKSUM
+        expected[failing] = np.array(list(ALPHABET))[want[wrong]]
+    return CodeCheck(reason, expected)

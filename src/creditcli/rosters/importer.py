@@ -1,0 +1,277 @@
+"""The one import mechanism every roster uses: read -> validate -> compare -> upsert, all or nothing.
+
+A file may carry only some columns (the monthly risk-class refresh): only those are compared
+and updated. A new record must still have every required column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from creditcli.db import bulk
+from creditcli.db.models import Base, ImportRun
+from creditcli.errors import DataError, Problem
+from creditcli.io.columns import ColumnSet, Kind
+from creditcli.io.tabular import read_table
+from creditcli.rosters.validate import Validated, validate
+
+SMALL_FILE = 20_000
+"""Below this many rows, existing records are looked up by key instead of read whole."""
+
+
+@dataclass
+class Pending:
+    """What an import will write, handed to the roster's hooks before and after writing."""
+
+    validated: Validated
+    new: np.ndarray
+    """Frame positions of records to insert."""
+    ids: np.ndarray
+    """Database id per frame row (0 for new rows until inserted)."""
+    old: pd.DataFrame
+    """Existing values (canonical text) aligned to the frame; "" for new rows."""
+    changed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    source: str = ""
+    now: dt.datetime = field(default_factory=dt.datetime.now)
+
+
+@dataclass(frozen=True)
+class RosterSpec:
+    name: str
+    label: str
+    table: str
+    columns: ColumnSet
+    key: tuple[str, ...]
+    """File columns that identify a record (validated, unique within a file)."""
+    db_key: tuple[str, ...] | None = None
+    """Table columns matching ``key`` after ``resolve`` (defaults to ``key``)."""
+    resolve: Callable[[Session, Validated], None] | None = None
+    """Turn file keys into table keys (e.g. codes into ids), adding problems for unknown ones."""
+    complete_new: Callable[[Pending], None] | None = None
+    """Fill derived values of new records before the required-column check."""
+    after_write: Callable[[Session, Pending], None] | None = None
+
+    @property
+    def table_key(self) -> tuple[str, ...]:
+        return self.db_key or self.key
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    roster: str
+    source: str
+    encoding: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    columns: list[str]
+    notes: list[str]
+    warnings: list[str]
+    dry_run: bool
+
+
+def canon(value: Any) -> str:
+    """A stored value as the canonical text the validator produces."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def import_roster(
+    session: Session,
+    spec: RosterSpec,
+    path: Path,
+    *,
+    mapping: dict[str, str],
+    classes: Sequence[str],
+    encoding: str | None = None,
+    dry_run: bool = False,
+    accept_bad_checksum: bool = False,
+) -> ImportResult:
+    table = read_table(path, spec.columns.score(mapping), encoding)
+    v = validate(table, spec.columns, mapping, spec.key, classes, accept_bad_checksum)
+    if spec.resolve is not None and not v.problems:
+        spec.resolve(session, v)
+    _raise_problems(path, v.problems)
+    pending = _match_existing(session, spec, v)
+    pending.source = path.name
+    _complete_new(spec, pending)
+    _raise_problems(path, v.problems)
+    pending.changed = _changed_rows(spec, pending)
+    result = ImportResult(
+        roster=spec.name,
+        source=str(path),
+        encoding=table.encoding,
+        rows=len(v.frame),
+        inserted=len(pending.new),
+        updated=int(pending.changed.sum()),
+        unchanged=len(v.frame) - len(pending.new) - int(pending.changed.sum()),
+        columns=[spec.columns.by_name(c).label for c in v.present if c in _column_names(spec)],
+        notes=v.notes,
+        warnings=[
+            f"第 {int(v.rows[pos])} 行 {v.frame.iloc[pos][spec.key[0]]}: 校验位应为 {want}，已按要求导入并记录警告"
+            for pos, want in v.bad_checksum.items()
+        ],
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        _write(session, spec, pending)
+        if spec.after_write is not None:
+            spec.after_write(session, pending)
+        session.add(
+            ImportRun(
+                roster=spec.name,
+                source=str(path),
+                sha256=table.sha256,
+                rows=result.rows,
+                inserted=result.inserted,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                operator=getpass.getuser(),
+                imported_at=pending.now,
+            )
+        )
+        session.flush()
+    return result
+
+
+def _raise_problems(path: Path, problems: list[Problem]) -> None:
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0))
+        raise DataError(f"{path}: 发现 {len(problems)} 处问题，未导入任何数据", problems)
+
+
+def _column_names(spec: RosterSpec) -> set[str]:
+    return {c.name for c in spec.columns.columns}
+
+
+def _value_columns(spec: RosterSpec, v: Validated) -> list[str]:
+    """Frame columns that the table stores (file keys turned into ids are not among them)."""
+    stored = set(Base.metadata.tables[spec.table].columns.keys())
+    return [c for c in v.present if c in stored]
+
+
+def _match_existing(session: Session, spec: RosterSpec, v: Validated) -> Pending:
+    key = list(spec.table_key)
+    cols = [c for c in _value_columns(spec, v) if c not in key]
+    select = f"SELECT id, {', '.join(key + cols)} FROM {spec.table}"
+    if len(key) == 1 and len(v.frame) < SMALL_FILE:
+        rows = bulk.fetch_where_in(session, select, key[0], v.frame[key[0]].unique().tolist())
+    else:
+        rows = [r for batch in bulk.fetch_rows(session, select) for r in batch]
+    old = pd.DataFrame(
+        [tuple(canon(x) for x in r) for r in rows] if rows else None,
+        columns=["id", *key, *cols],
+        dtype="str",
+    )
+    if rows:
+        old["id"] = old["id"].astype("int64")
+    else:
+        old["id"] = pd.Series([], dtype="int64")
+    merged = v.frame[key].merge(old, on=key, how="left", sort=False)
+    ids = merged["id"].fillna(0).to_numpy(dtype=np.int64)
+    old_values = merged[cols].fillna("").astype("str").reset_index(drop=True)
+    return Pending(v, np.flatnonzero(ids == 0), ids, old_values)
+
+
+def _complete_new(spec: RosterSpec, p: Pending) -> None:
+    v = p.validated
+    if not len(p.new):
+        return
+    for col in spec.columns.columns:
+        if col.default is None:
+            continue
+        if col.name not in v.frame:
+            v.frame[col.name] = ""
+            p.old[col.name] = ""
+        empty_new = p.new[(v.frame[col.name].to_numpy()[p.new] == "")]
+        v.frame.loc[empty_new, col.name] = col.default
+    if spec.complete_new is not None:
+        spec.complete_new(p)
+    label = spec.label
+    for col in spec.columns.columns:
+        if not col.required or col.name in spec.key:
+            continue
+        if col.name in v.frame:
+            missing = p.new[(v.frame[col.name].to_numpy()[p.new] == "")]
+        else:
+            missing = p.new
+        reason = f"{label}名录中还没有这条记录，新增时“{col.label}”不能为空"
+        for pos in missing.tolist():
+            v.problems.append(Problem(int(v.rows[pos]), col.label, "", reason))
+
+
+def _changed_rows(spec: RosterSpec, p: Pending) -> np.ndarray:
+    v = p.validated
+    changed = np.zeros(len(v.frame), dtype=bool)
+    key = set(spec.table_key)
+    for col in _value_columns(spec, v):
+        if col in key or col not in p.old:
+            continue
+        changed |= v.frame[col].to_numpy() != p.old[col].to_numpy()
+    changed[p.new] = False
+    return changed
+
+
+def _db_rows(frame: pd.DataFrame, kinds: dict[str, Kind], extra: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+    """Canonical text -> driver values, chunk by chunk so that 1M rows never sit as tuples at once."""
+    for start in range(0, len(frame), bulk.CHUNK):
+        part = frame.iloc[start : start + bulk.CHUNK]
+        arrays: list[Any] = []
+        for col in part.columns:
+            arr = part[col].to_numpy(dtype=object)
+            if kinds.get(col) is Kind.BOOL:
+                arrays.append((arr == "1").tolist())
+            elif col.endswith("_id") or col == "id":
+                arrays.append(arr.astype(np.int64).tolist())
+            else:
+                arrays.append(np.where(arr == "", None, arr))
+        consts = [[value] * len(part) for value in extra]
+        yield from zip(*arrays, *consts, strict=True)
+
+
+def _write(session: Session, spec: RosterSpec, p: Pending) -> None:
+    v = p.validated
+    kinds = {c.name: c.kind for c in spec.columns.columns}
+    names = _value_columns(spec, v)
+    if len(p.new):
+        new = v.frame.iloc[p.new][names]
+        bulk.insert_rows(session, spec.table, [*names, "created_at", "updated_at"], _db_rows(new, kinds, (p.now, p.now)))
+        _fill_new_ids(session, spec, p)
+    changed = np.flatnonzero(p.changed)
+    if len(changed):
+        cols = [c for c in names if c not in spec.table_key]
+        upd = v.frame.iloc[changed][cols].copy()
+        upd["id"] = p.ids[changed].astype(str)
+        rows = ((*r[:-1], p.now, r[-1]) for r in _db_rows(upd, kinds))
+        bulk.update_rows(session, spec.table, [*cols, "updated_at"], rows)
+
+
+def _fill_new_ids(session: Session, spec: RosterSpec, p: Pending) -> None:
+    """Ids of the rows just inserted, for hooks that write child rows (class history)."""
+    if spec.after_write is None or len(spec.table_key) != 1:
+        return
+    key = spec.table_key[0]
+    v = p.validated
+    new_keys = v.frame[key].to_numpy()[p.new]
+    select = f"SELECT id, {key} FROM {spec.table}"
+    if len(p.new) < SMALL_FILE:
+        rows = bulk.fetch_where_in(session, select, key, new_keys.tolist())
+    else:
+        rows = [r for batch in bulk.fetch_rows(session, select) for r in batch]
+    lookup = pd.Series([r[0] for r in rows], index=pd.Index([r[1] for r in rows], dtype="str"), dtype="int64")
+    p.ids[p.new] = lookup.reindex(pd.Index(new_keys, dtype="str")).to_numpy(dtype=np.int64)

@@ -1,0 +1,91 @@
+"""Filtered reads of a roster table, shared by ``list`` and ``export``.
+
+Filters are plain SQL fragments with ``?`` parameters that both SQLite and PostgreSQL accept
+(``bulk.fetch_rows`` rewrites the placeholders for psycopg).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from creditcli.db import bulk
+from creditcli.io.columns import ColumnSet, Kind
+from creditcli.io.writers import Table, text_frame
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass
+class Filter:
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def equals(self, column: str, value: str | None) -> Filter:
+        if value:
+            self.clauses.append(f"{column} = ?")
+            self.params.append(value)
+        return self
+
+    def prefix(self, column: str, value: str | None) -> Filter:
+        if value:
+            self.clauses.append(f"{column} LIKE ? ESCAPE '\\'")
+            self.params.append(like_escape(value) + "%")
+        return self
+
+    def contains(self, column: str, value: str | None) -> Filter:
+        if value:
+            self.clauses.append(f"{column} LIKE ? ESCAPE '\\'")
+            self.params.append("%" + like_escape(value) + "%")
+        return self
+
+    def has_tag(self, column: str, tag: str | None) -> Filter:
+        """Tags are stored sorted and joined by ';'."""
+        if tag:
+            self.clauses.append(f"(';' || {column} || ';') LIKE ? ESCAPE '\\'")
+            self.params.append("%;" + like_escape(tag.strip()) + ";%")
+        return self
+
+    def sql(self) -> str:
+        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
+
+
+def count(session: Session, table: str, flt: Filter) -> int:
+    rows = next(bulk.fetch_rows(session, f"SELECT COUNT(*) FROM {table}{flt.sql()}", flt.params))
+    return int(rows[0][0])
+
+
+def iter_rows(
+    session: Session, table: str, names: Sequence[str], flt: Filter, order_by: str, limit: int | None = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    sql = f"SELECT {', '.join(names)} FROM {table}{flt.sql()} ORDER BY {order_by}"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return bulk.fetch_rows(session, sql, flt.params)
+
+
+def roster_table(
+    session: Session,
+    table: str,
+    columns: ColumnSet,
+    flt: Filter,
+    order_by: str,
+    schema: str,
+    limit: int | None = None,
+    names: Sequence[str] | None = None,
+) -> Table:
+    cols = [columns.by_name(n) for n in names] if names else list(columns.columns)
+    col_names = [c.name for c in cols]
+    flags = [c.name for c in cols if c.kind is Kind.BOOL]
+    batches = iter_rows(session, table, col_names, flt, order_by, limit)
+    return Table(
+        col_names,
+        [c.label for c in cols],
+        (text_frame(batch, col_names, flags) for batch in batches),
+        schema,
+    )

@@ -1,0 +1,204 @@
+"""Vectorised validation of a roster file: every cell checked once, every problem reported.
+
+The output frame holds canonical text per column (ISO dates, "1"/"0" booleans, sorted tags);
+from here on the importer trusts it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from creditcli.errors import DataError, Problem
+from creditcli.io.columns import Column, ColumnSet, Kind, header_key
+from creditcli.io.dates import INVALID, parse_date_series
+from creditcli.io.tabular import RawTable
+from creditcli.io.text import halfwidth, map_unique
+from creditcli.rosters import codes
+
+TRUE_WORDS = {"是", "1", "y", "yes", "true", "t", "√", "在册", "列入"}
+FALSE_WORDS = {"否", "0", "n", "no", "false", "f", "", "×", "未列入"}
+_TAG_SPLIT = re.compile(r"[,，;；、|\s]+")
+# Risk-class labels of 国市监信发〔2022〕6号, accepted for the default four-class set only.
+CLASS_LABELS = {"信用风险低": "A", "信用风险一般": "B", "信用风险较高": "C", "信用风险高": "D"}
+BAD_CHECKSUM = "!checksum"
+
+
+@dataclass
+class Validated:
+    frame: pd.DataFrame
+    """Internal column names, canonical text values."""
+    rows: np.ndarray
+    headers: dict[str, str]
+    """Internal name -> header as written in the file (for messages)."""
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    bad_checksum: dict[int, str] = field(default_factory=dict)
+    """Frame position -> expected check character, for codes accepted despite a bad check."""
+
+    @property
+    def present(self) -> list[str]:
+        return list(self.frame.columns)
+
+    def problem(self, positions: np.ndarray, column: str, reasons: Sequence[str] | str) -> None:
+        header = self.headers.get(column, column)
+        raw = self.frame[column].to_numpy() if column in self.frame else None
+        reason_list = [reasons] * len(positions) if isinstance(reasons, str) else list(reasons)
+        for pos, reason in zip(positions.tolist(), reason_list, strict=True):
+            value = "" if raw is None else str(raw[pos])
+            self.problems.append(Problem(int(self.rows[pos]), header, value, reason))
+
+
+def map_columns(table: RawTable, columns: ColumnSet, mapping: Mapping[str, str]) -> tuple[dict[str, int], list[str]]:
+    """File position of every known field; headers not recognised are returned to be reported."""
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    problems: list[Problem] = []
+    for i, header in enumerate(table.headers):
+        if not header.strip():
+            if table.frame[f"c{i}"].str.strip().ne("").any():
+                ignored.append(f"第 {i + 1} 列（无表头）")
+            continue
+        name = columns.resolve(header, mapping)
+        if name is None:
+            ignored.append(header)
+        elif name in positions:
+            first = table.headers[positions[name]]
+            problems.append(Problem(None, header, "", f"与“{first}”都对应字段“{columns.by_name(name).label}”，只能保留一列"))
+        else:
+            positions[name] = i
+    if problems:
+        raise DataError(f"{table.path}: 表头有重复的列，未导入任何数据", problems)
+    return positions, ignored
+
+
+def validate(
+    table: RawTable,
+    columns: ColumnSet,
+    mapping: Mapping[str, str],
+    key: Sequence[str],
+    classes: Sequence[str],
+    accept_bad_checksum: bool = False,
+) -> Validated:
+    positions, ignored = map_columns(table, columns, mapping)
+    missing = [columns.by_name(k).label for k in key if k not in positions]
+    if missing:
+        raise DataError(
+            f"{table.path}: 缺少必需的列“{'”“'.join(missing)}”（表头：{'、'.join(h for h in table.headers if h)}）；"
+            "如果列名不同，请用 --mapping 指定"
+        )
+    frame = pd.DataFrame({name: table.frame[f"c{pos}"] for name, pos in positions.items()})
+    result = Validated(frame, table.rows, {n: table.headers[p] for n, p in positions.items()})
+    result.notes.extend(table.notes)
+    if ignored:
+        result.notes.append(f"未识别的列已忽略：{'、'.join(ignored)}")
+    for name in positions:
+        _check_column(result, columns.by_name(name), classes, accept_bad_checksum)
+    _check_duplicate_keys(result, key)
+    return result
+
+
+def _check_column(v: Validated, col: Column, classes: Sequence[str], accept_bad: bool) -> None:
+    values = v.frame[col.name]
+    if col.kind is Kind.USCC:
+        _check_uscc(v, col, accept_bad)
+        return
+    if col.kind is Kind.DATE:
+        parsed = parse_date_series(values)
+        bad = np.flatnonzero((parsed == INVALID).to_numpy())
+        v.problem(bad, col.name, "日期无法识别（可写作 2023-01-05、2023/1/5、2023年1月5日、20230105）")
+        v.frame[col.name] = parsed.mask(parsed == INVALID, "")
+    elif col.kind is Kind.CHOICE:
+        choices = {header_key(k): c for k, c in col.choices.items()}
+        canon = map_unique(values, lambda s: choices.get(header_key(s), "!" if s.strip() else ""))
+        bad = np.flatnonzero((canon == "!").to_numpy())
+        allowed = "、".join(dict.fromkeys(col.choices.values()))
+        v.problem(bad, col.name, f"不是有效的取值（可选：{allowed}）")
+        v.frame[col.name] = canon
+    elif col.kind is Kind.RISK_CLASS:
+        allowed_set = set(classes)
+        labels = CLASS_LABELS if tuple(classes) == ("A", "B", "C", "D") else {}
+
+        def canon_class(s: str) -> str:
+            c = halfwidth(s).upper()
+            c = labels.get(halfwidth(s), c)
+            return c if (c in allowed_set or not c) else "!"
+
+        canon = map_unique(values, canon_class)
+        bad = np.flatnonzero((canon == "!").to_numpy())
+        v.problem(bad, col.name, f"不是已配置的信用风险分类（{'、'.join(classes)}）")
+        v.frame[col.name] = canon
+    elif col.kind is Kind.BOOL:
+
+        def canon_bool(s: str) -> str:
+            w = halfwidth(s).lower()
+            return "1" if w in TRUE_WORDS else "0" if w in FALSE_WORDS else "!"
+
+        canon = map_unique(values, canon_bool)
+        v.problem(np.flatnonzero((canon == "!").to_numpy()), col.name, "应为“是”或“否”")
+        v.frame[col.name] = canon
+    elif col.kind is Kind.TAGS:
+        v.frame[col.name] = map_unique(
+            values, lambda s: ";".join(sorted({t for t in _TAG_SPLIT.split(halfwidth(s)) if t}))
+        )
+    else:
+        v.frame[col.name] = _strip(values)
+    if col.max_len is not None:
+        long = np.flatnonzero((v.frame[col.name].str.len() > col.max_len).to_numpy())
+        v.problem(long, col.name, f"超过 {col.max_len} 个字符")
+    if col.required:
+        empty = np.flatnonzero((v.frame[col.name] == "").to_numpy())
+        v.problem(empty, col.name, "不能为空")
+
+
+def _strip(values: pd.Series) -> pd.Series:
+    out = values.str.strip()
+    # Full-width spaces and a clerk's stray tab are trimmed too, but inner text is left as typed.
+    return out.str.strip("\u3000\t ")
+
+
+def _check_uscc(v: Validated, col: Column, accept_bad: bool) -> None:
+    norm = codes.normalise_series(v.frame[col.name])
+    v.frame[col.name] = norm
+    check = codes.check_codes(norm)
+    lengths = norm.str.len().to_numpy()
+    for reason, text in (
+        (codes.EMPTY, "不能为空"),
+        (codes.CHARSET, "含有统一社会信用代码不允许的字符（只用数字和除 I、O、S、V、Z 外的大写字母）"),
+    ):
+        v.problem(np.flatnonzero(check.reason == reason), col.name, text)
+    length_bad = np.flatnonzero(check.reason == codes.LENGTH)
+    v.problem(length_bad, col.name, [f"应为 18 位，实际 {lengths[i]} 位" for i in length_bad])
+    bad_sum = np.flatnonzero(check.reason == codes.CHECKSUM)
+    if accept_bad:
+        v.bad_checksum = {int(i): str(check.expected[i]) for i in bad_sum}
+    else:
+        v.problem(
+            bad_sum,
+            col.name,
+            [f"校验位应为 {check.expected[i]}（如确认代码无误，可加 --accept-bad-checksum 导入并记录警告）" for i in bad_sum],
+        )
+
+
+def _check_duplicate_keys(v: Validated, key: Sequence[str]) -> None:
+    keys = v.frame[list(key)]
+    filled = (keys != "").all(axis=1)
+    dup = keys.duplicated(keep=False) & filled
+    if not dup.any():
+        return
+    positions = np.flatnonzero(dup.to_numpy())
+    first_row: dict[tuple[str, ...], int] = {}
+    reasons = []
+    for pos in positions.tolist():
+        k = tuple(keys.iloc[pos])
+        row = int(v.rows[pos])
+        if k in first_row:
+            reasons.append((pos, f"与第 {first_row[k]} 行重复"))
+        else:
+            first_row[k] = row
+    for pos, reason in reasons:
+        v.problem(np.array([pos]), key[0], reason)

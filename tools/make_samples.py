@@ -1,0 +1,95 @@
+"""Regenerate data/samples/ (seeded: the same files byte for byte on every run).
+
+    python tools/make_samples.py [OUT_DIR]
+
+The files imitate what reaches a district bureau: a GB18030 CSV with a title row and a
+合计 row as Excel saves it, an XLSX with other header spellings and real date cells, a
+UTF-8-BOM inspector roster, the item list, a conflict list and a monthly class refresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from creditcli import synth
+
+SEED = 20261127
+ITEMS = [
+    ("SJ01", "企业公示信息情况的检查", "企业信息公示", "一般检查事项", "企业", "书面检查、实地核查", "《企业信息公示暂行条例》第十四条", "3%", "每年1次", ""),
+    ("SJ02", "个体工商户公示信息情况的检查", "企业信息公示", "一般检查事项", "个体工商户", "书面检查、实地核查", "《个体工商户年度报告暂行办法》第十三条", "0.1%", "每年1次", ""),
+    ("SJ03", "农民专业合作社公示信息情况的检查", "企业信息公示", "一般检查事项", "农民专业合作社", "书面检查、实地核查", "《农民专业合作社年度报告公示暂行办法》第十条", "3%", "每年1次", ""),
+    ("SJ04", "食品生产者生产活动的监督检查", "食品安全", "重点检查事项", "食品生产者", "实地检查、抽样检验", "《中华人民共和国食品安全法》第一百一十条", "", "每年1次", "食品"),
+    ("SJ05", "食品销售者经营活动的监督检查", "食品安全", "一般检查事项", "食品销售者", "实地检查", "《食品生产经营监督检查管理办法》第八条", "5%", "每年1次", "食品"),
+    ("SJ06", "餐饮服务提供者经营活动的监督检查", "食品安全", "一般检查事项", "餐饮服务提供者", "实地检查", "《食品生产经营监督检查管理办法》第十二条", "5%", "每年1次", "食品"),
+    ("SJ07", "特种设备生产单位的监督检查", "特种设备安全", "重点检查事项", "特种设备生产单位", "实地检查", "《中华人民共和国特种设备安全法》第五十七条", "", "每年1次", "特种设备"),
+    ("SJ08", "特种设备使用单位的监督检查", "特种设备安全", "重点检查事项", "特种设备使用单位", "实地检查", "《中华人民共和国特种设备安全法》第五十七条", "", "每年1次", "特种设备"),
+    ("SJ09", "药品零售企业经营活动的检查", "药品安全", "一般检查事项", "药品零售企业", "实地检查", "《药品经营和使用质量监督管理办法》第六十三条", "5%", "每年1次", "药品"),
+    ("SJ10", "计量器具使用情况的检查", "计量监督", "一般检查事项", "使用强制检定计量器具的单位", "实地检查", "《中华人民共和国计量法》第十八条", "3%", "每年1次", "计量"),
+    ("SJ11", "明码标价和价格行为的检查", "价格监督", "一般检查事项", "经营者", "实地检查", "《明码标价和禁止价格欺诈规定》", "3%", "每年1次", "价格"),
+    ("SJ12", "广告发布行为的检查", "广告监督", "一般检查事项", "广告发布者", "书面检查、网络监测", "《中华人民共和国广告法》第四十九条", "3%", "每年1次", "广告"),
+]
+ITEM_HEADER = ["事项编码", "抽查事项名称", "抽查类别", "事项类别", "检查对象", "检查方式", "检查依据", "抽查比例", "抽查频次", "所需资质"]
+REASONS = ["近亲属任该企业负责人", "三年内曾在该企业任职", "与该企业存在经济往来", "曾代理该企业行政复议案件"]
+
+
+def write_licheng_csv(frame: pd.DataFrame, path: Path) -> None:
+    """GB18030 with a title row above the header and a 合计 row at the end, as Excel saves it."""
+    width = len(frame.columns)
+    title = "济南市历城区市场主体名录（2026年10月）" + "," * (width - 1)
+    total = f"合计,{len(frame)}户" + "," * (width - 2)
+    body = frame.to_csv(index=False, lineterminator="\r\n")
+    path.write_bytes(f"{title}\r\n{body}{total}\r\n".encode("gb18030"))
+
+
+def write_tianqiao_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    """Other header spellings, a title row, and real Excel date cells."""
+    renamed = frame.rename(
+        columns={"企业名称": "市场主体名称", "管辖单位": "属地监管所", "信用风险分类": "风险等级", "登记状态": "经营状态"}
+    )
+    renamed["经营状态"] = renamed["经营状态"].replace({"存续": "在业"})
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    book.set_properties({"created": dt.datetime(2026, 11, 1)})
+    sheet = book.add_worksheet("名录")
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write(0, 0, "济南市天桥区检查对象名录")
+    sheet.write_row(1, 0, list(renamed.columns))
+    for r, row in enumerate(renamed.itertuples(index=False, name=None), start=2):
+        for c, (col, value) in enumerate(zip(renamed.columns, row, strict=True)):
+            if col in ("成立日期", "分类日期"):
+                sheet.write_datetime(r, c, dt.datetime.fromisoformat(str(value)), date_fmt)
+            else:
+                sheet.write_string(r, c, str(value))
+    book.close()
+
+
+def main(out: Path) -> None:
+    rng = np.random.default_rng(SEED)
+    out.mkdir(parents=True, exist_ok=True)
+    licheng = synth.entities(rng, 4000, ["历城"])
+    tianqiao = synth.entities(rng, 1200, ["天桥"])
+    write_licheng_csv(licheng, out / "entities_licheng.csv")
+    write_tianqiao_xlsx(tianqiao, out / "entities_tianqiao.xlsx")
+    people = synth.inspectors(rng, 64)
+    people.to_csv(out / "inspectors.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    pd.DataFrame(ITEMS, columns=ITEM_HEADER).to_csv(out / "items.csv", index=False, lineterminator="\r\n")
+    officers = people[people["人员类别"] == "执法人员"]["执法证号"].to_numpy()
+    pairs = pd.DataFrame(
+        {
+            "执法证号": rng.choice(officers, 24),
+            "统一社会信用代码": rng.choice(licheng["统一社会信用代码"].to_numpy(), 24, replace=False),
+            "回避原因": rng.choice(REASONS, 24),
+        }
+    ).drop_duplicates(["执法证号", "统一社会信用代码"])
+    pairs.to_csv(out / "conflicts.csv", index=False, lineterminator="\r\n")
+    refresh = synth.class_refresh(rng, pd.concat([licheng, tianqiao]), 0.05, "2026-11-01")
+    refresh.to_csv(out / "risk_classes_2026-11.csv", index=False, lineterminator="\r\n")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "data" / "samples")
