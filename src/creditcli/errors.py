@@ -86,3 +86,5 @@ class DataError(CreditError):
     def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
         self.problems = list(problems)
+        self.hints: list[str] = []
+        """Lines printed after the problems (e.g. where the full list was saved)."""

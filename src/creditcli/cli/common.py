@@ -55,7 +55,7 @@ def run_import(
     except DataError as exc:
         if rejects is not None and exc.problems:
             write_table(problems_table(exc.problems), rejects, format_for(rejects, None))
-            app.info(f"问题清单已写入 {rejects}")
+            exc.hints.append(f"问题清单已写入 {rejects}")
         raise
     render_import(app, result, app.format(fmt))
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -64,13 +65,20 @@ class AppContext:
             yield session
 
     def info(self, message: str) -> None:
+        """A progress or summary line on stderr (silenced by -q)."""
         if self.verbosity >= 0:
-            self.err.print(message, markup=False)
+            eprint(message)
 
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def eprint(message: str) -> None:
+    """Plain text on stderr: never wrapped or marked up, so that cron logs and grep see whole lines."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def configure_logging(verbosity: int) -> None:

@@ -22,30 +22,31 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from creditcli.cli.context import AppContext
+        from creditcli.cli.context import AppContext, eprint
         from creditcli.cli.render import print_problems
 
         ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
         obj = ctx.find_root().obj if ctx is not None else None
         app = obj if isinstance(obj, AppContext) else None
-        err = app.err if app is not None else Console(stderr=True)
         try:
             return func(*args, **kwargs)
         except CreditError as exc:
-            err.print(f"错误：{exc.message}", markup=False)
-            if isinstance(exc, DataError) and app is not None:
-                print_problems(app, exc.problems)
+            eprint(f"错误：{exc.message}")
+            if isinstance(exc, DataError):
+                print_problems(exc.problems)
+                for hint in exc.hints:
+                    eprint(hint)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            err.print("已中断：本次操作未写入任何数据", markup=False)
+            eprint("已中断：本次操作未写入任何数据")
             raise typer.Exit(130) from None
         except typer.Exit:
             raise
         except Exception as exc:
             log.debug("unexpected error", exc_info=True)
-            err.print(f"内部错误：{type(exc).__name__}: {exc}（加 -vv 查看详情；请把此信息报告给维护人员）", markup=False)
+            eprint(f"内部错误：{type(exc).__name__}: {exc}（加 -vv 查看详情；请把此信息报告给维护人员）")
             if app is not None and app.verbosity >= 2:
-                err.print_exception()
+                Console(stderr=True).print_exception()
             raise typer.Exit(EXIT_FAILURE) from None
         finally:
             if app is not None:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table as RichTable
 
-from creditcli.cli.context import AppContext, OutputFormat
+from creditcli.cli.context import AppContext, OutputFormat, eprint
 from creditcli.errors import Problem
 from creditcli.io.writers import Table, write_csv_stream, write_json_stream
 
@@ -64,13 +64,11 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def print_problems(app: AppContext, problems: Sequence[Problem]) -> None:
+def print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
-        app.err.print(f"  {problem}", markup=False)
+        eprint(f"  {problem}")
     if len(problems) > MAX_PROBLEMS_SHOWN:
-        app.err.print(
-            f"  ……另有 {len(problems) - MAX_PROBLEMS_SHOWN} 处问题（用 --rejects 文件保存完整清单）", markup=False
-        )
+        eprint(f"  ……另有 {len(problems) - MAX_PROBLEMS_SHOWN} 处问题（用 --rejects 文件保存完整清单）")
 
 
 def problems_table(problems: Sequence[Problem]) -> Table:

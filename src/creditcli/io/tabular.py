@@ -131,7 +131,7 @@ def _read_csv(path: Path, raw: bytes, score: HeaderScore, encoding: str | None, 
         if k == len(invalid) - 1 and _is_total_cell(text):
             total_row_skipped = True
             continue
-        line = None if number is None else number + header_index + 1
+        line = _line_of(data, text) if number is None else number + header_index + 1
         problems.append(
             Problem(line, "", text[:40], f"有 {actual} 列，与表头的 {len(headers)} 列不一致（检查是否少了或多了分隔符）")
         )
@@ -149,6 +149,12 @@ def _read_csv(path: Path, raw: bytes, score: HeaderScore, encoding: str | None, 
     if total_row_skipped:
         table.notes.append("跳过末尾的合计行")
     return table
+
+
+def _line_of(data: bytes, text: str) -> int | None:
+    """Physical line of a row the parser rejected (pyarrow knows it only when single-threaded)."""
+    at = data.find(text.encode("utf-8"))
+    return None if at < 0 else data.count(b"\n", 0, at) + 1
 
 
 def _is_total_cell(text: str) -> bool:

@@ -31,6 +31,7 @@ TABLE_COLUMNS = ColumnSet(
 
 def _resolve(session: Session, v: Validated) -> None:
     """Codes in the file -> ids in the rosters; an unknown code is a problem of its row."""
+    skip = v.rows_with_problems()
     for file_col, table, key, target, label in (
         ("inspector_code", "inspectors", "code", "inspector_id", "执法检查人员"),
         ("uscc", "entities", "uscc", "entity_id", "检查对象"),
@@ -39,7 +40,7 @@ def _resolve(session: Session, v: Validated) -> None:
         found = bulk.fetch_where_in(session, f"SELECT {key}, id FROM {table}", key, values.unique().tolist())
         lookup = {str(k): int(i) for k, i in found}
         ids = np.array([lookup.get(x, 0) for x in values.tolist()], dtype=np.int64)
-        missing = np.flatnonzero(ids == 0)
+        missing = np.flatnonzero((ids == 0) & ~skip)
         v.problem(missing, file_col, f"{label}名录中没有这条记录，请先导入{label}名录")
         v.frame[target] = pd.Series(ids.astype(str), index=v.frame.index, dtype="str")
 

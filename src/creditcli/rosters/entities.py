@@ -93,12 +93,30 @@ def _mark_bad_checksums(_session: Session, v: Validated) -> None:
     v.frame["warning"] = v.frame["warning"].astype("str")
 
 
-def _complete_new(p: Pending) -> None:
+def _prepare(p: Pending) -> None:
+    _derive_entity_type(p)
+    _warn_older_classification(p)
+
+
+def _warn_older_classification(p: Pending) -> None:
+    """An older class file imported after a newer one is usually a mistake: say so, but obey the file."""
+    v = p.validated
+    if "risk_class_date" not in v.frame or "risk_class_date" not in p.old:
+        return
+    new = v.frame["risk_class_date"].to_numpy(dtype=object)
+    old = p.old["risk_class_date"].to_numpy(dtype=object)
+    older = np.flatnonzero((new != "") & (old != "") & (new < old))
+    if len(older):
+        p.warnings.append(
+            f"{len(older)} 条记录的分类日期早于库中已有的分类日期（如第 {int(v.rows[older[0]])} 行 "
+            f"{new[older[0]]} < {old[older[0]]}），已按文件更新；请确认导入的不是旧文件"
+        )
+
+
+def _derive_entity_type(p: Pending) -> None:
     """主体类型 can be read off the code's 2nd–3rd characters (91 企业, 92 个体工商户, 93 合作社)."""
     v = p.validated
-    if "entity_type" not in v.frame:
-        v.frame["entity_type"] = ""
-        p.old["entity_type"] = ""
+    p.add_insert_only("entity_type")
     types = v.frame["entity_type"].to_numpy(dtype=object)
     prefix = v.frame["uscc"].str.slice(0, 2).to_numpy(dtype=object)
     for pos in p.new[types[p.new] == ""].tolist():
@@ -145,7 +163,7 @@ SPEC = RosterSpec(
     columns=COLUMNS,
     key=("uscc",),
     resolve=_mark_bad_checksums,
-    complete_new=_complete_new,
+    prepare=_prepare,
     after_write=_record_class_history,
 )
 

@@ -42,6 +42,15 @@ class Pending:
     changed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     source: str = ""
     now: dt.datetime = field(default_factory=dt.datetime.now)
+    warnings: list[str] = field(default_factory=list)
+    insert_only: set[str] = field(default_factory=set)
+    """Columns the file left out but new records get (defaults, derived values): never updated."""
+
+    def add_insert_only(self, column: str) -> None:
+        if column not in self.validated.frame:
+            self.validated.frame[column] = ""
+            self.old[column] = ""
+            self.insert_only.add(column)
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,8 @@ class RosterSpec:
     """Table columns matching ``key`` after ``resolve`` (defaults to ``key``)."""
     resolve: Callable[[Session, Validated], None] | None = None
     """Turn file keys into table keys (e.g. codes into ids), adding problems for unknown ones."""
-    complete_new: Callable[[Pending], None] | None = None
-    """Fill derived values of new records before the required-column check."""
+    prepare: Callable[[Pending], None] | None = None
+    """Fill derived values of new records before the required-column check; may add warnings."""
     after_write: Callable[[Session, Pending], None] | None = None
 
     @property
@@ -104,9 +113,9 @@ def import_roster(
 ) -> ImportResult:
     table = read_table(path, spec.columns.score(mapping), encoding)
     v = validate(table, spec.columns, mapping, spec.key, classes, accept_bad_checksum)
-    if spec.resolve is not None and not v.problems:
+    if spec.resolve is not None:
         spec.resolve(session, v)
-    _raise_problems(path, v.problems)
+    # Every problem of the file is collected before anything is refused: one run, one full list.
     pending = _match_existing(session, spec, v)
     pending.source = path.name
     _complete_new(spec, pending)
@@ -125,7 +134,8 @@ def import_roster(
         warnings=[
             f"第 {int(v.rows[pos])} 行 {v.frame.iloc[pos][spec.key[0]]}: 校验位应为 {want}，已按要求导入并记录警告"
             for pos, want in v.bad_checksum.items()
-        ],
+        ]
+        + pending.warnings,
         dry_run=dry_run,
     )
     if not dry_run:
@@ -190,21 +200,18 @@ def _match_existing(session: Session, spec: RosterSpec, v: Validated) -> Pending
 
 def _complete_new(spec: RosterSpec, p: Pending) -> None:
     v = p.validated
-    if not len(p.new):
-        return
     for col in spec.columns.columns:
-        if col.default is None:
+        if col.default is None or not len(p.new):
             continue
-        if col.name not in v.frame:
-            v.frame[col.name] = ""
-            p.old[col.name] = ""
+        p.add_insert_only(col.name)
         empty_new = p.new[(v.frame[col.name].to_numpy()[p.new] == "")]
         v.frame.loc[empty_new, col.name] = col.default
-    if spec.complete_new is not None:
-        spec.complete_new(p)
+    if spec.prepare is not None:
+        spec.prepare(p)
     label = spec.label
     for col in spec.columns.columns:
-        if not col.required or col.name in spec.key:
+        # Empty cells of a column the file has were reported by the validator already.
+        if not col.required or col.name in spec.key or col.name in v.headers:
             continue
         if col.name in v.frame:
             missing = p.new[(v.frame[col.name].to_numpy()[p.new] == "")]
@@ -220,7 +227,7 @@ def _changed_rows(spec: RosterSpec, p: Pending) -> np.ndarray:
     changed = np.zeros(len(v.frame), dtype=bool)
     key = set(spec.table_key)
     for col in _value_columns(spec, v):
-        if col in key or col not in p.old:
+        if col in key or col not in p.old or col in p.insert_only:
             continue
         changed |= v.frame[col].to_numpy() != p.old[col].to_numpy()
     changed[p.new] = False
@@ -254,7 +261,7 @@ def _write(session: Session, spec: RosterSpec, p: Pending) -> None:
         _fill_new_ids(session, spec, p)
     changed = np.flatnonzero(p.changed)
     if len(changed):
-        cols = [c for c in names if c not in spec.table_key]
+        cols = [c for c in names if c not in spec.table_key and c not in p.insert_only]
         upd = v.frame.iloc[changed][cols].copy()
         upd["id"] = p.ids[changed].astype(str)
         rows = ((*r[:-1], p.now, r[-1]) for r in _db_rows(upd, kinds))

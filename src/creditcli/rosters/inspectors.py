@@ -63,7 +63,7 @@ SPEC = RosterSpec(
     table="inspectors",
     columns=COLUMNS,
     key=("code",),
-    complete_new=_require_expiry,
+    prepare=_require_expiry,
 )
 
 

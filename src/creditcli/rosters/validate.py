@@ -40,6 +40,11 @@ class Validated:
     bad_checksum: dict[int, str] = field(default_factory=dict)
     """Frame position -> expected check character, for codes accepted despite a bad check."""
 
+    def rows_with_problems(self) -> np.ndarray:
+        """Frame positions that already have a problem (later checks skip them to avoid noise)."""
+        bad = {p.row for p in self.problems}
+        return np.isin(self.rows, np.array(sorted(r for r in bad if r is not None), dtype=np.int64))
+
     @property
     def present(self) -> list[str]:
         return list(self.frame.columns)

@@ -1,0 +1,152 @@
+"""Shared fixtures: a fresh database per test (SQLite; PostgreSQL too when CREDITCLI_TEST_PG_URL is set),
+a runner that drives the real CLI, and helpers that write roster files as offices produce them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner, Result
+
+from creditcli.cli.app import app
+from creditcli.rosters.codes import check_char
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CREDITCLI_TEST_PG_URL") else [])
+
+
+def uscc(body: str) -> str:
+    """A valid code from its first 17 characters."""
+    return body + check_char(body)
+
+
+# A few fixed, valid codes for readable tests.
+U1 = uscc("91370112MA3C00001")
+U2 = uscc("91370112MA3C00002")
+U3 = uscc("92370112MA3C00003")
+U4 = uscc("93370112MA3C00004")
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield str(tmp_path / "test.db")
+        return
+    base = make_url(os.environ["CREDITCLI_TEST_PG_URL"])
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@dataclass
+class Cli:
+    db: str
+    runner: CliRunner
+
+    def __call__(self, *args: str | Path, input: str | None = None) -> Result:
+        return self.runner.invoke(app, ["--db", self.db, *map(str, args)], input=input)
+
+    def ok(self, *args: str | Path) -> Result:
+        result = self(*args)
+        assert result.exit_code == 0, f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+        return result
+
+    def query(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        url = self.db if "://" in self.db else f"sqlite:///{self.db}"
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(text(sql), params)]
+        finally:
+            engine.dispose()
+
+    def count(self, table: str) -> int:
+        return int(self.query(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+
+@pytest.fixture
+def cli(db_url: str) -> Cli:
+    return Cli(db_url, CliRunner())
+
+
+ENTITY_HEADER = ["统一社会信用代码", "企业名称", "主体类型", "成立日期", "管辖单位", "行业代码", "登记状态", "信用风险分类"]
+
+
+def entity_rows() -> list[list[str]]:
+    return [
+        [U1, "济南甲有限公司", "企业", "2020-01-05", "华山市场监管所", "C1391", "存续", "A"],
+        [U2, "济南乙有限公司", "企业", "2019/3/7", "华山市场监管所", "F5211", "存续", "D"],
+        [U3, "济南丙店", "个体工商户", "2021年6月1日", "唐冶市场监管所", "H6210", "注销", "B"],
+        [U4, "济南丁专业合作社", "农民专业合作社", "20180102", "唐冶市场监管所", "A0111", "存续", "C"],
+    ]
+
+
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    encoding: str = "utf-8",
+    title: str | None = None,
+    footer: Sequence[str] | None = None,
+) -> Path:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    if title is not None:
+        writer.writerow([title] + [""] * (len(header) - 1))
+    writer.writerow(header)
+    writer.writerows(rows)
+    if footer is not None:
+        writer.writerow(footer)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> Path:
+    import datetime as dt
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    r = 0
+    if title is not None:
+        sheet.write(0, 0, title)
+        r = 1
+    sheet.write_row(r, 0, list(header))
+    for i, row in enumerate(rows, start=r + 1):
+        for j, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(i, j, value, date_fmt)
+            elif isinstance(value, int | float):
+                sheet.write_number(i, j, value)
+            else:
+                sheet.write_string(i, j, value)
+    book.close()
+    return path
+
+
+INSPECTOR_HEADER = ["执法证号", "姓名", "人员类别", "所属监管所", "资质", "执法证有效期至", "状态"]
+
+
+def inspector_rows() -> list[list[str]]:
+    return [
+        ["37010001", "王伟", "执法人员", "华山市场监管所", "特种设备、食品", "2027-12-31", "在岗"],
+        ["37010002", "李娜", "执法人员", "唐冶市场监管所", "", "2027-06-30", "在岗"],
+        ["ZJ0001", "张强", "专家", "", "特种设备", "", "在岗"],
+    ]
