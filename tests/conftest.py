@@ -84,7 +84,16 @@ def cli(db_url: str) -> Cli:
     return Cli(db_url, CliRunner())
 
 
-ENTITY_HEADER = ["统一社会信用代码", "企业名称", "主体类型", "成立日期", "管辖单位", "行业代码", "登记状态", "信用风险分类"]
+ENTITY_HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "主体类型",
+    "成立日期",
+    "管辖单位",
+    "行业代码",
+    "登记状态",
+    "信用风险分类",
+]
 
 
 def entity_rows() -> list[list[str]]:

@@ -13,7 +13,10 @@ from creditcli.rosters.codes import check_char
 
 
 def snapshot(cli: Cli) -> list[tuple[object, ...]]:
-    return cli.query("SELECT uscc, name, entity_type, CAST(established AS TEXT), station, status, risk_class FROM entities ORDER BY uscc")
+    return cli.query(
+        "SELECT uscc, name, entity_type, CAST(established AS TEXT), station, status, risk_class "
+        "FROM entities ORDER BY uscc"
+    )
 
 
 def load_base(cli: Cli, tmp_path: Path) -> None:
@@ -32,7 +35,13 @@ def test_gb18030_with_title_and_total_rows(cli: Cli, tmp_path: Path) -> None:
     result = cli.ok("--format", "json", "entities", "import", path)
     summary = json.loads(result.stdout)
     assert summary["schema"] == "creditcli.import/1"
-    assert (summary["encoding"], summary["rows"], summary["inserted"], summary["updated"], summary["unchanged"]) == (
+    assert (
+        summary["encoding"],
+        summary["rows"],
+        summary["inserted"],
+        summary["updated"],
+        summary["unchanged"],
+    ) == (
         "gb18030",
         4,
         4,
@@ -69,10 +78,15 @@ def test_xlsx_with_title_row_numeric_and_date_cells(cli: Cli, tmp_path: Path) ->
         [U2, "济南乙有限公司", 43531, 6210.0, "吊销，未注销", "Ｄ"],
     ]
     path = write_xlsx(
-        tmp_path / "名录.xlsx", ["信用代码", "市场主体名称", "成立日期", "行业", "经营状态", "风险等级"], rows, "天桥区名录"
+        tmp_path / "名录.xlsx",
+        ["信用代码", "市场主体名称", "成立日期", "行业", "经营状态", "风险等级"],
+        rows,
+        "天桥区名录",
     )
     cli.ok("entities", "import", path)
-    assert cli.query("SELECT uscc, CAST(established AS TEXT), industry, status, risk_class FROM entities ORDER BY uscc") == [
+    assert cli.query(
+        "SELECT uscc, CAST(established AS TEXT), industry, status, risk_class FROM entities ORDER BY uscc"
+    ) == [
         (U1, "2020-01-05", "5211", "存续", "A"),
         (U2, "2019-03-07", "6210", "吊销", "D"),
     ]
@@ -98,7 +112,11 @@ def test_xls_file(cli: Cli, tmp_path: Path) -> None:
 def test_date_forms(cli: Cli, tmp_path: Path) -> None:
     forms = ["2023-01-05", "2023/1/5", "2023年1月5日", "20230105", "44931", "２０２３－０１－０５"]
     rows = [[uscc(f"9137011200000000{i}"), f"企业{i}", form] for i, form in enumerate(forms)]
-    cli.ok("entities", "import", write_csv(tmp_path / "d.csv", ["统一社会信用代码", "企业名称", "成立日期"], rows))
+    cli.ok(
+        "entities",
+        "import",
+        write_csv(tmp_path / "d.csv", ["统一社会信用代码", "企业名称", "成立日期"], rows),
+    )
     assert {r[0] for r in cli.query("SELECT CAST(established AS TEXT) FROM entities")} == {"2023-01-05"}
 
 
@@ -108,8 +126,21 @@ def test_upsert_reports_inserted_updated_unchanged(cli: Cli, tmp_path: Path) -> 
     assert json.loads(again.stdout)["unchanged"] == 4
     rows = entity_rows()
     rows[0][1] = "济南甲有限责任公司"
-    rows.append([uscc("91370112MA3C00005"), "济南戊有限公司", "企业", "2022-02-02", "华山市场监管所", "C1391", "存续", "B"])
-    out = json.loads(cli.ok("-f", "json", "entities", "import", write_csv(tmp_path / "v2.csv", ENTITY_HEADER, rows)).stdout)
+    rows.append(
+        [
+            uscc("91370112MA3C00005"),
+            "济南戊有限公司",
+            "企业",
+            "2022-02-02",
+            "华山市场监管所",
+            "C1391",
+            "存续",
+            "B",
+        ]
+    )
+    out = json.loads(
+        cli.ok("-f", "json", "entities", "import", write_csv(tmp_path / "v2.csv", ENTITY_HEADER, rows)).stdout
+    )
     assert (out["inserted"], out["updated"], out["unchanged"]) == (1, 1, 3)
     assert cli.query("SELECT name FROM entities WHERE uscc = :u", u=U1) == [("济南甲有限责任公司",)]
     assert cli.count("import_runs") == 3
@@ -120,20 +151,23 @@ def test_partial_class_refresh_keeps_other_columns_and_history(cli: Cli, tmp_pat
     cli.ok("entities", "import", write_csv(tmp_path / "base.csv", [*ENTITY_HEADER, "分类日期"], rows))
     before = cli.query("SELECT uscc, name, station, industry FROM entities ORDER BY uscc")
     refresh = write_csv(
-        tmp_path / "classes.csv", ["统一社会信用代码", "信用风险分类", "分类日期"], [[U1, "C", "2026-11-01"], [U2, "D", "2026-11-01"]]
+        tmp_path / "classes.csv",
+        ["统一社会信用代码", "信用风险分类", "分类日期"],
+        [[U1, "C", "2026-11-01"], [U2, "D", "2026-11-01"]],
     )
     out = json.loads(cli.ok("-f", "json", "entities", "import", refresh).stdout)
     assert (out["updated"], out["unchanged"]) == (2, 0)  # U2's class is unchanged but its date is new
     assert cli.query("SELECT uscc, name, station, industry FROM entities ORDER BY uscc") == before
     history = cli.query(
-        "SELECT h.risk_class, CAST(h.effective_date AS TEXT) FROM entity_class_history h JOIN entities e ON e.id = h.entity_id "
-        "WHERE e.uscc = :u ORDER BY h.effective_date",
+        "SELECT h.risk_class, CAST(h.effective_date AS TEXT) FROM entity_class_history h "
+        "JOIN entities e ON e.id = h.entity_id WHERE e.uscc = :u ORDER BY h.effective_date",
         u=U1,
     )
     assert history == [("A", "2026-10-01"), ("C", "2026-11-01")]
     # U2 kept class D: no new history row.
     assert cli.query(
-        "SELECT COUNT(*) FROM entity_class_history h JOIN entities e ON e.id = h.entity_id WHERE e.uscc = :u", u=U2
+        "SELECT COUNT(*) FROM entity_class_history h JOIN entities e ON e.id = h.entity_id WHERE e.uscc = :u",
+        u=U2,
     ) == [(1,)]
     shown = json.loads(cli.ok("-f", "json", "entities", "show", U1.lower()).stdout)
     assert shown["risk_class"] == "C"
@@ -143,7 +177,10 @@ def test_partial_class_refresh_keeps_other_columns_and_history(cli: Cli, tmp_pat
     ]
     # Importing the October file again is obeyed, with a warning that it is older than what is stored.
     again = cli.ok("entities", "import", tmp_path / "base.csv")
-    assert "警告：2 条记录的分类日期早于库中已有的分类日期（如第 2 行 2026-10-01 < 2026-11-01），已按文件更新；" in again.stderr
+    assert (
+        "警告：2 条记录的分类日期早于库中已有的分类日期（如第 2 行 2026-10-01 < 2026-11-01），已按文件更新；"
+        in again.stderr
+    )
 
 
 def test_class_without_date_is_dated_on_import_day(cli: Cli, tmp_path: Path) -> None:
@@ -180,7 +217,16 @@ def test_invalid_file_lists_every_problem_and_writes_nothing(cli: Cli, tmp_path:
         [U1, "济南甲有限公司（改名）", "企业", "2020-01-05", "华山市场监管所", "C1391", "存续", "A"],
         [bad_body + wrong, "坏校验位", "企业", "2020-01-05", "华山市场监管所", "C1391", "存续", "A"],
         [uscc("91370112MA3C00009"), "", "企业", "2020-01-05", "华山市场监管所", "C1391", "存续", "A"],
-        [uscc("91370112MA3C0000A"), "未知类型", "公司制", "2020-01-05", "华山市场监管所", "C1391", "停业", "E"],
+        [
+            uscc("91370112MA3C0000A"),
+            "未知类型",
+            "公司制",
+            "2020-01-05",
+            "华山市场监管所",
+            "C1391",
+            "停业",
+            "E",
+        ],
         [uscc("91370112MA3C0000B"), "日期坏", "企业", "2020-13-45", "华山市场监管所", "C1391", "存续", "A"],
         [U2, "重复一", "企业", "2020-01-05", "华山市场监管所", "C1391", "存续", "A"],
         [U2, "重复二", "企业", "2020-01-05", "华山市场监管所", "C1391", "存续", "A"],
@@ -245,7 +291,11 @@ def test_new_entity_in_partial_file_needs_its_name(cli: Cli, tmp_path: Path) -> 
 
 
 def test_unknown_columns_are_reported_and_ignored(cli: Cli, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "e.csv", ["统一社会信用代码", "企业名称", "联系电话", "注册资本"], [[U1, "甲", "0531-1", "100"]])
+    path = write_csv(
+        tmp_path / "e.csv",
+        ["统一社会信用代码", "企业名称", "联系电话", "注册资本"],
+        [[U1, "甲", "0531-1", "100"]],
+    )
     result = cli.ok("entities", "import", path)
     assert "提示：未识别的列已忽略：联系电话、注册资本" in result.stderr
     assert cli.count("entities") == 1

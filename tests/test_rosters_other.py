@@ -18,7 +18,9 @@ def test_inspectors_import_list_show(cli: Cli, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", INSPECTOR_HEADER, inspector_rows(), encoding="utf-8-sig")
     out = json.loads(cli.ok("-f", "json", "inspectors", "import", path).stdout)
     assert out["inserted"] == 3
-    assert cli.query("SELECT code, kind, qualifications, CAST(cert_expiry AS TEXT), status FROM inspectors ORDER BY code") == [
+    assert cli.query(
+        "SELECT code, kind, qualifications, CAST(cert_expiry AS TEXT), status FROM inspectors ORDER BY code"
+    ) == [
         ("37010001", "执法人员", "特种设备;食品", "2027-12-31", "在岗"),
         ("37010002", "执法人员", None, "2027-06-30", "在岗"),
         ("ZJ0001", "专家", "特种设备", None, "在岗"),
@@ -33,7 +35,10 @@ def test_inspectors_import_list_show(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_officer_needs_certificate_expiry(cli: Cli, tmp_path: Path) -> None:
-    rows = [["37010009", "赵六", "执法人员", "华山市场监管所", "", "", "在岗"], ["37010010", "钱七", "执法人员", "", "", "2027-1-1", "休假"]]
+    rows = [
+        ["37010009", "赵六", "执法人员", "华山市场监管所", "", "", "在岗"],
+        ["37010010", "钱七", "执法人员", "", "", "2027-1-1", "休假"],
+    ]
     result = cli("inspectors", "import", write_csv(tmp_path / "p.csv", INSPECTOR_HEADER, rows))
     assert result.exit_code == 65
     assert result.stderr.splitlines()[1:] == [
@@ -72,13 +77,21 @@ def test_conflicts_resolve_codes_and_name_unknown_ones(cli: Cli, tmp_path: Path)
         "  第 4 行 “回避原因”: 不能为空",
     ]
     assert cli.count("conflicts") == 0
-    good = write_csv(tmp_path / "c.csv", header, [["37010001", U1.lower(), "近亲属任负责人"], ["37010002", U2, "曾任职"]])
+    good = write_csv(
+        tmp_path / "c.csv", header, [["37010001", U1.lower(), "近亲属任负责人"], ["37010002", U2, "曾任职"]]
+    )
     cli.ok("conflicts", "import", good)
     again = json.loads(cli.ok("-f", "json", "conflicts", "import", good).stdout)
     assert (again["inserted"], again["unchanged"]) == (0, 2)
     listed = json.loads(cli.ok("-f", "json", "conflicts", "list", "--uscc", U1).stdout)
     assert listed["rows"] == [
-        {"inspector_code": "37010001", "inspector_name": "王伟", "uscc": U1, "entity_name": "济南甲有限公司", "reason": "近亲属任负责人"}
+        {
+            "inspector_code": "37010001",
+            "inspector_name": "王伟",
+            "uscc": U1,
+            "entity_name": "济南甲有限公司",
+            "reason": "近亲属任负责人",
+        }
     ]
     dup = write_csv(tmp_path / "c_dup.csv", header, [["37010001", U1, "甲"], ["37010001", U1, "乙"]])
     dup_result = cli("conflicts", "import", dup)

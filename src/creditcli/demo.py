@@ -47,7 +47,11 @@ def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> 
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "creditcli.db"
     # The demo always starts from an empty database so that every run shows the same figures.
-    for leftover in (db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
+    for leftover in (
+        db_path,
+        db_path.with_name(db_path.name + "-wal"),
+        db_path.with_name(db_path.name + "-shm"),
+    ):
         leftover.unlink(missing_ok=True)
     engine: Engine = make_engine(to_url(str(db_path)))
     try:
@@ -55,9 +59,7 @@ def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> 
         results = []
         for spec, name in SAMPLE_FILES:
             with session_scope(engine) as session:
-                results.append(
-                    import_roster(session, spec, source / name, mapping={}, classes=settings.risk_classes)
-                )
+                results.append(import_roster(session, spec, source / name, mapping={}, classes=settings.risk_classes))
     finally:
         engine.dispose()
     return DemoResult(db_path, results)

@@ -85,15 +85,22 @@ def entities(rng: np.random.Generator, n: int, districts: list[str] | None = Non
     suffix = np.where(is_ind, "店", np.where(types == "农民专业合作社", "专业合作社", "有限公司"))
     suffix = np.where(types == "外国企业常驻代表机构", "代表处", suffix)
     names = np.char.add(np.char.add(np.char.add(np.char.add("济南", district), brand), ind_name), suffix)
-    names = np.char.add(names, np.where(rng.random(n) < 0.5, "", np.char.add("（", np.char.add(rng.integers(1, 999, n).astype(str), "）"))))
-    station = np.array([STATIONS[d][i % len(STATIONS[d])] for d, i in zip(district, rng.integers(0, 4, n), strict=True)])
+    names = np.char.add(
+        names,
+        np.where(rng.random(n) < 0.5, "", np.char.add("（", np.char.add(rng.integers(1, 999, n).astype(str), "）"))),
+    )
+    station = np.array(
+        [STATIONS[d][i % len(STATIONS[d])] for d, i in zip(district, rng.integers(0, 4, n), strict=True)]
+    )
     start = dt.date(2000, 1, 1).toordinal()
     est = rng.integers(start, dt.date(2026, 6, 30).toordinal(), n)
     est_text = [dt.date.fromordinal(int(x)).isoformat() for x in est]
     classes = rng.choice(list(CLASS_P), n, p=list(CLASS_P.values()))
     status = rng.choice(list(STATUS_P), n, p=list(STATUS_P.values()))
     tags = np.array([i[2] for i in INDUSTRIES])[ind]
-    person = np.char.add(np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n)], np.array(GIVEN)[rng.integers(0, len(GIVEN), n)])
+    person = np.char.add(
+        np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n)], np.array(GIVEN)[rng.integers(0, len(GIVEN), n)]
+    )
     road = np.char.add(np.char.add(np.char.add(district, "区"), w[rng.integers(0, len(w), n)]), "路")
     address = np.char.add(np.char.add(np.char.add("济南市", road), rng.integers(1, 999, n).astype(str)), "号")
     return pd.DataFrame(
@@ -119,8 +126,12 @@ def class_refresh(rng: np.random.Generator, roster: pd.DataFrame, share: float, 
     """The monthly 信用风险分类 file: a share of entities moved one class up or down."""
     pick = roster.sample(frac=share, random_state=int(rng.integers(0, 2**31)))
     order = list(CLASS_P)
-    moved = [order[min(max(order.index(c) + int(rng.choice([-1, 1])), 0), len(order) - 1)] for c in pick["信用风险分类"]]
-    return pd.DataFrame({"统一社会信用代码": pick["统一社会信用代码"].to_numpy(), "信用风险分类": moved, "分类日期": day})
+    moved = [
+        order[min(max(order.index(c) + int(rng.choice([-1, 1])), 0), len(order) - 1)] for c in pick["信用风险分类"]
+    ]
+    return pd.DataFrame(
+        {"统一社会信用代码": pick["统一社会信用代码"].to_numpy(), "信用风险分类": moved, "分类日期": day}
+    )
 
 
 QUALIFICATIONS = ["特种设备", "食品", "药品", "计量", "价格", "广告"]

@@ -46,7 +46,9 @@ def root(
         ),
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="打印数据的格式")] = OutputFormat.table,
-    config: Annotated[Path | None, typer.Option("--config", help="配置文件（默认 ~/.config/creditcli/config.toml）")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="配置文件（默认 ~/.config/creditcli/config.toml）")
+    ] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="显示更多过程信息")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出数据和错误")] = False,
     version: Annotated[

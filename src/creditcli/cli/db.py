@@ -41,5 +41,10 @@ def status(ctx: typer.Context) -> None:
     app_ctx.out.print(f"数据库：{app_ctx.db}", markup=False)
     app_ctx.out.print(f"结构版本：{current_revision(engine)}（程序要求 {HEAD_REVISION}）", markup=False)
     with app_ctx.session() as session:
-        for table, label in (("entities", "检查对象"), ("inspectors", "执法检查人员"), ("items", "抽查事项"), ("conflicts", "回避")):
+        for table, label in (
+            ("entities", "检查对象"),
+            ("inspectors", "执法检查人员"),
+            ("items", "抽查事项"),
+            ("conflicts", "回避"),
+        ):
             app_ctx.out.print(f"{label}：{count(session, table, Filter())}", markup=False)

@@ -29,7 +29,12 @@ def demo(
     for label in ("名录", "文件", "编码", "数据行数", "新增", "更新", "未变"):
         table.add_column(label)
     for r in result.imports:
-        table.add_row(r.roster, Path(r.source).name, r.encoding, *(str(x) for x in (r.rows, r.inserted, r.updated, r.unchanged)))
+        table.add_row(
+            r.roster,
+            Path(r.source).name,
+            r.encoding,
+            *(str(x) for x in (r.rows, r.inserted, r.updated, r.unchanged)),
+        )
     app_ctx.out.print(table)
     for r in result.imports:
         for note in r.notes:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 import typer
+from typer.models import CommandFunctionType
 from rich.console import Console
 
 from creditcli.errors import EXIT_FAILURE, CreditError, DataError
@@ -64,10 +65,10 @@ class CreditTyper(typer.Typer):
         kwargs.setdefault("pretty_exceptions_enable", False)
         super().__init__(**kwargs)
 
-    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
-        register = super().command(*args, **kwargs)
+    def command(self, name: str | None = None, **kwargs: Any) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        register = super().command(name, **kwargs)
 
-        def decorator(func: Callable[P, R]) -> Callable[P, R]:
+        def decorator(func: CommandFunctionType) -> CommandFunctionType:
             register(guarded(func))
             return func
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from creditcli.cli.context import AppContext, OutputFormat, eprint
 from creditcli.errors import Problem
@@ -29,12 +30,14 @@ def render_table(app: AppContext, table: Table, fmt: OutputFormat, title: str | 
     for label in table.labels:
         rich.add_column(label, overflow="fold")
     for values in frame.itertuples(index=False, name=None):
-        rich.add_row(*(str(v) for v in values))
+        rich.add_row(*(Text(str(v)) for v in values))  # Text: a name like "[/]" is data, not markup
     app.out.print(rich)
     return len(frame)
 
 
-def render_record(app: AppContext, schema: str, data: dict[str, Any], labels: dict[str, str], fmt: OutputFormat) -> None:
+def render_record(
+    app: AppContext, schema: str, data: dict[str, Any], labels: dict[str, str], fmt: OutputFormat
+) -> None:
     """One record (a summary, one entity): key/value table, one CSV row, or a JSON object."""
     if fmt is OutputFormat.json:
         json.dump({"schema": schema, **to_jsonable(data)}, sys.stdout, ensure_ascii=False, indent=2)
@@ -48,7 +51,7 @@ def render_record(app: AppContext, schema: str, data: dict[str, Any], labels: di
     rich.add_column(style="bold")
     rich.add_column(overflow="fold")
     for key, value in flat.items():
-        rich.add_row(labels.get(key, key), "" if value is None else str(value))
+        rich.add_row(labels.get(key, key), Text("" if value is None else str(value)))
     app.out.print(rich)
 
 

@@ -8,12 +8,26 @@ PostgreSQL COPY. This is the one dialect-aware place for such SQL.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 CHUNK = 50_000
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic GC rescans millions of fresh tuples during big fetches (3.5× slower at 10M)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def driver_connection(session: Session) -> Any:
@@ -30,20 +44,21 @@ def _placeholders(session: Session, n: int) -> str:
     return ", ".join([mark] * n)
 
 
-def _adapt(session: Session, rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
-    # sqlite3's default datetime adapters are deprecated; SQLAlchemy stores ISO text there.
-    if dialect(session) != "sqlite":
-        yield from (tuple(r) for r in rows)
-        return
-    for row in rows:
-        yield tuple(
-            v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v.isoformat() if isinstance(v, dt.date) else v
-            for v in row
-        )
+def timestamp(session: Session, value: dt.datetime) -> Any:
+    """A datetime as the driver should receive it in bulk rows.
+
+    SQLAlchemy stores ISO text in SQLite and sqlite3's own datetime adapters are deprecated;
+    rows are otherwise passed through untouched (adapting every value cost more than the insert).
+    """
+    return value.isoformat(sep=" ") if dialect(session) == "sqlite" else value
 
 
-def _chunks(rows: Iterable[tuple[Any, ...]], size: int = CHUNK) -> Iterator[list[tuple[Any, ...]]]:
-    batch: list[tuple[Any, ...]] = []
+def day(session: Session, value: dt.date) -> Any:
+    return value.isoformat() if dialect(session) == "sqlite" else value
+
+
+def _chunks(rows: Iterable[Sequence[Any]], size: int = CHUNK) -> Iterator[list[Sequence[Any]]]:
+    batch: list[Sequence[Any]] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
@@ -58,12 +73,12 @@ def insert_rows(session: Session, table: str, columns: Sequence[str], rows: Iter
     cols = ", ".join(columns)
     if dialect(session) == "postgresql":
         with conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for row in _adapt(session, rows):
+            for row in rows:
                 copy.write_row(row)
         return
     sql = f"INSERT INTO {table} ({cols}) VALUES ({_placeholders(session, len(columns))})"
     cur = conn.cursor()
-    for batch in _chunks(_adapt(session, rows)):
+    for batch in _chunks(rows):
         cur.executemany(sql, batch)
 
 
@@ -79,7 +94,7 @@ def update_rows(
         with conn.cursor() as cur:
             cur.execute(f"CREATE TEMP TABLE _upd ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")
             with cur.copy(f"COPY _upd ({cols}) FROM STDIN") as copy:
-                for row in _adapt(session, rows):
+                for row in rows:
                     copy.write_row(row)
             sets = ", ".join(f"{c} = _upd.{c}" for c in columns)
             cur.execute(f"UPDATE {table} SET {sets} FROM _upd WHERE {table}.{key} = _upd.{key}")
@@ -88,7 +103,7 @@ def update_rows(
     sets = ", ".join(f"{c} = ?" for c in columns)
     sql = f"UPDATE {table} SET {sets} WHERE {key} = ?"
     cur = conn.cursor()
-    for batch in _chunks(_adapt(session, rows)):
+    for batch in _chunks(rows):
         cur.executemany(sql, batch)
 
 

@@ -42,6 +42,8 @@ def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # A bigger page cache keeps index B-trees in memory during million-row imports (128 MiB).
+    cur.execute("PRAGMA cache_size=-131072")
     cur.close()
 
 

@@ -7,7 +7,6 @@ is never changed behind the administrator's back: commands refuse until ``credit
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,9 +80,7 @@ def ensure_schema(engine: Engine) -> None:
         return
     known = {p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
     if rev is not None and rev not in known:
-        raise ConfigError(
-            f"数据库结构版本 {rev} 比本程序（{HEAD_REVISION}）更新：请升级 creditcli 后再使用该数据库"
-        )
+        raise ConfigError(f"数据库结构版本 {rev} 比本程序（{HEAD_REVISION}）更新：请升级 creditcli 后再使用该数据库")
     if engine.dialect.name == "sqlite":
         upgrade(engine)
         return

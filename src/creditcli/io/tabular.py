@@ -133,7 +133,12 @@ def _read_csv(path: Path, raw: bytes, score: HeaderScore, encoding: str | None, 
             continue
         line = _line_of(data, text) if number is None else number + header_index + 1
         problems.append(
-            Problem(line, "", text[:40], f"有 {actual} 列，与表头的 {len(headers)} 列不一致（检查是否少了或多了分隔符）")
+            Problem(
+                line,
+                "",
+                text[:40],
+                f"有 {actual} 列，与表头的 {len(headers)} 列不一致（检查是否少了或多了分隔符）",
+            )
         )
     if problems:
         raise DataError(f"{path}: 有 {len(problems)} 行的列数与表头不一致，未导入任何数据", problems)

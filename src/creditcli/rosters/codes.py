@@ -33,10 +33,11 @@ def normalise(code: str) -> str:
 
 def normalise_series(codes: pd.Series) -> pd.Series:
     out = codes.str.strip().str.upper()
-    odd = ~out.str.isascii() | out.str.contains(" ", regex=False)
+    odd = (~out.str.isascii() | out.str.contains(" ", regex=False)).to_numpy(dtype=bool)
     if odd.any():
-        out = out.copy()
-        out[odd] = [normalise(v) for v in out[odd]]
+        values = out.to_numpy(dtype=object)
+        values[odd] = [normalise(str(v)) for v in values[odd]]
+        out = pd.Series(values, index=codes.index, dtype="str")
     return out
 
 

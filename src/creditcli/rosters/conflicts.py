@@ -16,7 +16,13 @@ from creditcli.rosters.validate import Validated
 COLUMNS = ColumnSet(
     (
         Column("inspector_code", "执法证号", ("人员编号", "编号", "证号", "执法人员执法证号"), required=True),
-        Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "检查对象统一社会信用代码"), Kind.USCC, True),
+        Column(
+            "uscc",
+            "统一社会信用代码",
+            ("信用代码", "社会信用代码", "检查对象统一社会信用代码"),
+            Kind.USCC,
+            True,
+        ),
         Column("reason", "回避原因", ("原因", "利害关系", "reason"), required=True),
     )
 )

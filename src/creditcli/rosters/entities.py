@@ -59,8 +59,19 @@ STATUSES = {
 
 COLUMNS = ColumnSet(
     (
-        Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "统一代码", "credit_code"), Kind.USCC, True),
-        Column("name", "企业名称", ("名称", "市场主体名称", "主体名称", "企业(机构)名称", "单位名称"), required=True),
+        Column(
+            "uscc",
+            "统一社会信用代码",
+            ("信用代码", "社会信用代码", "统一代码", "credit_code"),
+            Kind.USCC,
+            True,
+        ),
+        Column(
+            "name",
+            "企业名称",
+            ("名称", "市场主体名称", "主体名称", "企业(机构)名称", "单位名称"),
+            required=True,
+        ),
         Column("reg_no", "注册号", ("原注册号", "工商注册号"), max_len=32),
         Column("entity_type", "主体类型", ("市场主体类型", "类型", "type"), Kind.CHOICE, choices=ENTITY_TYPES),
         Column("established", "成立日期", ("登记日期", "注册日期", "成立时间"), Kind.DATE),
@@ -70,12 +81,30 @@ COLUMNS = ColumnSet(
         Column("industry", "行业代码", ("行业", "国民经济行业代码", "行业类别代码"), max_len=16),
         Column("address", "住所", ("地址", "经营场所", "住所(经营场所)", "注册地址")),
         Column("legal_rep", "法定代表人", ("负责人", "经营者", "法定代表人(负责人)", "投资人", "法人")),
-        Column("status", "登记状态", ("经营状态", "状态", "企业状态"), Kind.CHOICE, choices=STATUSES, default=ACTIVE),
-        Column("risk_class", "信用风险分类", ("风险等级", "风险分类", "信用风险等级", "分类结果"), Kind.RISK_CLASS),
+        Column(
+            "status",
+            "登记状态",
+            ("经营状态", "状态", "企业状态"),
+            Kind.CHOICE,
+            choices=STATUSES,
+            default=ACTIVE,
+        ),
+        Column(
+            "risk_class",
+            "信用风险分类",
+            ("风险等级", "风险分类", "信用风险等级", "分类结果"),
+            Kind.RISK_CLASS,
+        ),
         Column("risk_class_date", "分类日期", ("风险分类日期", "评定日期", "class_date"), Kind.DATE),
         Column("tags", "标签", ("专项库", "专项标签", "专业领域"), Kind.TAGS),
         Column("abnormal", "经营异常名录", ("列入经营异常名录", "经营异常"), Kind.BOOL, default="0"),
-        Column("serious_illegal", "严重违法失信名单", ("严重违法失信", "列入严重违法失信名单"), Kind.BOOL, default="0"),
+        Column(
+            "serious_illegal",
+            "严重违法失信名单",
+            ("严重违法失信", "列入严重违法失信名单"),
+            Kind.BOOL,
+            default="0",
+        ),
         Column("warning", "导入警告", ()),
     )
 )
@@ -140,19 +169,20 @@ def _record_class_history(session: Session, p: Pending) -> None:
     today = p.now.date().isoformat()
     dates = v.frame["risk_class_date"].to_numpy(dtype=object) if "risk_class_date" in v.frame else None
     source = f"导入 {p.source}"
+    stamp = bulk.timestamp(session, p.now)
     positions = np.flatnonzero(moved)
+    ids = p.ids[positions].tolist()
+    classes = new_class[positions].tolist()
+    days = dates[positions].tolist() if dates is not None else [""] * len(positions)
     rows = (
-        (
-            int(p.ids[i]),
-            new_class[i],
-            (dates[i] if dates is not None and dates[i] else today),
-            source,
-            p.now,
-        )
-        for i in positions.tolist()
+        (entity_id, klass, day or today, source, stamp)
+        for entity_id, klass, day in zip(ids, classes, days, strict=True)
     )
     bulk.insert_rows(
-        session, "entity_class_history", ["entity_id", "risk_class", "effective_date", "source", "recorded_at"], rows
+        session,
+        "entity_class_history",
+        ["entity_id", "risk_class", "effective_date", "source", "recorded_at"],
+        rows,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,22 @@ class ImportResult:
     dry_run: bool
 
 
+def canon_frame(batch: list[tuple[Any, ...]], names: list[str]) -> pd.DataFrame:
+    """Stored rows -> canonical text per column, vectorised (see ``canon`` for the rules)."""
+    frame = pd.DataFrame.from_records(batch, columns=names, coerce_float=False)
+    for col in names:
+        values = frame[col]
+        if values.dtype == bool:
+            frame[col] = np.where(values.to_numpy(), "1", "0")
+        elif values.dtype == object:
+            present = values.dropna()
+            if len(present) and not isinstance(present.iloc[0], str):  # dates, bools from PostgreSQL
+                frame[col] = values.map(canon)
+            else:
+                frame[col] = values.where(values.notna(), "")
+    return frame.astype("str")
+
+
 def canon(value: Any) -> str:
     """A stored value as the canonical text the validator produces."""
     if value is None:
@@ -110,6 +126,20 @@ def import_roster(
     encoding: str | None = None,
     dry_run: bool = False,
     accept_bad_checksum: bool = False,
+) -> ImportResult:
+    with bulk.gc_paused():
+        return _import(session, spec, path, mapping, classes, encoding, dry_run, accept_bad_checksum)
+
+
+def _import(
+    session: Session,
+    spec: RosterSpec,
+    path: Path,
+    mapping: dict[str, str],
+    classes: Sequence[str],
+    encoding: str | None,
+    dry_run: bool,
+    accept_bad_checksum: bool,
 ) -> ImportResult:
     table = read_table(path, spec.columns.score(mapping), encoding)
     v = validate(table, spec.columns, mapping, spec.key, classes, accept_bad_checksum)
@@ -161,7 +191,7 @@ def import_roster(
 
 def _raise_problems(path: Path, problems: list[Problem]) -> None:
     if problems:
-        problems.sort(key=lambda p: (p.row or 0))
+        problems.sort(key=lambda p: p.row or 0)
         raise DataError(f"{path}: 发现 {len(problems)} 处问题，未导入任何数据", problems)
 
 
@@ -180,18 +210,18 @@ def _match_existing(session: Session, spec: RosterSpec, v: Validated) -> Pending
     cols = [c for c in _value_columns(spec, v) if c not in key]
     select = f"SELECT id, {', '.join(key + cols)} FROM {spec.table}"
     if len(key) == 1 and len(v.frame) < SMALL_FILE:
-        rows = bulk.fetch_where_in(session, select, key[0], v.frame[key[0]].unique().tolist())
+        batches: Iterable[list[tuple[Any, ...]]] = [
+            bulk.fetch_where_in(session, select, key[0], v.frame[key[0]].unique().tolist())
+        ]
     else:
-        rows = [r for batch in bulk.fetch_rows(session, select) for r in batch]
-    old = pd.DataFrame(
-        [tuple(canon(x) for x in r) for r in rows] if rows else None,
-        columns=["id", *key, *cols],
-        dtype="str",
+        batches = bulk.fetch_rows(session, select)
+    frames = [canon_frame(b, ["id", *key, *cols]) for b in batches if b]
+    old = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame({c: pd.Series([], dtype="str") for c in ["id", *key, *cols]})
     )
-    if rows:
-        old["id"] = old["id"].astype("int64")
-    else:
-        old["id"] = pd.Series([], dtype="int64")
+    old["id"] = old["id"].astype("int64")
     merged = v.frame[key].merge(old, on=key, how="left", sort=False)
     ids = merged["id"].fillna(0).to_numpy(dtype=np.int64)
     old_values = merged[cols].fillna("").astype("str").reset_index(drop=True)
@@ -213,10 +243,7 @@ def _complete_new(spec: RosterSpec, p: Pending) -> None:
         # Empty cells of a column the file has were reported by the validator already.
         if not col.required or col.name in spec.key or col.name in v.headers:
             continue
-        if col.name in v.frame:
-            missing = p.new[(v.frame[col.name].to_numpy()[p.new] == "")]
-        else:
-            missing = p.new
+        missing = p.new[v.frame[col.name].to_numpy()[p.new] == ""] if col.name in v.frame else p.new
         reason = f"{label}名录中还没有这条记录，新增时“{col.label}”不能为空"
         for pos in missing.tolist():
             v.problems.append(Problem(int(v.rows[pos]), col.label, "", reason))
@@ -229,7 +256,7 @@ def _changed_rows(spec: RosterSpec, p: Pending) -> np.ndarray:
     for col in _value_columns(spec, v):
         if col in key or col not in p.old or col in p.insert_only:
             continue
-        changed |= v.frame[col].to_numpy() != p.old[col].to_numpy()
+        changed |= v.frame[col].ne(p.old[col]).to_numpy(dtype=bool)
     changed[p.new] = False
     return changed
 
@@ -246,7 +273,9 @@ def _db_rows(frame: pd.DataFrame, kinds: dict[str, Kind], extra: Sequence[Any] =
             elif col.endswith("_id") or col == "id":
                 arrays.append(arr.astype(np.int64).tolist())
             else:
-                arrays.append(np.where(arr == "", None, arr))
+                arr = arr.copy()
+                arr[arr == ""] = None
+                arrays.append(arr)
         consts = [[value] * len(part) for value in extra]
         yield from zip(*arrays, *consts, strict=True)
 
@@ -256,15 +285,17 @@ def _write(session: Session, spec: RosterSpec, p: Pending) -> None:
     kinds = {c.name: c.kind for c in spec.columns.columns}
     names = _value_columns(spec, v)
     if len(p.new):
-        new = v.frame.iloc[p.new][names]
-        bulk.insert_rows(session, spec.table, [*names, "created_at", "updated_at"], _db_rows(new, kinds, (p.now, p.now)))
+        new = v.frame.iloc[p.new][names] if len(p.new) < len(v.frame) else v.frame[names]
+        now = bulk.timestamp(session, p.now)
+        bulk.insert_rows(session, spec.table, [*names, "created_at", "updated_at"], _db_rows(new, kinds, (now, now)))
         _fill_new_ids(session, spec, p)
     changed = np.flatnonzero(p.changed)
     if len(changed):
         cols = [c for c in names if c not in spec.table_key and c not in p.insert_only]
         upd = v.frame.iloc[changed][cols].copy()
         upd["id"] = p.ids[changed].astype(str)
-        rows = ((*r[:-1], p.now, r[-1]) for r in _db_rows(upd, kinds))
+        stamp = bulk.timestamp(session, p.now)
+        rows = ((*r[:-1], stamp, r[-1]) for r in _db_rows(upd, kinds))
         bulk.update_rows(session, spec.table, [*cols, "updated_at"], rows)
 
 

@@ -26,7 +26,15 @@ KINDS = {
     "agency": "第三方机构人员",
 }
 ON_DUTY = "在岗"
-STATUSES = {"在岗": ON_DUTY, "在职": ON_DUTY, "active": ON_DUTY, "离岗": "离岗", "leave": "离岗", "停用": "停用", "disabled": "停用"}
+STATUSES = {
+    "在岗": ON_DUTY,
+    "在职": ON_DUTY,
+    "active": ON_DUTY,
+    "离岗": "离岗",
+    "leave": "离岗",
+    "停用": "停用",
+    "disabled": "停用",
+}
 
 COLUMNS = ColumnSet(
     (
@@ -37,7 +45,12 @@ COLUMNS = ColumnSet(
         Column("station", "所属监管所", ("监管所", "所属单位", "科室", "station")),
         Column("position", "岗位", ("职务",)),
         Column("qualifications", "资质", ("业务专长", "专业资质", "资质标签", "qualifications"), Kind.TAGS),
-        Column("cert_expiry", "执法证有效期至", ("证件有效期", "有效期至", "执法证有效期", "cert_expiry"), Kind.DATE),
+        Column(
+            "cert_expiry",
+            "执法证有效期至",
+            ("证件有效期", "有效期至", "执法证有效期", "cert_expiry"),
+            Kind.DATE,
+        ),
         Column("status", "状态", ("在岗状态", "人员状态"), Kind.CHOICE, choices=STATUSES, default=ON_DUTY),
     )
 )
@@ -88,7 +101,13 @@ class InspectorFilter:
 
 def inspector_table(session: Session, flt: InspectorFilter, limit: int | None = None, brief: bool = False) -> Table:
     return roster_table(
-        session, "inspectors", COLUMNS, flt.to_filter(), "code", "creditcli.inspectors/1", limit,
+        session,
+        "inspectors",
+        COLUMNS,
+        flt.to_filter(),
+        "code",
+        "creditcli.inspectors/1",
+        limit,
         LIST_COLUMNS if brief else None,
     )
 

@@ -10,7 +10,14 @@ from creditcli.rosters.importer import RosterSpec
 from creditcli.rosters.query import Filter, roster_table
 
 GENERAL = "一般检查事项"
-ITEM_TYPES = {"一般检查事项": GENERAL, "一般": GENERAL, "general": GENERAL, "重点检查事项": "重点检查事项", "重点": "重点检查事项", "key": "重点检查事项"}
+ITEM_TYPES = {
+    "一般检查事项": GENERAL,
+    "一般": GENERAL,
+    "general": GENERAL,
+    "重点检查事项": "重点检查事项",
+    "重点": "重点检查事项",
+    "key": "重点检查事项",
+}
 
 COLUMNS = ColumnSet(
     (
@@ -36,5 +43,12 @@ SPEC = RosterSpec(name="items", label="抽查事项", table="items", columns=COL
 
 def item_table(session: Session, limit: int | None = None, brief: bool = False) -> Table:
     return roster_table(
-        session, "items", COLUMNS, Filter(), "code", "creditcli.items/1", limit, LIST_COLUMNS if brief else None
+        session,
+        "items",
+        COLUMNS,
+        Filter(),
+        "code",
+        "creditcli.items/1",
+        limit,
+        LIST_COLUMNS if brief else None,
     )

@@ -73,7 +73,9 @@ def map_columns(table: RawTable, columns: ColumnSet, mapping: Mapping[str, str])
             ignored.append(header)
         elif name in positions:
             first = table.headers[positions[name]]
-            problems.append(Problem(None, header, "", f"与“{first}”都对应字段“{columns.by_name(name).label}”，只能保留一列"))
+            problems.append(
+                Problem(None, header, "", f"与“{first}”都对应字段“{columns.by_name(name).label}”，只能保留一列")
+            )
         else:
             positions[name] = i
     if problems:
@@ -185,7 +187,10 @@ def _check_uscc(v: Validated, col: Column, accept_bad: bool) -> None:
         v.problem(
             bad_sum,
             col.name,
-            [f"校验位应为 {check.expected[i]}（如确认代码无误，可加 --accept-bad-checksum 导入并记录警告）" for i in bad_sum],
+            [
+                f"校验位应为 {check.expected[i]}（如确认代码无误，可加 --accept-bad-checksum 导入并记录警告）"
+                for i in bad_sum
+            ],
         )
 
 

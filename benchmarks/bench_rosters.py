@@ -1,0 +1,67 @@
+"""Roster import/export at scale: whole commands, wall time and peak memory of the process.
+
+    python benchmarks/bench_rosters.py [SIZE ...]      (default: 100000 1000000)
+
+Rosters are generated (seeded) under benchmarks/out/ and reused; each step runs the real
+`creditcli` command in a subprocess, so start-up, reading, validation and SQLite writes all count.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from creditcli import synth
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def roster(size: int) -> Path:
+    path = OUT / f"entities_{size}.csv"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        rng = np.random.default_rng(size)
+        chunk = 1_000_000
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            for start in range(0, size, chunk):
+                frame = synth.entities(rng, min(chunk, size - start))
+                frame.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
+    return path
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "creditcli", *args], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: creditcli {' '.join(args)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def bench(size: int) -> None:
+    csv = roster(size)
+    db = OUT / f"bench_{size}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    steps = [
+        ("import into an empty database", ["--db", str(db), "-q", "entities", "import", str(csv)]),
+        ("re-import, all unchanged", ["--db", str(db), "-q", "entities", "import", str(csv)]),
+        ("export to CSV", ["--db", str(db), "-q", "entities", "export", str(OUT / f"export_{size}.csv")]),
+    ]
+    for label, args in steps:
+        wall, rss = run(args)
+        print(f"{size:>10,} | {label:<30} | {wall:7.2f} s | {rss:7.0f} MiB", flush=True)
+
+
+if __name__ == "__main__":
+    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
+    print(f"{'entities':>10} | {'step':<30} | {'wall':>9} | {'peak RSS':>11}")
+    for n in sizes:
+        bench(n)

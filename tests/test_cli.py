@@ -1,0 +1,99 @@
+"""The root command: version, help text, global options, database set-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from conftest import Cli
+from creditcli import __version__
+from creditcli.cli.app import app
+
+
+def all_commands() -> list[list[str]]:
+    root = get_command(app)
+    found: list[list[str]] = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, [*path, name])
+        else:
+            found.append(path)
+
+    walk(root, [])
+    return found
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"creditcli {__version__}\n")
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=" ".join)
+def test_every_command_has_chinese_help(path: list[str]) -> None:
+    result = CliRunner().invoke(app, [*path, "--help"])
+    assert result.exit_code == 0
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in result.stdout.split("Options")[0])
+
+
+def test_db_env_variable_and_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "sub" / "x.db"
+    monkeypatch.setenv("CREDITCLI_DB", str(target))
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"数据库结构已从 空 升级到 0001：{target}\n"
+    again = CliRunner().invoke(app, ["db", "upgrade"])
+    assert again.stderr == f"数据库结构已是最新版本 0001：{target}\n"
+
+
+def test_default_db_location_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CREDITCLI_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    result = CliRunner().invoke(app, ["db", "status"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "creditcli" / "creditcli.db").exists()
+    assert f"数据库：{tmp_path / 'creditcli' / 'creditcli.db'}" in result.stdout
+
+
+def test_config_file_sets_class_set(tmp_path: Path, cli: Cli) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('risk_classes = ["A", "B", "C", "D", "E"]\n', encoding="utf-8")
+    data = tmp_path / "e.csv"
+    from conftest import U1, write_csv
+
+    write_csv(data, ["统一社会信用代码", "企业名称", "信用风险分类"], [[U1, "甲", "E"]])
+    assert cli("entities", "import", data).exit_code == 65
+    cli.ok("--config", config, "entities", "import", data)
+    assert cli.query("SELECT risk_class FROM entities") == [("E",)]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("risk_classes = []\n", encoding="utf-8")
+    result = cli("--config", bad, "entities", "list")
+    assert result.exit_code == 78
+    assert result.stderr.startswith(f"错误：配置文件 {bad} 有误：risk_classes:")
+
+
+def test_unknown_database_url(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--db", "mysql://x/y", "entities", "list"])
+    assert (result.exit_code, result.stderr) == (
+        78,
+        "错误：不支持的数据库类型：mysql（支持 SQLite 与 PostgreSQL）\n",
+    )
+
+
+def test_usage_error_exit_code() -> None:
+    result = CliRunner().invoke(app, ["entities", "list", "--limit", "-1"])
+    assert result.exit_code == 2
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "creditcli", "--version"], capture_output=True, text=True, check=False)
+    assert (proc.returncode, proc.stdout) == (0, f"creditcli {__version__}\n")
