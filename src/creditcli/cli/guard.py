@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 import typer
-from typer.models import CommandFunctionType
 from rich.console import Console
+from typer.models import CommandFunctionType
 
 from creditcli.errors import EXIT_FAILURE, CreditError, DataError
 
