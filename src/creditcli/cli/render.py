@@ -75,9 +75,5 @@ def print_problems(problems: Sequence[Problem]) -> None:
 
 
 def problems_table(problems: Sequence[Problem]) -> Table:
-    frame = pd.DataFrame(
-        [("" if p.row is None else str(p.row), p.column, p.value, p.reason) for p in problems],
-        columns=["row", "column", "value", "reason"],
-        dtype="str",
-    )
-    return Table(["row", "column", "value", "reason"], ["行号", "列", "值", "问题"], [frame], "creditcli.problems/1")
+    rows = [("" if p.row is None else str(p.row), p.column, p.value, p.reason) for p in problems]
+    return Table(["row", "column", "value", "reason"], ["行号", "列", "值", "问题"], [rows], "creditcli.problems/1")

@@ -7,6 +7,7 @@ file appears only once it is complete (written beside the target, then renamed).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from creditcli.errors import OutputError, UsageError
+from creditcli.perf import gc_paused
 
 EXCEL_MAX_ROWS = 1_048_576
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,13 +36,23 @@ class FileFormat(StrEnum):
 
 @dataclass(frozen=True)
 class Table:
-    """Rows to write: internal names (JSON keys), Chinese labels (CSV/XLSX headers), frames of text."""
+    """Rows to write: internal names (JSON keys), Chinese labels (CSV/XLSX headers), row batches.
+
+    Batches are database rows (tuples); ``flags`` names the columns shown as 是/否.
+    """
 
     names: Sequence[str]
     labels: Sequence[str]
-    chunks: Iterable[pd.DataFrame]
+    batches: Iterable[list[tuple[Any, ...]]]
     schema: str
     """JSON schema name, e.g. ``creditcli.entities/1`` (documented in docs/json.md)."""
+    flags: frozenset[str] = frozenset()
+
+    @property
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """The batches as frames of display text (for XLSX, JSON and the terminal)."""
+        for batch in self.batches:
+            yield text_frame(batch, self.names, self.flags)
 
 
 def format_for(path: Path, explicit: FileFormat | None) -> FileFormat:
@@ -92,7 +104,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
 def write_table(table: Table, path: Path, fmt: FileFormat) -> int:
     """Write atomically; returns the number of data rows."""
     writer = {FileFormat.csv: _write_csv, FileFormat.xlsx: _write_xlsx, FileFormat.json: _write_json}[fmt]
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, gc_paused():
         return writer(table, tmp)
 
 
@@ -102,12 +114,20 @@ def _write_csv(table: Table, tmp: Path) -> int:
 
 
 def write_csv_stream(table: Table, fh: IO[str]) -> int:
-    pd.DataFrame(columns=list(table.labels)).to_csv(fh, index=False, lineterminator="\r\n")
+    """Straight from row tuples with the csv module: pandas frames tripled the time of a 1M export."""
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(table.labels)
+    flags = [name in table.flags for name in table.names]
     count = 0
-    for chunk in table.chunks:
-        safe = chunk.apply(neutralise)
-        safe.to_csv(fh, index=False, header=False, lineterminator="\r\n")
-        count += len(chunk)
+    for batch in table.batches:
+        writer.writerows(
+            [
+                ("是" if v else "否") if flag else "" if v is None else safe_cell(v if isinstance(v, str) else str(v))
+                for v, flag in zip(row, flags, strict=True)
+            ]
+            for row in batch
+        )
+        count += len(batch)
     return count
 
 

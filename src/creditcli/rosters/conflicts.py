@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
 from creditcli.io.columns import Column, ColumnSet, Kind
-from creditcli.io.writers import Table, text_frame
+from creditcli.io.writers import Table
 from creditcli.rosters.importer import RosterSpec
 from creditcli.rosters.query import Filter, iter_rows
 from creditcli.rosters.validate import Validated
@@ -75,4 +75,4 @@ def conflict_table(session: Session, inspector: str | None = None, uscc: str | N
         flt,
         "i.code, e.uscc",
     )
-    return Table(LIST_NAMES, LIST_LABELS, (text_frame(b, LIST_NAMES) for b in batches), "creditcli.conflicts/1")
+    return Table(LIST_NAMES, LIST_LABELS, batches, "creditcli.conflicts/1")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
 from creditcli.io.columns import ColumnSet, Kind
-from creditcli.io.writers import Table, text_frame
+from creditcli.io.writers import Table
 
 
 def like_escape(text: str) -> str:
@@ -83,9 +83,4 @@ def roster_table(
     col_names = [c.name for c in cols]
     flags = [c.name for c in cols if c.kind is Kind.BOOL]
     batches = iter_rows(session, table, col_names, flt, order_by, limit)
-    return Table(
-        col_names,
-        [c.label for c in cols],
-        (text_frame(batch, col_names, flags) for batch in batches),
-        schema,
-    )
+    return Table(col_names, [c.label for c in cols], batches, schema, frozenset(flags))
