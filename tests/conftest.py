@@ -45,8 +45,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    # A shared PostgreSQL schema is never migrated implicitly: set it up as its administrator would.
+    from creditcli.db.engine import make_engine
+    from creditcli.db.schema import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
