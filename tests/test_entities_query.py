@@ -76,9 +76,8 @@ def test_export_xlsx_and_json(cli: Cli, tmp_path: Path) -> None:
     assert rows[0][:2] == ["统一社会信用代码", "企业名称"]
     assert [r[0] for r in rows[1:]] == sorted([U1, U2, U3, U4])
     assert rows[2][1] == "'-1+2 商行"
-    data = json.loads(
-        (tmp_path / "e.json").read_text(encoding="utf-8") if cli.ok("entities", "export", tmp_path / "e.json") else ""
-    )
+    cli.ok("entities", "export", tmp_path / "e.json")
+    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
     assert data["count"] == 4
     assert data["rows"][1]["name"] == "-1+2 商行"  # JSON is machine output: values as stored
     assert data["rows"][0]["tags"] == "特种设备;食品生产"

@@ -43,10 +43,6 @@ def timestamp(session: Session, value: dt.datetime) -> Any:
     return value.isoformat(sep=" ") if dialect(session) == "sqlite" else value
 
 
-def day(session: Session, value: dt.date) -> Any:
-    return value.isoformat() if dialect(session) == "sqlite" else value
-
-
 def _chunks(rows: Iterable[Sequence[Any]], size: int = CHUNK) -> Iterator[list[Sequence[Any]]]:
     batch: list[Sequence[Any]] = []
     for row in rows:

@@ -44,13 +44,3 @@ def _iso_or_invalid(value: str) -> str:
 def parse_date_series(values: pd.Series) -> pd.Series:
     """ISO text per cell: "" for an empty cell, ``INVALID`` for one that is not a date."""
     return map_unique(values, _iso_or_invalid)
-
-
-def parse_date_arg(text: str) -> dt.date:
-    """A date typed on the command line (same forms as in files)."""
-    parsed = parse_date(text)
-    if parsed is None:
-        from creditcli.errors import UsageError
-
-        raise UsageError(f"日期无法识别：{text}（可写作 2026-03-01、2026/3/1、2026年3月1日 或 20260301）")
-    return parsed
