@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from creditcli.errors import InputMissingError, UsageError
@@ -62,7 +63,9 @@ class ColumnSet:
                 return col
         raise KeyError(name)
 
+    @cached_property
     def alias_index(self) -> dict[str, str]:
+        """Built once per column set; every header lookup goes through it."""
         index: dict[str, str] = {}
         for col in self.columns:
             for alias in (col.name, col.label, *col.aliases):
@@ -72,7 +75,7 @@ class ColumnSet:
     def resolve(self, header: str, mapping: Mapping[str, str]) -> str | None:
         """Field name for a file header: the user's mapping first, then the aliases."""
         key = header_key(header)
-        index = self.alias_index()
+        index = self.alias_index
         target = mapping.get(key)
         if target is not None:
             return index.get(header_key(target))
@@ -114,7 +117,7 @@ def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
             pairs = {str(k): str(v) for k, v in table.items()}
     except (ValueError, AttributeError, IndexError) as exc:
         raise UsageError(f"列映射文件 {path} 无法解析：{exc}") from exc
-    index = columns.alias_index()
+    index = columns.alias_index
     unknown = [v for v in pairs.values() if header_key(v) not in index]
     if unknown:
         known = "、".join(c.label for c in columns.columns)
