@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Date, DateTime, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
@@ -130,10 +130,10 @@ def _prepare(p: Pending) -> None:
 def _warn_older_classification(p: Pending) -> None:
     """An older class file imported after a newer one is usually a mistake: say so, but obey the file."""
     v = p.validated
-    if "risk_class_date" not in v.frame or "risk_class_date" not in p.old:
+    if "risk_class_date" not in v.frame:
         return
     new = v.frame["risk_class_date"].to_numpy(dtype=object)
-    old = p.old["risk_class_date"].to_numpy(dtype=object)
+    old = p.old("risk_class_date")
     older = np.flatnonzero((new != "") & (old != "") & (new < old))
     if len(older):
         p.warnings.append(
@@ -159,30 +159,35 @@ def _record_class_history(session: Session, p: Pending) -> None:
     v = p.validated
     if "risk_class" not in v.frame:
         return
-    new_class = v.frame["risk_class"].to_numpy(dtype=object)
-    old_class = p.old["risk_class"].to_numpy(dtype=object) if "risk_class" in p.old else np.full(len(v.frame), "")
-    is_new = np.zeros(len(v.frame), dtype=bool)
-    is_new[p.new] = True
-    moved = (new_class != "") & (is_new | (new_class != old_class))
-    if not moved.any():
-        return
     today = p.now.date().isoformat()
-    dates = v.frame["risk_class_date"].to_numpy(dtype=object) if "risk_class_date" in v.frame else None
     source = f"导入 {p.source}"
     stamp = bulk.timestamp(session, p.now)
-    positions = np.flatnonzero(moved)
-    ids = p.ids[positions].tolist()
-    classes = new_class[positions].tolist()
-    days = dates[positions].tolist() if dates is not None else [""] * len(positions)
-    rows = (
-        (entity_id, klass, day or today, source, stamp)
-        for entity_id, klass, day in zip(ids, classes, days, strict=True)
-    )
+    if len(p.new):
+        # New records: copied inside the database, so 1M classes never travel through Python.
+        date = "risk_class_date" if "risk_class_date" in v.frame else "NULL"
+        session.execute(
+            text(
+                "INSERT INTO entity_class_history (entity_id, risk_class, effective_date, source, recorded_at) "
+                f"SELECT id, risk_class, coalesce({date}, :today), :source, :stamp FROM entities "
+                "WHERE id > :max_id AND risk_class IS NOT NULL"
+            ).bindparams(bindparam("today", type_=Date), bindparam("stamp", type_=DateTime)),
+            {"today": p.now.date(), "source": source, "stamp": p.now, "max_id": p.max_id_before},
+        )
+    new_class = v.frame["risk_class"].to_numpy(dtype=object)
+    moved = np.flatnonzero(p.changed & (new_class != "") & (new_class != p.old("risk_class")))
+    if not len(moved):
+        return
+    dates = v.frame["risk_class_date"].to_numpy(dtype=object) if "risk_class_date" in v.frame else None
+    ids = p.ids[moved].tolist()
+    classes = new_class[moved].tolist()
+    days = dates[moved].tolist() if dates is not None else [""] * len(moved)
+    rows = ((entity_id, klass, day or today) for entity_id, klass, day in zip(ids, classes, days, strict=True))
     bulk.insert_rows(
         session,
         "entity_class_history",
-        ["entity_id", "risk_class", "effective_date", "source", "recorded_at"],
+        ["entity_id", "risk_class", "effective_date"],
         rows,
+        {"source": source, "recorded_at": stamp},
     )
 
 

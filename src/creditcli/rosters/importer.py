@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Boolean
 from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
@@ -36,21 +39,40 @@ class Pending:
     new: np.ndarray
     """Frame positions of records to insert."""
     ids: np.ndarray
-    """Database id per frame row (0 for new rows until inserted)."""
-    old: pd.DataFrame
-    """Existing values (canonical text) aligned to the frame; "" for new rows."""
-    changed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Database id per frame row (0 for new rows)."""
+    compared: list[str]
+    """Columns compared with the stored record (the file's stored columns, keys left out)."""
+    stored: np.ndarray
+    """Stored record per frame row as ``bulk.canonical_text`` over ``compared`` (None for new rows)."""
+    changed: np.ndarray
+    """Existing records whose compared columns differ from the file."""
     source: str = ""
     now: dt.datetime = field(default_factory=dt.datetime.now)
     warnings: list[str] = field(default_factory=list)
     insert_only: set[str] = field(default_factory=set)
     """Columns the file left out but new records get (defaults, derived values): never updated."""
+    max_id_before: int = 0
+    """Records inserted by this import have ids above this (set when written)."""
 
     def add_insert_only(self, column: str) -> None:
         if column not in self.validated.frame:
             self.validated.frame[column] = ""
-            self.old[column] = ""
             self.insert_only.add(column)
+
+    def old(self, column: str) -> np.ndarray:
+        """Stored values of ``column`` per frame row ("" for new rows), as canonical text.
+
+        Unchanged rows hold the file's values already; only changed rows are decoded.
+        """
+        frame = self.validated.frame
+        if column not in self.compared:
+            return np.full(len(frame), "", dtype=object)
+        values = frame[column].to_numpy(dtype=object).copy()
+        values[self.new] = ""
+        index = self.compared.index(column)
+        for pos in np.flatnonzero(self.changed).tolist():
+            values[pos] = self.stored[pos].split(bulk.SEPARATOR)[index]
+        return values
 
 
 @dataclass(frozen=True)
@@ -150,7 +172,6 @@ def _import(
     pending.source = path.name
     _complete_new(spec, pending)
     _raise_problems(path, v.problems)
-    pending.changed = _changed_rows(spec, pending)
     result = ImportResult(
         roster=spec.name,
         source=str(path),
@@ -207,25 +228,44 @@ def _value_columns(spec: RosterSpec, v: Validated) -> list[str]:
 
 def _match_existing(session: Session, spec: RosterSpec, v: Validated) -> Pending:
     key = list(spec.table_key)
+    table = Base.metadata.tables[spec.table]
     cols = [c for c in _value_columns(spec, v) if c not in key]
-    select = f"SELECT id, {', '.join(key + cols)} FROM {spec.table}"
+    encoded = bulk.canonical_text([(c, isinstance(table.c[c].type, Boolean)) for c in cols])
+    select = f"SELECT id, {', '.join(key)}, {encoded} FROM {spec.table}"
     if len(key) == 1 and len(v.frame) < SMALL_FILE:
         batches: Iterable[list[tuple[Any, ...]]] = [
             bulk.fetch_where_in(session, select, key[0], v.frame[key[0]].unique().tolist())
         ]
     else:
         batches = bulk.fetch_rows(session, select)
-    frames = [canon_frame(b, ["id", *key, *cols]) for b in batches if b]
-    old = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame({c: pd.Series([], dtype="str") for c in ["id", *key, *cols]})
-    )
+    names = ["id", *key, "stored"]
+    frames = [canon_frame(b, names) for b in batches if b]
+    empty = {c: pd.Series([], dtype="str") for c in names}
+    old = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(empty)
     old["id"] = old["id"].astype("int64")
     merged = v.frame[key].merge(old, on=key, how="left", sort=False)
     ids = merged["id"].fillna(0).to_numpy(dtype=np.int64)
-    old_values = merged[cols].fillna("").astype("str").reset_index(drop=True)
-    return Pending(v, np.flatnonzero(ids == 0), ids, old_values)
+    stored = merged["stored"].to_numpy(dtype=object)
+    present = ids != 0
+    changed = np.zeros(len(ids), dtype=bool)
+    if present.any():
+        changed[present] = stored[present] != _encode(v.frame.loc[present], cols)
+    return Pending(v, np.flatnonzero(~present), ids, cols, stored, changed)
+
+
+def _encode(frame: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
+    """The file's rows joined as ``bulk.canonical_text`` joins stored ones (vectorised in Arrow).
+
+    A row with the separator inside a value gets None, so it never compares equal (it is rewritten).
+    """
+    if not cols:
+        return np.full(len(frame), "", dtype=object)
+    values = [pc.cast(pa.array(frame[c].array), pa.large_string()) for c in cols]
+    joined = pc.binary_join_element_wise(*values, pa.scalar(bulk.SEPARATOR, pa.large_string()))
+    out = np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
+    for v in values:
+        out[pc.match_substring(v, bulk.SEPARATOR).to_numpy(zero_copy_only=False)] = None
+    return out
 
 
 def _complete_new(spec: RosterSpec, p: Pending) -> None:
@@ -249,35 +289,39 @@ def _complete_new(spec: RosterSpec, p: Pending) -> None:
             v.problems.append(Problem(int(v.rows[pos]), col.label, "", reason))
 
 
-def _changed_rows(spec: RosterSpec, p: Pending) -> np.ndarray:
-    v = p.validated
-    changed = np.zeros(len(v.frame), dtype=bool)
-    key = set(spec.table_key)
-    for col in _value_columns(spec, v):
-        if col in key or col not in p.old or col in p.insert_only:
-            continue
-        changed |= v.frame[col].ne(p.old[col]).to_numpy(dtype=bool)
-    changed[p.new] = False
-    return changed
-
-
-def _db_rows(frame: pd.DataFrame, kinds: dict[str, Kind], extra: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+def _db_rows(frame: pd.DataFrame, kinds: dict[str, Kind]) -> Iterator[tuple[Any, ...]]:
     """Canonical text -> driver values, chunk by chunk so that 1M rows never sit as tuples at once."""
     for start in range(0, len(frame), bulk.CHUNK):
         part = frame.iloc[start : start + bulk.CHUNK]
         arrays: list[Any] = []
         for col in part.columns:
-            arr = part[col].to_numpy(dtype=object)
-            if kinds.get(col) is Kind.BOOL:
-                arrays.append((arr == "1").tolist())
-            elif col.endswith("_id") or col == "id":
-                arrays.append(arr.astype(np.int64).tolist())
-            else:
-                arr = arr.copy()
-                arr[arr == ""] = None
-                arrays.append(arr)
-        consts = [[value] * len(part) for value in extra]
-        yield from zip(*arrays, *consts, strict=True)
+            arrays.append(_driver_values(part[col].to_numpy(dtype=object), col, kinds.get(col)))
+        yield from zip(*arrays, strict=True)
+
+
+def _driver_values(arr: np.ndarray, col: str, kind: Kind | None) -> Any:
+    if kind is Kind.BOOL:
+        return (arr == "1").tolist()
+    if col.endswith("_id") or col == "id":
+        return arr.astype(np.int64).tolist()
+    arr = arr.copy()
+    arr[arr == ""] = None
+    return arr
+
+
+def _constant_columns(frame: pd.DataFrame, kinds: dict[str, Kind], key: Sequence[str]) -> dict[str, Any]:
+    """Columns holding one value in every row (often empty): written once, not bound per row.
+
+    Key columns always vary, so every row still binds at least one value.
+    """
+    out: dict[str, Any] = {}
+    for col in frame.columns:
+        if col in key:
+            continue
+        values = frame[col]
+        if len(values) and bool((values == values.iloc[0]).all()):
+            out[col] = _driver_values(values.iloc[:1].to_numpy(dtype=object), col, kinds.get(col))[0]
+    return out
 
 
 def _write(session: Session, spec: RosterSpec, p: Pending) -> None:
@@ -287,8 +331,10 @@ def _write(session: Session, spec: RosterSpec, p: Pending) -> None:
     if len(p.new):
         new = v.frame.iloc[p.new][names] if len(p.new) < len(v.frame) else v.frame[names]
         now = bulk.timestamp(session, p.now)
-        bulk.insert_rows(session, spec.table, [*names, "created_at", "updated_at"], _db_rows(new, kinds, (now, now)))
-        _fill_new_ids(session, spec, p)
+        constants = _constant_columns(new, kinds, spec.table_key) | {"created_at": now, "updated_at": now}
+        varying = [c for c in names if c not in constants]
+        p.max_id_before = bulk.max_id(session, spec.table)
+        bulk.insert_rows(session, spec.table, varying, _db_rows(new[varying], kinds), constants)
     changed = np.flatnonzero(p.changed)
     if len(changed):
         cols = [c for c in names if c not in spec.table_key and c not in p.insert_only]
@@ -297,19 +343,3 @@ def _write(session: Session, spec: RosterSpec, p: Pending) -> None:
         stamp = bulk.timestamp(session, p.now)
         rows = ((*r[:-1], stamp, r[-1]) for r in _db_rows(upd, kinds))
         bulk.update_rows(session, spec.table, [*cols, "updated_at"], rows)
-
-
-def _fill_new_ids(session: Session, spec: RosterSpec, p: Pending) -> None:
-    """Ids of the rows just inserted, for hooks that write child rows (class history)."""
-    if spec.after_write is None or len(spec.table_key) != 1:
-        return
-    key = spec.table_key[0]
-    v = p.validated
-    new_keys = v.frame[key].to_numpy()[p.new]
-    select = f"SELECT id, {key} FROM {spec.table}"
-    if len(p.new) < SMALL_FILE:
-        rows = bulk.fetch_where_in(session, select, key, new_keys.tolist())
-    else:
-        rows = [r for batch in bulk.fetch_rows(session, select) for r in batch]
-    lookup = pd.Series([r[0] for r in rows], index=pd.Index([r[1] for r in rows], dtype="str"), dtype="int64")
-    p.ids[p.new] = lookup.reindex(pd.Index(new_keys, dtype="str")).to_numpy(dtype=np.int64)
