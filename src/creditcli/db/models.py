@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -148,3 +149,87 @@ class ImportRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer)
     operator: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Task(Base):
+    """抽查任务: its parameters as validated JSON (``draw.tasks.TaskSpec``), and its state."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    spec: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8))
+    window_start: Mapped[dt.date] = mapped_column(Date)
+    window_end: Mapped[dt.date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class PoolFreeze(Base):
+    """The eligible pool fixed before the seed exists (domain.md §8), compressed, with its digest."""
+
+    __tablename__ = "pool_freezes"
+    __table_args__ = (UniqueConstraint("task_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="RESTRICT"))
+    seq: Mapped[int] = mapped_column(Integer)
+    pool_digest: Mapped[str] = mapped_column(String(64))
+    pool_size: Mapped[int] = mapped_column(Integer)
+    strata: Mapped[str] = mapped_column(Text)
+    """JSON: pool size per class."""
+    pool: Mapped[bytes] = mapped_column(LargeBinary)
+    """gzip of the sorted ``uscc,class`` lines."""
+    exclusions: Mapped[bytes] = mapped_column(LargeBinary)
+    """gzip of sorted ``uscc,reason`` lines."""
+    excluded: Mapped[int] = mapped_column(Integer)
+    operator: Mapped[str] = mapped_column(Text)
+    frozen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Draw(Base):
+    """One draw of a task. Never deleted or rewritten; a redraw marks the earlier one superseded."""
+
+    __tablename__ = "draws"
+    __table_args__ = (UniqueConstraint("task_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="RESTRICT"))
+    freeze_id: Mapped[int] = mapped_column(ForeignKey("pool_freezes.id", ondelete="RESTRICT"))
+    seq: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[str] = mapped_column(Text, index=True)
+    seed_generated: Mapped[bool] = mapped_column(Boolean)
+    algorithm: Mapped[str] = mapped_column(String(64))
+    algorithm_version: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(16))
+    parameters: Mapped[str] = mapped_column(Text)
+    """Canonical JSON of the draw parameters."""
+    pool_digest: Mapped[str] = mapped_column(String(64))
+    selected_count: Mapped[int] = mapped_column(Integer)
+    certificate: Mapped[str] = mapped_column(Text)
+    """The certificate JSON as issued (its SHA-256 is kept beside it)."""
+    certificate_sha256: Mapped[str] = mapped_column(String(64))
+    operator: Mapped[str] = mapped_column(Text)
+    tool_version: Mapped[str] = mapped_column(String(32))
+    drawn_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    superseded_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class DrawSelection(Base):
+    """A selected entity of a draw: kept by USCC so the record stands even if the roster changes."""
+
+    __tablename__ = "draw_selections"
+    __table_args__ = (UniqueConstraint("draw_id", "uscc"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draws.id", ondelete="RESTRICT"))
+    rank: Mapped[int] = mapped_column(Integer)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    risk_class: Mapped[str] = mapped_column(String(8))
+    ticket: Mapped[str] = mapped_column(String(96))
+    inclusion: Mapped[str] = mapped_column(String(64))
+    """Exact inclusion probability as a fraction ``p/q``."""

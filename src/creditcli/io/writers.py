@@ -101,6 +101,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    """A whole document (certificate, notice, pool file), written atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
 def write_table(table: Table, path: Path, fmt: FileFormat) -> int:
     """Write atomically; returns the number of data rows."""
     writer = {FileFormat.csv: _write_csv, FileFormat.xlsx: _write_xlsx, FileFormat.json: _write_json}[fmt]

@@ -51,6 +51,33 @@ class Filter:
             self.params.append("%;" + like_escape(tag.strip()) + ";%")
         return self
 
+    def one_of(self, column: str, values: Sequence[str]) -> Filter:
+        if values:
+            self.clauses.append(f"{column} IN ({', '.join(['?'] * len(values))})")
+            self.params.extend(values)
+        return self
+
+    def any_prefix(self, column: str, prefixes: Sequence[str]) -> Filter:
+        if prefixes:
+            self.clauses.append("(" + " OR ".join([f"{column} LIKE ? ESCAPE '\\'"] * len(prefixes)) + ")")
+            self.params.extend(like_escape(p) + "%" for p in prefixes)
+        return self
+
+    def all_tags(self, column: str, tags: Sequence[str]) -> Filter:
+        for tag in tags:
+            self.has_tag(column, tag)
+        return self
+
+    def between(self, column: str, start: Any, end: Any) -> Filter:
+        """Inclusive range; either end may be open (None). Dates are passed as ISO text."""
+        if start is not None:
+            self.clauses.append(f"{column} >= ?")
+            self.params.append(start)
+        if end is not None:
+            self.clauses.append(f"{column} <= ?")
+            self.params.append(end)
+        return self
+
     def sql(self) -> str:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
 

@@ -1,0 +1,282 @@
+"""creditcli tasks …: 抽查任务的创建、冻结、抽取、复核与抽取证书."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from creditcli.cli import task_options as T
+from creditcli.cli.context import AppContext
+from creditcli.cli.guard import CreditTyper
+from creditcli.cli.options import FormatOpt
+from creditcli.cli.render import render_record, render_table
+
+app = CreditTyper(
+    name="tasks",
+    help="抽查任务：创建、冻结抽取范围、随机抽取、复核、抽取证书。",
+    epilog="示例：creditcli tasks create 2026-001 --name 食品生产企业抽查 --window 2026-03-01:2026-06-30",
+)
+
+CodeArg = Annotated[str, typer.Argument(help="任务编号", show_default=False)]
+SeqOpt = Annotated[int | None, typer.Option("--seq", help="第几次抽取（默认当前有效的一次）", show_default=False)]
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    from creditcli.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} “{text}” 不是日期（写作 2026-03-01）") from None
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    code: T.Code = None,
+    from_file: T.FromFile = None,
+    name: T.Name = None,
+    plan_code: T.PlanCode = None,
+    plan_name: T.PlanName = None,
+    task_type: T.TaskType = None,
+    item: T.Items = None,
+    organiser: T.Organiser = None,
+    implementer: T.Implementer = None,
+    window: T.Window = None,
+    team_size: T.TeamSize = None,
+    scope: T.Scope = None,
+    entity_type: T.EntityTypes = None,
+    station: T.Stations = None,
+    industry: T.Industries = None,
+    tag: T.Tags = None,
+    registered_from: T.RegisteredFrom = None,
+    registered_to: T.RegisteredTo = None,
+    include_inactive: T.IncludeInactive = False,
+    exclude_drawn_within: T.ExcludeDrawnWithin = None,
+    exclude: T.Exclude = None,
+    mode: T.Mode = None,
+    ratio: T.Ratios = None,
+    minimum: T.Minimum = None,
+    maximum: T.Maximum = None,
+    count: T.Count = None,
+    weight: T.Weights = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """创建抽查任务（参数在创建时检查并固定）。"""
+    from creditcli.draw import service, tasks
+
+    app_ctx = AppContext.from_typer(ctx)
+    raw: dict[str, Any] = tasks.read_task_file(from_file) if from_file else {}
+    pool: dict[str, Any] = dict(raw.get("pool") or {})
+    given: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "plan_code": plan_code,
+        "plan_name": plan_name,
+        "task_type": task_type,
+        "items": item or None,
+        "organiser": organiser,
+        "implementer": implementer,
+        "window": tasks.parse_window(window) if window else None,
+        "team_size": team_size,
+        "scope": scope,
+        "exclude_inactive": False if include_inactive else None,
+        "exclude_drawn_within": exclude_drawn_within,
+        "exclude_file": exclude,
+        "mode": mode,
+        "ratios": tasks.parse_pairs(ratio, "--ratio") if ratio else None,
+        "minimum": tasks.parse_pairs(minimum, "--min") if minimum else None,
+        "maximum": tasks.parse_pairs(maximum, "--max") if maximum else None,
+        "count": count,
+        "weights": tasks.parse_pairs(weight, "--weight") if weight else None,
+    }
+    raw |= {k: v for k, v in given.items() if v is not None}
+    scope_given = {
+        "entity_types": entity_type,
+        "stations": station,
+        "industry_prefixes": industry,
+        "tags": tag,
+        "registered_from": _date(registered_from, "--registered-from"),
+        "registered_to": _date(registered_to, "--registered-to"),
+    }
+    raw["pool"] = pool | {k: v for k, v in scope_given.items() if v}
+    with app_ctx.session() as session:
+        task = service.create_task(session, app_ctx.settings, raw)
+        app_ctx.info(f"已创建抽查任务 {task.code}：{task.name}")
+        from creditcli.draw.views import DETAIL_LABELS, task_detail
+
+        detail = task_detail(session, task)
+    render_record(app_ctx, "creditcli.task/1", detail, DETAIL_LABELS, app_ctx.format(fmt))
+
+
+@app.command("list")
+def list_(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+    """列出抽查任务及其状态。"""
+    from creditcli.draw.views import task_table
+
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        render_table(app_ctx, task_table(session), app_ctx.format(fmt))
+
+
+@app.command("show")
+def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = None) -> None:
+    """显示一个抽查任务：参数、冻结范围、抽取结果和各类入样概率（内部使用）。"""
+    from creditcli.cli.context import OutputFormat
+    from creditcli.draw.tasks import get_task
+    from creditcli.draw.views import DETAIL_LABELS, strata_table, task_detail
+
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        detail = task_detail(session, get_task(session, code))
+    out = app_ctx.format(fmt)
+    render_record(app_ctx, "creditcli.task/1", detail, DETAIL_LABELS, out)
+    if out is OutputFormat.table and detail["strata"]:
+        render_table(app_ctx, strata_table(detail["strata"]), out, title="各类抽取数与入样概率")
+
+
+@app.command("freeze")
+def freeze(
+    ctx: typer.Context,
+    code: CodeArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="抽取前公告文件（默认 任务编号-抽取前公告.md）", show_default=False),
+    ] = None,
+    refreeze: Annotated[bool, typer.Option("--refreeze", help="按最新名录重新冻结（原冻结记录保留）")] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """冻结抽取范围并生成抽取前公告（在产生随机种子之前）。"""
+    from creditcli.cli.render import to_jsonable
+    from creditcli.draw import service
+    from creditcli.draw.tasks import get_task
+    from creditcli.io.writers import write_bytes
+
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        result, notice = service.freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
+        path = output or Path(f"{code}-抽取前公告.md")
+        write_bytes(path, notice.encode("utf-8"))
+    app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {path}")
+    render_record(app_ctx, "creditcli.freeze/1", to_jsonable(result), {}, app_ctx.format(fmt))
+
+
+@app.command("draw")
+def draw(
+    ctx: typer.Context,
+    code: CodeArg,
+    seed: Annotated[
+        str | None, typer.Option("--seed", help="随机种子：至少 20 位数字，按原样记录", show_default=False)
+    ] = None,
+    redraw: Annotated[bool, typer.Option("--redraw", help="重新抽取（须同时写明 --reason）")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="重新抽取的原因", show_default=False)] = None,
+    allow_seed_reuse: Annotated[bool, typer.Option("--allow-seed-reuse", help="允许使用其他任务用过的种子")] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """按冻结的范围和随机种子抽取检查对象（未冻结时先冻结）。"""
+    from creditcli.cli.context import OutputFormat
+    from creditcli.draw import service
+    from creditcli.draw.tasks import get_task
+    from creditcli.draw.views import strata_table
+    from creditcli.errors import UsageError
+
+    app_ctx = AppContext.from_typer(ctx)
+    if redraw and not reason:
+        raise UsageError("重新抽取（--redraw）必须用 --reason 写明原因")
+    if reason and not redraw:
+        raise UsageError("--reason 只用于重新抽取：请同时加 --redraw")
+    with app_ctx.session() as session:
+        task = get_task(session, code)
+        result = service.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
+        row = service.find_draw(session, task)
+        from creditcli.draw.views import strata_rows
+
+        strata = strata_rows(row)
+    if result.froze:
+        app_ctx.info("任务尚未冻结抽取范围：已先冻结再抽取")
+    if result.seed_generated:
+        app_ctx.info(
+            f"未提供 --seed：已用系统随机数生成种子 {result.seed} 并记录；公开抽取仪式应当场用十面骰子掷出种子"
+        )
+    if result.superseded:
+        app_ctx.info(f"第 {result.superseded} 次抽取已标记为作废（原因：{reason}），记录保留")
+    summary = {
+        "task": result.task,
+        "seq": result.seq,
+        "seed": result.seed,
+        "seed_generated": result.seed_generated,
+        "pool_digest": result.pool_digest,
+        "pool_size": result.pool_size,
+        "selected": len(result.outcome.selected),
+        "strata": strata,
+    }
+    labels = {
+        "task": "任务编号",
+        "seq": "抽取序号",
+        "seed": "随机种子",
+        "seed_generated": "系统生成种子",
+        "pool_digest": "抽取范围摘要",
+        "pool_size": "可抽取户数",
+        "selected": "抽中户数",
+    }
+    out = app_ctx.format(fmt)
+    render_record(app_ctx, "creditcli.draw/1", summary, labels, out)
+    if out is OutputFormat.table:
+        render_table(app_ctx, strata_table(strata), out, title="各类抽取数")
+
+
+@app.command("verify")
+def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt = None) -> None:
+    """重新计算抽取结果并与记录核对；同时报告名录与冻结范围的差异。"""
+    from creditcli.cli.render import to_jsonable
+    from creditcli.draw import service
+    from creditcli.draw.tasks import get_task
+
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        result = service.verify(session, get_task(session, code), seq)
+    labels = {
+        "task": "任务编号",
+        "seq": "抽取序号",
+        "ok": "核对一致",
+        "selected": "抽中户数",
+        "roster_added": "名录新增（未在冻结范围）",
+        "roster_removed": "冻结范围中已不可抽",
+        "roster_reclassified": "分类已变化",
+    }
+    render_record(app_ctx, "creditcli.verify/1", to_jsonable(result), labels, app_ctx.format(fmt))
+    if not result.ok:
+        raise service.VerifyError(f"任务 {code} 第 {result.seq} 次抽取复核不一致：\n" + "\n".join(result.problems))
+    app_ctx.info(f"复核通过：任务 {code} 第 {result.seq} 次抽取可由记录完全重现")
+
+
+@app.command("certificate")
+def certificate(
+    ctx: typer.Context,
+    code: CodeArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="证书 JSON 文件；同名 .md 为签字存档版")],
+    pool: Annotated[
+        Path | None, typer.Option("--pool", help="同时写出冻结的抽取范围（CSV，供他人复核）", show_default=False)
+    ] = None,
+    seq: SeqOpt = None,
+) -> None:
+    """写出抽取证书（JSON + Markdown），可选写出抽取范围文件。"""
+    from creditcli.draw import service
+    from creditcli.draw.tasks import get_task
+    from creditcli.io.writers import write_bytes
+
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        cert = service.certificate(session, get_task(session, code), seq)
+    markdown = output.with_suffix(".md")
+    write_bytes(output, cert.json_text.encode("utf-8"))
+    write_bytes(markdown, cert.markdown.encode("utf-8"))
+    app_ctx.info(f"抽取证书已写入 {output} 和 {markdown}")
+    if pool is not None:
+        write_bytes(pool, cert.pool_lines)
+        app_ctx.info(f"抽取范围已写入 {pool}（其 SHA-256 即证书中的 pool_digest）")

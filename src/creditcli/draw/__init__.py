@@ -1,0 +1,1 @@
+"""Reproducible, publicly verifiable draws (domain.md §8)."""

@@ -1,0 +1,110 @@
+"""Human-readable documents for filing and signing: the pre-draw notice and the draw certificate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from creditcli.draw.strategies import class_label
+from creditcli.draw.tasks import TaskSpec
+
+
+def _task_lines(spec: TaskSpec) -> list[str]:
+    scope = spec.pool
+    parts = [
+        f"- 任务编号：{spec.code}",
+        f"- 任务名称：{spec.name}",
+        f"- 抽查计划：{spec.plan_code} {spec.plan_name}".rstrip(),
+        f"- 抽查类型：{spec.task_type}",
+        f"- 抽查事项：{'、'.join(spec.items) or '（未指定）'}",
+        f"- 检查时间：{spec.window_start} 至 {spec.window_end}",
+        f"- 发起部门：{spec.organiser or '—'}；实施部门：{spec.implementer or '—'}",
+    ]
+    filters = [
+        ("主体类型", "、".join(scope.entity_types)),
+        ("管辖单位", "、".join(scope.stations)),
+        ("行业代码前缀", "、".join(scope.industry_prefixes)),
+        ("标签", "、".join(scope.tags)),
+        ("成立日期自", str(scope.registered_from or "")),
+        ("成立日期至", str(scope.registered_to or "")),
+    ]
+    given = [f"{k} {v}" for k, v in filters if v]
+    parts.append(f"- 抽查范围：{'；'.join(given) if given else '全部登记状态为存续的检查对象'}")
+    if spec.scope:
+        parts.append(f"- 范围说明：{spec.scope}")
+    return parts
+
+
+def _parameter_lines(mode: str, parameters: dict[str, Any]) -> list[str]:
+    if mode == "weighted":
+        weights = "，".join(f"{class_label(k)}={v}" for k, v in parameters["weights"].items())
+        return [f"- 抽取方式：按信用风险分类加权（Pareto πps），共抽取 {parameters['count']} 户；权重 {weights}"]
+    ratios = "，".join(f"{class_label(k)}={v}" for k, v in parameters["ratios"].items())
+    lines = [f"- 抽取方式：按信用风险分类分层抽取，各类抽取比例 {ratios}（抽取数 = ⌈户数 × 比例⌉）"]
+    for key, label in (("minimum", "最少"), ("maximum", "最多")):
+        if parameters[key]:
+            lines.append(
+                f"- 各类{label}抽取：" + "，".join(f"{class_label(k)}={v}" for k, v in parameters[key].items())
+            )
+    return lines
+
+
+def pre_draw_notice(
+    spec: TaskSpec, parameters: dict[str, Any], digest: str, sizes: dict[str, int], excluded: dict[str, int], when: str
+) -> str:
+    """抽取前公告: filed or published before the seed is rolled, so the pool cannot change afterwards."""
+    lines = ["# 随机抽取前公告（抽取范围已冻结）", "", *_task_lines(spec), *_parameter_lines(spec.mode, parameters)]
+    lines += ["", "## 抽取范围", "", "| 信用风险分类 | 户数 |", "|---|---:|"]
+    lines += [f"| {class_label(c)} | {n} |" for c, n in sizes.items()]
+    lines += [f"| 合计 | {sum(sizes.values())} |", ""]
+    if excluded:
+        lines += ["已排除：" + "；".join(f"{k} {v} 户" for k, v in excluded.items()), ""]
+    lines += [
+        f"抽取范围摘要（SHA-256，按统一社会信用代码排序的“代码,分类”行）：`{digest}`",
+        "",
+        f"冻结时间：{when}",
+        "",
+        "随机种子将在本公告发布后，以公开方式（十面骰子逐位掷出，至少 20 位）产生。",
+        "抽取方法与复核方式见 docs/verify.md：任何人可用抽取证书和抽取范围文件重新计算结果。",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def certificate_markdown(cert: dict[str, Any], spec: TaskSpec) -> str:
+    """The signed, filed version of the certificate JSON (电子固化记录)."""
+    lines = [
+        "# 随机抽取证书",
+        "",
+        *_task_lines(spec),
+        *_parameter_lines(cert["mode"], cert["parameters"]),
+        f"- 抽取序号：第 {cert['draw_seq']} 次" + (f"（取代第 {cert['supersedes']} 次）" if cert["supersedes"] else ""),
+        f"- 随机种子：`{cert['seed']}`" + ("（系统生成）" if cert["seed_generated"] else ""),
+        f"- 算法：{cert['algorithm']} 第 {cert['algorithm_version']} 版",
+        f"- 抽取范围摘要：`{cert['pool_digest']}`（{cert['pool_size']} 户，另排除 {cert['excluded']} 户）",
+        f"- 冻结时间：{cert['frozen_at']}；抽取时间：{cert['drawn_at']}；操作人：{cert['operator']}",
+        f"- 程序版本：creditcli {cert['tool_version']}",
+        "",
+        "## 各类抽取数",
+        "",
+        "| 信用风险分类 | 户数 n | 抽取数 k | 入样概率 |",
+        "|---|---:|---:|---:|",
+    ]
+    for s in cert["strata"]:
+        lines.append(f"| {class_label(s['risk_class'])} | {s['n']} | {s['k']} | {s['inclusion']} |")
+    lines += [
+        "",
+        "## 抽中名单",
+        "",
+        "| 序号 | 分类 | 名次 | 统一社会信用代码 | 签号（前 20 位） |",
+        "|---:|---|---:|---|---|",
+    ]
+    for i, p in enumerate(cert["selected"], start=1):
+        lines.append(f"| {i} | {class_label(p['risk_class'])} | {p['rank']} | {p['uscc']} | {p['ticket'][:22]} |")
+    lines += [
+        "",
+        "复核方法见 docs/verify.md。",
+        "",
+        "经办人签字：____________    监督人签字：____________    日期：__________",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,132 @@
+"""The eligible pool of a task: scope filters, then exclusions, each recorded with its reason."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creditcli.db import bulk
+from creditcli.db.models import Draw, DrawSelection, Task
+from creditcli.draw.strategies import Pool
+from creditcli.draw.tasks import Excluded, TaskSpec
+from creditcli.errors import DataError
+from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.tabular import read_table
+from creditcli.rosters.entities import ACTIVE
+from creditcli.rosters.query import Filter
+from creditcli.rosters.validate import validate
+
+EXCLUDE_COLUMNS = ColumnSet(
+    (
+        Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "uscc"), Kind.USCC, True),
+        Column("reason", "排除原因", ("原因", "reason", "备注")),
+    )
+)
+
+
+@dataclass(frozen=True)
+class EligiblePool:
+    pool: Pool
+    exclusions: list[tuple[str, str]]
+    """(uscc, reason), sorted by USCC."""
+
+    def exclusion_bytes(self) -> bytes:
+        return "".join(f"{u},{r}\n" for u, r in self.exclusions).encode()
+
+    def exclusion_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for _, reason in self.exclusions:
+            kind = reason.split("（")[0]
+            counts[kind] = counts.get(kind, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def read_exclusions(path: Path, classes: tuple[str, ...]) -> list[Excluded]:
+    """An --exclude file: USCCs (and optionally a reason per row), checked like a roster file."""
+    table = read_table(path, EXCLUDE_COLUMNS.score({}))
+    v = validate(table, EXCLUDE_COLUMNS, {}, ("uscc",), classes)
+    if v.problems:
+        raise DataError(f"{path}: 排除名单有 {len(v.problems)} 处问题，未创建任务", v.problems)
+    reasons = v.frame["reason"].tolist() if "reason" in v.frame else [""] * len(v.frame)
+    default = f"列入排除名单 {path.name}"
+    return [Excluded(uscc=u, reason=r or default) for u, r in zip(v.frame["uscc"].tolist(), reasons, strict=True)]
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def scope_filter(spec: TaskSpec) -> Filter:
+    scope = spec.pool
+    flt = Filter()
+    flt.one_of("entity_type", scope.entity_types)
+    flt.one_of("station", scope.stations)
+    flt.any_prefix("industry", scope.industry_prefixes)
+    flt.all_tags("tags", scope.tags)
+    flt.between(
+        "established",
+        scope.registered_from.isoformat() if scope.registered_from else None,
+        scope.registered_to.isoformat() if scope.registered_to else None,
+    )
+    return flt
+
+
+def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> EligiblePool:
+    """Entities in the task's scope minus the exclusions; classes as they stand now."""
+    flt = scope_filter(spec)
+    reasons: dict[str, list[str]] = {}
+    uscc: list[str] = []
+    classes: list[str] = []
+    with bulk.gc_paused():
+        for batch in bulk.fetch_rows(session, f"SELECT uscc, risk_class, status FROM entities{flt.sql()}", flt.params):
+            for code, klass, status in batch:
+                if spec.exclude_inactive and status != ACTIVE:
+                    reasons.setdefault(code, []).append(f"登记状态为{status}")
+                uscc.append(code)
+                classes.append(klass or "")
+    for item in spec.exclude:
+        reasons.setdefault(item.uscc, []).append(item.reason)
+    if spec.exclude_drawn_within:
+        since = months_before(now.date(), spec.exclude_drawn_within)
+        for code, other, when in _recently_drawn(session, task, since):
+            reasons.setdefault(code, []).append(
+                f"近 {spec.exclude_drawn_within} 个月内已被抽中（任务 {other}，{when:%Y-%m-%d}）"
+            )
+    in_scope = set(uscc)
+    kept = [(u, c) for u, c in zip(uscc, classes, strict=True) if u not in reasons]
+    pool = Pool.from_pairs([u for u, _ in kept], [c for _, c in kept])
+    exclusions = sorted((u, "；".join(r)) for u, r in reasons.items() if u in in_scope)
+    return EligiblePool(pool, exclusions)
+
+
+def _recently_drawn(session: Session, task: Task, since: dt.date) -> list[tuple[str, str, dt.datetime]]:
+    """Entities selected by a standing draw of another task since ``since``."""
+    rows = session.execute(
+        select(DrawSelection.uscc, Task.code, Draw.drawn_at)
+        .join(Draw, Draw.id == DrawSelection.draw_id)
+        .join(Task, Task.id == Draw.task_id)
+        .where(
+            Draw.task_id != task.id,
+            Draw.superseded_at.is_(None),
+            Draw.drawn_at >= dt.datetime.combine(since, dt.time()),
+        )
+        .order_by(DrawSelection.uscc, Draw.drawn_at)
+    )
+    return [(str(u), str(c), d) for u, c, d in rows]
+
+
+def compress(data: bytes) -> bytes:
+    """gzip without a timestamp: the same pool always compresses to the same bytes."""
+    return gzip.compress(data, mtime=0)
+
+
+def decompress(data: bytes) -> bytes:
+    return gzip.decompress(data)

@@ -1,0 +1,176 @@
+"""The two draw modes of domain.md §8 as pure functions of (seed, pool, parameters).
+
+Nothing here reads the database, the clock or any other source of randomness: the same inputs give
+the same outcome, whatever order the pool comes in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+
+from creditcli.draw import tickets
+
+ALGORITHM = "creditcli-consistent-sampling"
+ALGORITHM_VERSION = 1
+STRATIFIED = "stratified"
+WEIGHTED = "weighted"
+UNCLASSIFIED = "未分类"
+"""How the empty class (an entity not yet classified) is written in parameters and reports."""
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The eligible entities: normalised USCCs (sorted, unique) and their class ("" if none)."""
+
+    uscc: np.ndarray
+    classes: np.ndarray
+
+    @classmethod
+    def from_pairs(cls, uscc: list[str], classes: list[str]) -> Pool:
+        ids = np.array(uscc, dtype=object)
+        cls_arr = np.array(classes, dtype=object)
+        order = np.argsort(ids, kind="stable")
+        return cls(ids[order], cls_arr[order])
+
+    def __len__(self) -> int:
+        return len(self.uscc)
+
+    def lines(self) -> bytes:
+        """The pool as sorted ``uscc,class`` lines: what the digest covers and what --pool writes."""
+        return "".join(f"{u},{c}\n" for u, c in zip(self.uscc.tolist(), self.classes.tolist(), strict=True)).encode()
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.lines()).hexdigest()
+
+    def sizes(self) -> dict[str, int]:
+        values, counts = np.unique(self.classes.astype(str), return_counts=True)
+        return {str(v): int(c) for v, c in zip(values, counts, strict=True)}
+
+    @classmethod
+    def parse(cls, data: bytes) -> Pool:
+        uscc: list[str] = []
+        classes: list[str] = []
+        for line in data.decode("utf-8").splitlines():
+            code, _, klass = line.partition(",")
+            uscc.append(code)
+            classes.append(klass)
+        return cls.from_pairs(uscc, classes)
+
+
+@dataclass(frozen=True)
+class Stratum:
+    risk_class: str
+    n: int
+    k: int
+    inclusion: Fraction
+    """Inclusion probability of each member: k/n (stratified) or λ (weighted)."""
+    ratio: Decimal | None = None
+    weight: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Pick:
+    rank: int
+    uscc: str
+    risk_class: str
+    ticket: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    mode: str
+    strata: list[Stratum]
+    selected: list[Pick]
+
+
+def class_label(klass: str) -> str:
+    return klass or UNCLASSIFIED
+
+
+def _picks(seed: str, pool: Pool, positions: np.ndarray, start_rank: int = 1) -> list[Pick]:
+    return [
+        Pick(start_rank + i, str(pool.uscc[p]), str(pool.classes[p]), tickets.ticket(seed, str(pool.uscc[p])))
+        for i, p in enumerate(positions.tolist())
+    ]
+
+
+def stratum_size(n: int, ratio: Decimal, minimum: int | None = None, maximum: int | None = None) -> int:
+    """k = ⌈n × r⌉ with r taken exactly as written, then the optional bounds, never above n."""
+    k = math.ceil(Fraction(n) * Fraction(ratio))
+    if minimum is not None:
+        k = max(k, minimum)
+    if maximum is not None:
+        k = min(k, maximum)
+    return min(k, n)
+
+
+def stratified(
+    seed: str,
+    pool: Pool,
+    ratios: Mapping[str, Decimal],
+    minimum: Mapping[str, int] | None = None,
+    maximum: Mapping[str, int] | None = None,
+) -> Outcome:
+    """Each class c takes its k_c smallest tickets; ranks count within the class."""
+    minimum = minimum or {}
+    maximum = maximum or {}
+    keys = tickets.ticket_keys(seed, pool.uscc.tolist())
+    strata: list[Stratum] = []
+    selected: list[Pick] = []
+    for klass, n in sorted(pool.sizes().items()):
+        ratio = ratios[klass]
+        k = stratum_size(n, ratio, minimum.get(klass), maximum.get(klass))
+        members = np.flatnonzero(pool.classes == klass)
+        chosen = tickets.smallest(seed, pool.uscc[members], keys[members], k)
+        selected.extend(_picks(seed, pool, members[chosen]))
+        strata.append(Stratum(klass, n, k, Fraction(k, n), ratio=ratio))
+    return Outcome(STRATIFIED, strata, selected)
+
+
+def target_probabilities(sizes: Mapping[str, int], weights: Mapping[str, Decimal], count: int) -> dict[str, Fraction]:
+    """λ per class: k·w/Σw, iterated so that any λ ≥ 1 is fixed at 1 and the rest rescaled (exact)."""
+    certain: set[str] = set()
+    while True:
+        rest = count - sum(sizes[c] for c in certain)
+        total = sum(Fraction(weights[c]) * sizes[c] for c in sizes if c not in certain)
+        lam = {c: Fraction(1) if c in certain else rest * Fraction(weights[c]) / total for c in sizes}
+        newly = {c for c, v in lam.items() if v >= 1 and c not in certain}
+        if not newly:
+            return lam
+        certain |= newly
+
+
+def weighted(seed: str, pool: Pool, count: int, weights: Mapping[str, Decimal]) -> Outcome:
+    """Pareto πps (Rosén): certainties first, then the smallest Q = (u/(1−u)) / (λ/(1−λ)).
+
+    u is the ticket as an IEEE double (``float`` of the full decimal string), so a stdlib-only
+    script computes the same keys bit for bit.
+    """
+    sizes = pool.sizes()
+    lam = {c: Fraction(1) for c in sizes} if count >= len(pool) else target_probabilities(sizes, weights, count)
+    certain = np.flatnonzero(np.array([lam[c] == 1 for c in pool.classes.tolist()], dtype=bool))
+    raw = tickets.digests(seed, pool.uscc.tolist())
+    keys = tickets.keys_from_digests(raw)
+    first = certain[tickets.ordered(seed, pool.uscc[certain], keys[certain])]
+    others = np.flatnonzero(np.array([lam[c] < 1 for c in pool.classes.tolist()], dtype=bool))
+    take = count - len(first)
+    second = np.zeros(0, dtype=np.int64)
+    if take > 0:
+        u = np.array([float(tickets.ticket_from_digest(raw[p].tobytes())) for p in others.tolist()], dtype=np.float64)
+        lam_f = np.array([float(lam[c]) for c in pool.classes[others].tolist()], dtype=np.float64)
+        q = (u / (1.0 - u)) / (lam_f / (1.0 - lam_f))
+        order = np.lexsort((pool.uscc[others], q))[:take]
+        second = others[order]
+    positions = np.concatenate([first, second]).astype(np.int64)
+    strata = [
+        Stratum(c, n, int(np.count_nonzero(pool.classes[positions] == c)), lam[c], weight=weights[c])
+        for c, n in sorted(sizes.items())
+    ]
+    return Outcome(WEIGHTED, strata, _picks(seed, pool, positions))

@@ -1,0 +1,324 @@
+"""抽查任务: parameters checked once, at creation, then stored as JSON and trusted.
+
+A task's draw parameters are fixed when it is created (the configured default ratios are copied
+in), so a later change of the configuration never changes how an old task draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import tomllib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creditcli.db.models import Draw, Item, Task
+from creditcli.draw.strategies import STRATIFIED, UNCLASSIFIED, WEIGHTED
+from creditcli.errors import InputMissingError, UsageError
+from creditcli.settings import Settings
+
+PENDING = "待抽取"
+DRAWN = "已抽取"
+TASK_TYPES = ("定向", "不定向")
+
+
+class PoolScope(BaseModel):
+    """定向 filters; an empty filter means "any"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entity_types: list[str] = Field(default_factory=list)
+    stations: list[str] = Field(default_factory=list)
+    industry_prefixes: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    registered_from: dt.date | None = None
+    registered_to: dt.date | None = None
+
+
+class Excluded(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    uscc: str
+    reason: str
+
+
+class TaskSpec(BaseModel):
+    """Everything a task is; stored as JSON in ``tasks.spec``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    name: str
+    plan_code: str = ""
+    plan_name: str = ""
+    task_type: Literal["定向", "不定向"] = "不定向"
+    items: list[str] = Field(default_factory=list)
+    organiser: str = ""
+    implementer: str = ""
+    window_start: dt.date
+    window_end: dt.date
+    team_size: int = 2
+    scope: str = ""
+    pool: PoolScope = Field(default_factory=PoolScope)
+    exclude_inactive: bool = True
+    exclude_drawn_within: int | None = None
+    """Months."""
+    exclude: list[Excluded] = Field(default_factory=list)
+    mode: Literal["stratified", "weighted"] = "stratified"
+    ratios: dict[str, Decimal] = Field(default_factory=dict)
+    minimum: dict[str, int] = Field(default_factory=dict)
+    maximum: dict[str, int] = Field(default_factory=dict)
+    count: int | None = None
+    weights: dict[str, Decimal] = Field(default_factory=dict)
+
+    def draw_parameters(self) -> dict[str, Any]:
+        """The parameters the draw algorithm reads, as canonical JSON-ready values."""
+        if self.mode == WEIGHTED:
+            return {"count": self.count, "weights": {k: str(v) for k, v in sorted(self.weights.items())}}
+        return {
+            "ratios": {k: str(v) for k, v in sorted(self.ratios.items())},
+            "minimum": dict(sorted(self.minimum.items())),
+            "maximum": dict(sorted(self.maximum.items())),
+        }
+
+
+def class_key(text: str) -> str:
+    """A class as typed by a user ("未分类" names the entities without a class)."""
+    value = text.strip().upper()
+    return "" if text.strip() == UNCLASSIFIED else value
+
+
+def parse_pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    """``A=0.01`` pairs from repeated options (or comma-separated in one)."""
+    out: dict[str, str] = {}
+    for raw in values:
+        for part in raw.replace("，", ",").split(","):
+            if not part.strip():
+                continue
+            key, sep, value = part.partition("=")
+            if not sep or not value.strip():
+                raise UsageError(f"{option} 的值 “{part}” 应写作 分类=数值，例如 {option} A=0.01")
+            out[class_key(key)] = value.strip()
+    return out
+
+
+def parse_window(text: str) -> tuple[dt.date, dt.date]:
+    start, sep, end = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        return dt.date.fromisoformat(start.strip()), dt.date.fromisoformat(end.strip())
+    except ValueError:
+        raise UsageError(f"检查时间 “{text}” 应写作 开始日期:结束日期，例如 2026-03-01:2026-06-30") from None
+
+
+def _decimal(value: str, what: str, problems: list[str]) -> Decimal | None:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        problems.append(f"{what} “{value}” 不是数字")
+        return None
+    if not number.is_finite():
+        problems.append(f"{what} “{value}” 不是数字")
+        return None
+    return number
+
+
+def _integer(value: Any, what: str, problems: list[str]) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        problems.append(f"{what} “{value}” 不是整数")
+        return None
+
+
+def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]) -> TaskSpec:
+    """Raw values from the command line or a task file -> a checked TaskSpec.
+
+    Every problem is collected and reported at once (exit 2), so a planner fixes a file in one go.
+    """
+    problems: list[str] = []
+    classes = set(settings.risk_classes) | {""}
+
+    def label(c: str) -> str:
+        return c or UNCLASSIFIED
+
+    def known_class(c: str, option: str) -> bool:
+        if c in classes:
+            return True
+        problems.append(
+            f"{option} 中的分类 “{c}” 不是已配置的信用风险分类（{'、'.join(settings.risk_classes)}、{UNCLASSIFIED}）"
+        )
+        return False
+
+    mode = raw.get("mode") or STRATIFIED
+    if mode not in (STRATIFIED, WEIGHTED):
+        problems.append(f"抽取方式 “{mode}” 无效：应为 stratified（按分类比例）或 weighted（按权重）")
+    ratios: dict[str, Decimal] = {}
+    for c, v in dict(raw.get("ratios") or {}).items():
+        number = _decimal(v, f"--ratio {label(c)}", problems)
+        if number is not None and known_class(c, "--ratio"):
+            if not Decimal(0) <= number <= Decimal(1):
+                problems.append(f"--ratio {label(c)}={v}：比例应在 0 到 1 之间")
+            ratios[c] = number
+    bounds: dict[str, dict[str, int]] = {"minimum": {}, "maximum": {}}
+    for field, option in (("minimum", "--min"), ("maximum", "--max")):
+        for c, v in dict(raw.get(field) or {}).items():
+            number_i = _integer(v, f"{option} {label(c)}", problems)
+            if number_i is not None and known_class(c, option):
+                if number_i < 0:
+                    problems.append(f"{option} {label(c)}={v}：不能为负数")
+                bounds[field][c] = number_i
+    for c, low in bounds["minimum"].items():
+        high = bounds["maximum"].get(c)
+        if high is not None and low > high:
+            problems.append(f"分类 {label(c)} 的最少抽取数 {low} 大于最多抽取数 {high}")
+    weights: dict[str, Decimal] = {}
+    for c, v in dict(raw.get("weights") or {}).items():
+        number = _decimal(v, f"--weight {label(c)}", problems)
+        if number is not None and known_class(c, "--weight"):
+            if number <= 0:
+                problems.append(f"--weight {label(c)}={v}：权重必须大于 0")
+            weights[c] = number
+    count = raw.get("count")
+    if mode == WEIGHTED:
+        if count is None:
+            problems.append("按权重抽取（weighted）必须用 --count 指定抽取数量")
+        elif (count_i := _integer(count, "--count", problems)) is not None and count_i < 1:
+            problems.append(f"--count {count}：抽取数量至少为 1")
+        if ratios:
+            problems.append("按权重抽取（weighted）不使用 --ratio，请改用 --weight")
+        missing = [c for c in settings.risk_classes if c not in weights]
+        if missing:
+            problems.append(f"按权重抽取需要每个分类的权重，缺少：{'、'.join(missing)}（如 --weight {missing[0]}=1）")
+    else:
+        if weights or count is not None:
+            problems.append("按分类比例抽取（stratified）不使用 --weight / --count；按权重抽取请加 --mode weighted")
+        for c, default in settings.default_ratios.items():
+            ratios.setdefault(class_key(c), default)
+    items = [str(i).strip() for i in raw.get("items") or [] if str(i).strip()]
+    unknown = [i for i in items if i not in known_items]
+    if unknown:
+        problems.append(f"未知的抽查事项：{'、'.join(unknown)}（先用 creditcli items import 导入抽查事项清单）")
+    team_size = _integer(raw.get("team_size", 2), "--team-size", problems)
+    if team_size is not None and team_size < 2:
+        problems.append(f"--team-size {team_size}：检查组至少 2 名执法人员（行政处罚法第四十二条）")
+    window = raw.get("window")
+    if window is None:
+        problems.append("缺少检查时间：用 --window 开始日期:结束日期 指定")
+    else:
+        start, end = window
+        if end < start:
+            problems.append(f"检查时间 {start}:{end} 为空：结束日期早于开始日期")
+    months = raw.get("exclude_drawn_within")
+    if months is not None and (m := _integer(months, "--exclude-drawn-within", problems)) is not None and m < 1:
+        problems.append(f"--exclude-drawn-within {months}：月数至少为 1")
+    task_type = raw.get("task_type") or ("定向" if _has_scope(raw.get("pool") or {}) else "不定向")
+    if task_type not in TASK_TYPES:
+        problems.append(f"抽查类型 “{task_type}” 无效：应为 定向 或 不定向")
+    if not str(raw.get("code") or "").strip():
+        problems.append("缺少任务编号")
+    if not str(raw.get("name") or "").strip():
+        problems.append("缺少任务名称：用 --name 指定")
+    if problems:
+        raise UsageError("任务参数有误，未创建任务：\n" + "\n".join(f"  - {p}" for p in problems))
+    data = {k: v for k, v in raw.items() if k not in ("window", "ratios", "weights", "minimum", "maximum")}
+    data |= {
+        "window_start": window[0] if window else None,
+        "window_end": window[1] if window else None,
+        "task_type": task_type,
+        "items": items,
+        "mode": mode,
+        "ratios": ratios if mode == STRATIFIED else {},
+        "weights": weights,
+        **bounds,
+    }
+    try:
+        return TaskSpec.model_validate(data)
+    except ValidationError as exc:
+        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise UsageError(f"任务参数有误，未创建任务：{details}") from exc
+
+
+def _has_scope(pool: Mapping[str, Any]) -> bool:
+    return any(pool.get(k) for k in PoolScope.model_fields)
+
+
+def read_task_file(path: Path) -> dict[str, Any]:
+    """A task file (TOML) -> the raw values ``build_spec`` takes; see docs/tasks.md for the format."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputMissingError(f"任务文件不存在：{path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"任务文件 {path} 无法解析：{exc}") from exc
+    raw: dict[str, Any] = {k: v for k, v in data.items() if k not in ("window", "pool", "draw", "exclusions")}
+    if "window" in data:
+        raw["window"] = parse_window(str(data["window"]))
+    pool = dict(data.get("pool") or {})
+    raw["pool"] = pool
+    excl = dict(data.get("exclusions") or {})
+    if "inactive" in excl:
+        raw["exclude_inactive"] = bool(excl["inactive"])
+    if "drawn_within_months" in excl:
+        raw["exclude_drawn_within"] = excl["drawn_within_months"]
+    if "file" in excl:
+        raw["exclude_file"] = (path.parent / str(excl["file"])).resolve()
+    draw = dict(data.get("draw") or {})
+    for key in ("mode", "count"):
+        if key in draw:
+            raw[key] = draw[key]
+    for key, field in (("ratios", "ratios"), ("weights", "weights"), ("min", "minimum"), ("max", "maximum")):
+        if key in draw:
+            raw[field] = {class_key(str(k)): str(v) for k, v in dict(draw[key]).items()}
+    return raw
+
+
+def create_task(session: Session, spec: TaskSpec, now: dt.datetime | None = None) -> Task:
+    if session.scalar(select(Task.id).where(Task.code == spec.code)) is not None:
+        raise UsageError(f"任务编号 {spec.code} 已存在")
+    now = now or dt.datetime.now()
+    task = Task(
+        code=spec.code,
+        name=spec.name,
+        spec=spec.model_dump_json(),
+        status=PENDING,
+        window_start=spec.window_start,
+        window_end=spec.window_end,
+        created_by=getpass.getuser(),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def known_items(session: Session) -> set[str]:
+    return set(session.scalars(select(Item.code)))
+
+
+def get_task(session: Session, code: str) -> Task:
+    task = session.scalar(select(Task).where(Task.code == code))
+    if task is None:
+        raise InputMissingError(f"没有编号为 {code} 的抽查任务（用 creditcli tasks list 查看已有任务）")
+    return task
+
+
+def spec_of(task: Task) -> TaskSpec:
+    return TaskSpec.model_validate_json(task.spec)
+
+
+def draws_of(session: Session, task: Task) -> list[Draw]:
+    return list(session.scalars(select(Draw).where(Draw.task_id == task.id).order_by(Draw.seq)))
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
