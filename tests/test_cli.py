@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from conftest import Cli
 from creditcli import __version__
 from creditcli.cli.app import app
+from creditcli.db.schema import HEAD_REVISION
 
 
 def all_commands() -> list[list[str]]:
@@ -46,9 +47,9 @@ def test_db_env_variable_and_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("CREDITCLI_DB", str(target))
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"数据库结构已从 空 升级到 0001：{target}\n"
+    assert result.stderr == f"数据库结构已从 空 升级到 {HEAD_REVISION}：{target}\n"
     again = CliRunner().invoke(app, ["db", "upgrade"])
-    assert again.stderr == f"数据库结构已是最新版本 0001：{target}\n"
+    assert again.stderr == f"数据库结构已是最新版本 {HEAD_REVISION}：{target}\n"
 
 
 def test_default_db_location_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -54,6 +54,6 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     upgrade(engine)
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
-    with pytest.raises(ConfigError, match="数据库结构版本 9999 比本程序（0001）更新"):
+    with pytest.raises(ConfigError, match=f"数据库结构版本 9999 比本程序（{HEAD_REVISION}）更新"):
         ensure_schema(engine)
     engine.dispose()
