@@ -419,10 +419,7 @@ def create_task(session: Session, settings: Settings, raw: dict[str, Any], now: 
     spec = build_spec(raw, settings, known_items(session))
     task = tasks.create_task(session, spec, now)
     ep = eligible(session, task, spec, now or dt.datetime.now())
-    if len(ep.pool) == 0:
-        raise DataError(
-            f"任务 {spec.code} 的抽查范围内没有可抽取的检查对象（已排除 {len(ep.exclusions)} 户），未创建任务"
-        )
+    _check_pool(task, ep)
     _check_drawable(spec, ep.pool)
     return task
 

@@ -55,7 +55,7 @@ DETAIL_LABELS = {
 
 
 def task_table(session: Session) -> Table:
-    counts = dict(session.execute(select(Draw.task_id, func.count()).group_by(Draw.task_id)).tuples().all())
+    counts = {int(t): int(n) for t, n in session.execute(select(Draw.task_id, func.count()).group_by(Draw.task_id))}
     rows = []
     for task in session.scalars(select(Task).order_by(Task.code)):
         spec = spec_of(task)

@@ -1,0 +1,85 @@
+"""Re-run a creditcli draw, standard library only: python verify_draw.py certificate.json pool.csv
+
+Exit 0 when digest, strata and every selected entity, ticket and rank match (docs/verify.md)."""
+
+import hashlib
+import json
+import math
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+
+def ticket(seed_hash, uid):
+    h = int(hashlib.sha256((seed_hash + uid).encode()).hexdigest(), 16)
+    return "0." + format(h, "064d")[::-1]
+
+
+def order(t):  # tickets compared as numbers
+    return t[2:].ljust(80, "0")
+
+
+def lambdas(sizes, weights, count):
+    if count >= sum(sizes.values()):
+        return {c: Fraction(1) for c in sizes}
+    certain = set()
+    while True:
+        rest = count - sum(sizes[c] for c in certain)
+        total = sum(Fraction(weights[c]) * sizes[c] for c in sizes if c not in certain)
+        lam = {c: Fraction(1) if c in certain else rest * Fraction(weights[c]) / total for c in sizes}
+        if all(v < 1 or c in certain for c, v in lam.items()):
+            return lam
+        certain |= {c for c, v in lam.items() if v >= 1}
+
+
+def redraw(cert, pool):
+    seed_hash = hashlib.sha256(cert["seed"].encode()).hexdigest()
+    tix = {u: ticket(seed_hash, u) for u, _ in pool}
+    classes = sorted({c for _, c in pool})
+    sizes = {c: sum(1 for _, k in pool if k == c) for c in classes}
+    p = cert["parameters"]
+    out, strata = [], []
+    if cert["mode"] == "stratified":
+        for c in classes:
+            k = math.ceil(sizes[c] * Fraction(p["ratios"][c]))
+            k = min(max(k, p["minimum"].get(c, 0)), p["maximum"].get(c, sizes[c]), sizes[c])
+            members = sorted((u for u, k2 in pool if k2 == c), key=lambda u: (order(tix[u]), u))[:k]
+            out += [(i + 1, u, c) for i, u in enumerate(members)]
+            strata.append((c, sizes[c], k))
+        return out, strata, tix
+    lam = lambdas(sizes, p["weights"], p["count"])
+    cls = dict(pool)
+    first = sorted((u for u, c in pool if lam[c] == 1), key=lambda u: (order(tix[u]), u))
+    rest = [u for u, c in pool if lam[c] < 1]
+
+    def q(u):
+        x, a = float(tix[u]), float(lam[cls[u]])
+        return (x / (1.0 - x)) / (a / (1.0 - a))
+
+    chosen = first + sorted(rest, key=lambda u: (q(u), u))[: p["count"] - len(first)]
+    out = [(i + 1, u, cls[u]) for i, u in enumerate(chosen)]
+    strata = [(c, sizes[c], sum(1 for _, _, k in out if k == c)) for c in classes]
+    return out, strata, tix
+
+
+def main(cert_path, pool_path):
+    cert = json.loads(Path(cert_path).read_text(encoding="utf-8"))
+    data = Path(pool_path).read_bytes()
+    problems = []
+    if hashlib.sha256(data).hexdigest() != cert["pool_digest"]:
+        problems.append("抽取范围文件的 SHA-256 与证书中的 pool_digest 不符")
+    pool = [tuple(line.split(",", 1)) for line in data.decode("utf-8").splitlines()]
+    selected, strata, tix = redraw(cert, pool)
+    if [(s["risk_class"], s["n"], s["k"]) for s in cert["strata"]] != strata:
+        problems.append(f"各类户数/抽取数不符：重新计算为 {strata}")
+    want = [(s["rank"], s["uscc"], s["risk_class"], s["ticket"]) for s in cert["selected"]]
+    got = [(r, u, c, tix[u]) for r, u, c in selected]
+    problems += [f"证书：{w}  重新计算：{g}" for w, g in zip(want, got, strict=False) if w != g]
+    if len(want) != len(got):
+        problems.append(f"抽中户数不符：证书 {len(want)}，重新计算 {len(got)}")
+    print("\n".join(problems) or f"一致：{len(got)} 户抽取结果可由种子和抽取范围完全重现")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))
