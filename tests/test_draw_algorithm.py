@@ -185,3 +185,9 @@ def test_verify_script_rejects_a_changed_pool(tmp_path: Path) -> None:
     (tmp_path / "pool.csv").write_bytes(b"".join(pool[1:]))
     script = runpy.run_path(str(TOOLS / "verify_draw.py"))
     assert script["main"](VECTORS / "stratified.certificate.json", tmp_path / "pool.csv") == 1
+
+
+@pytest.mark.parametrize("n", [1, 2, 1001])
+def test_two_process_keys_equal_one_process_keys(n: int) -> None:
+    ids = [f"9137010{i:010d}X" for i in range(n)]
+    assert (tickets.ticket_keys(SEED, ids, parallel_min=1) == tickets._serial_keys(SEED, ids)).all()

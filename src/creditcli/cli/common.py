@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,7 +15,9 @@ from creditcli.cli.render import problems_table, render_record, to_jsonable
 from creditcli.errors import DataError
 from creditcli.io.columns import load_mapping
 from creditcli.io.writers import FileFormat, Table, format_for, write_table
-from creditcli.rosters.importer import ImportResult, RosterSpec, import_roster
+
+if TYPE_CHECKING:
+    from creditcli.rosters.importer import ImportResult, RosterSpec
 
 SUMMARY_LABELS = {
     "roster": "名录",
@@ -39,6 +43,8 @@ def run_import(
     fmt: OutputFormat | None,
     accept_bad_checksum: bool = False,
 ) -> ImportResult:
+    from creditcli.rosters.importer import import_roster
+
     columns = load_mapping(mapping, spec.columns)
     try:
         with app.session() as session:
@@ -77,7 +83,7 @@ def export_to_file(app: AppContext, table: Table, path: Path, fmt: FileFormat | 
     app.info(f"已导出 {count} 条到 {path}")
 
 
-def add_import_command(typer_app: CreditTyper, spec: RosterSpec, doc: str) -> None:
+def add_import_command(typer_app: CreditTyper, spec: Callable[[], RosterSpec], doc: str) -> None:
     """The ``import`` command of a roster without extra options (inspectors, items, conflicts)."""
 
     def import_(
@@ -91,7 +97,7 @@ def add_import_command(typer_app: CreditTyper, spec: RosterSpec, doc: str) -> No
     ) -> None:
         run_import(
             AppContext.from_typer(ctx),
-            spec,
+            spec(),
             path,
             encoding=encoding,
             mapping=mapping,

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from creditcli.cli.common import add_import_command
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
+from creditcli.cli.lazy import lazy_module
 from creditcli.cli.options import FormatOpt
 from creditcli.cli.render import render_table
-from creditcli.rosters import conflicts
-from creditcli.rosters.codes import normalise
+
+if TYPE_CHECKING:
+    from creditcli.rosters import conflicts
+else:
+    conflicts = lazy_module("creditcli.rosters.conflicts")
 
 app = CreditTyper(name="conflicts", help="回避清单：执法检查人员与检查对象之间申报的利害关系。")
 
 add_import_command(
     app,
-    conflicts.SPEC,
+    lambda: conflicts.SPEC,
     """导入回避清单（执法证号、统一社会信用代码、回避原因）。
 
     人员和对象都必须已在名录中；同一对人重复导入时更新回避原因。
@@ -36,5 +40,7 @@ def list_(
     """列出回避清单。"""
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session() as session:
+        from creditcli.rosters.codes import normalise
+
         table = conflicts.conflict_table(session, inspector, normalise(uscc) if uscc else None)
         render_table(app_ctx, table, app_ctx.format(fmt))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from creditcli.cli.common import export_to_file, run_import
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
+from creditcli.cli.lazy import lazy_module
 from creditcli.cli.options import (
     DryRunOpt,
     EncodingOpt,
@@ -22,7 +23,11 @@ from creditcli.cli.options import (
     RejectsOpt,
 )
 from creditcli.cli.render import render_record, render_table, to_jsonable
-from creditcli.rosters import entities
+
+if TYPE_CHECKING:
+    from creditcli.rosters import entities
+else:
+    entities = lazy_module("creditcli.rosters.entities")
 
 app = CreditTyper(name="entities", help="检查对象名录库：导入、查询、导出。")
 

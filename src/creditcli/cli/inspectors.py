@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from creditcli.cli.common import add_import_command, export_to_file
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
+from creditcli.cli.lazy import lazy_module
 from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath
 from creditcli.cli.render import render_table
-from creditcli.rosters import inspectors
+
+if TYPE_CHECKING:
+    from creditcli.rosters import inspectors
+else:
+    inspectors = lazy_module("creditcli.rosters.inspectors")
 
 app = CreditTyper(name="inspectors", help="执法检查人员名录库（含专家、第三方机构人员）：导入、查询、导出。")
 
 add_import_command(
     app,
-    inspectors.SPEC,
+    lambda: inspectors.SPEC,
     """导入执法检查人员名录（按执法证号新增或更新）。
 
     执法人员须有执法证有效期；专家和第三方机构人员不计入检查组最少人数。

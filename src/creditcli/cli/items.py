@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from creditcli.cli.common import add_import_command, export_to_file
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
+from creditcli.cli.lazy import lazy_module
 from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath
 from creditcli.cli.render import render_table
-from creditcli.rosters import items
+
+if TYPE_CHECKING:
+    from creditcli.rosters import items
+else:
+    items = lazy_module("creditcli.rosters.items")
 
 app = CreditTyper(name="items", help="抽查事项清单：导入、查询、导出。")
 
 add_import_command(
     app,
-    items.SPEC,
+    lambda: items.SPEC,
     """导入抽查事项清单（按事项编码新增或更新）。
 
     “所需资质”列写明检查该事项的检查组必须具备的资质（如 特种设备）。

@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -24,15 +23,15 @@ def render_table(app: AppContext, table: Table, fmt: OutputFormat, title: str | 
         return write_csv_stream(table, sys.stdout)
     if fmt is OutputFormat.json:
         return write_json_stream(table, sys.stdout)
-    frames = list(table.chunks)
-    frame = pd.concat(frames) if frames else pd.DataFrame(columns=list(table.names))
     rich = RichTable(title=title, show_lines=False)
     for label in table.labels:
         rich.add_column(label, overflow="fold")
-    for values in frame.itertuples(index=False, name=None):
-        rich.add_row(*(Text(str(v)) for v in values))  # Text: a name like "[/]" is data, not markup
+    count = 0
+    for values in table.display_rows():
+        rich.add_row(*(Text(v) for v in values))  # Text: a name like "[/]" is data, not markup
+        count += 1
     app.out.print(rich)
-    return len(frame)
+    return count
 
 
 def render_record(
@@ -45,6 +44,8 @@ def render_record(
         return
     flat = {k: v for k, v in data.items() if not isinstance(v, list | dict)}
     if fmt is OutputFormat.csv:
+        import pandas as pd
+
         pd.DataFrame([flat]).rename(columns=labels).to_csv(sys.stdout, index=False, lineterminator="\n")
         return
     rich = RichTable(show_header=False, box=None)

@@ -12,6 +12,7 @@ the full decimal string is only built where two ids share those 18 digits.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -35,6 +36,17 @@ def ticket(seed: str, uid: str) -> str:
     """The full ticket of one id: the reference definition (as ``consistent_sampler.first_fraction``)."""
     h = int(sha256_hex(sha256_hex(seed) + uid), 16)
     return "0." + format(h, "064d")[::-1]
+
+
+def tickets_for(seed: str, ids: Sequence[str]) -> list[str]:
+    """Full tickets of several ids (the seed hashed once)."""
+    base = hashlib.sha256(sha256_hex(seed).encode("ascii"))
+    out = []
+    for uid in ids:
+        h = base.copy()
+        h.update(uid.encode("utf-8"))
+        out.append(ticket_from_digest(h.digest()))
+    return out
 
 
 def ticket_from_digest(raw: bytes) -> str:
@@ -68,28 +80,79 @@ def digests(seed: str, ids: Sequence[str]) -> np.ndarray:
 def keys_from_digests(raw: np.ndarray) -> np.ndarray:
     """The leading 18 ticket digits as integers (uint64): compare them instead of strings."""
     limbs = np.ascontiguousarray(raw).view(">u2").astype(np.uint64)  # big-endian 16-bit limbs
-    mod5 = (limbs * _LIMB_WEIGHTS).sum(axis=1, dtype=np.uint64) % np.uint64(_FIVE)
+    mod5 = (limbs @ _LIMB_WEIGHTS) % np.uint64(_FIVE)
     mod2 = (limbs[:, 14] % np.uint64(4)) * np.uint64(65536) + limbs[:, 15]
     diff = (mod2 + np.uint64(_TWO) - mod5 % np.uint64(_TWO)) % np.uint64(_TWO)
     low = mod5 + np.uint64(_FIVE) * ((diff * np.uint64(_FIVE_INV)) % np.uint64(_TWO))
     return _reverse_digits(low)
 
 
-_REV3 = np.array([int(f"{i:03d}"[::-1]) for i in range(1000)], dtype=np.uint64)
+_REV3 = np.array([int(f"{i:03d}"[::-1]) for i in range(1000)], dtype=np.uint32)
+_E9 = np.uint64(10**9)
 
 
-def _reverse_digits(values: np.ndarray) -> np.ndarray:
-    """Reverse the 18 decimal digits (zero-padded) of each value, three digits at a time."""
-    out = np.zeros_like(values)
-    rest = values.copy()
-    for _ in range(KEY_DIGITS // 3):
-        out = out * np.uint64(1000) + _REV3[rest % np.uint64(1000)]
-        rest //= np.uint64(1000)
+def _reverse9(values: np.ndarray) -> np.ndarray:
+    """Reverse the 9 decimal digits (zero-padded) of uint32 values, three at a time."""
+    thousand = np.uint32(1000)
+    low, mid, high = values % thousand, (values // thousand) % thousand, values // np.uint32(10**6)
+    out: np.ndarray = (_REV3[low] * np.uint32(10**6) + _REV3[mid] * thousand + _REV3[high]).astype(np.uint64)
     return out
 
 
-def ticket_keys(seed: str, ids: Sequence[str]) -> np.ndarray:
-    return keys_from_digests(digests(seed, ids))
+def _reverse_digits(values: np.ndarray) -> np.ndarray:
+    """Reverse the 18 decimal digits (zero-padded) of each value: two 9-digit halves in uint32."""
+    high = (values // _E9).astype(np.uint32)
+    low = (values % _E9).astype(np.uint32)
+    out: np.ndarray = _reverse9(low) * _E9 + _reverse9(high)
+    return out
+
+
+def _serial_keys(seed: str, ids: Sequence[str]) -> np.ndarray:
+    """The keys of ``ids``, a slice at a time (small temporaries stay in cache: 0.37 s → 0.2 s per 1M)."""
+    out = np.empty(len(ids), dtype=np.uint64)
+    for start in range(0, len(ids), _SLICE):
+        out[start : start + _SLICE] = keys_from_digests(digests(seed, ids[start : start + _SLICE]))
+    return out
+
+
+PARALLEL_MIN = 200_000
+"""Below this many ids one process is faster than two."""
+
+
+def ticket_keys(seed: str, ids: Sequence[str], parallel_min: int = PARALLEL_MIN) -> np.ndarray:
+    """The keys of ``ids``; big pools are hashed by two processes (the hashing loop holds the GIL).
+
+    A forked child hashes the second half and sends its keys through a pipe; if anything goes
+    wrong there, the parent computes that half itself. The result is the same either way.
+    """
+    if len(ids) < parallel_min or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return _serial_keys(seed, ids)
+    half = len(ids) // 2
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        code = 1
+        try:
+            os.close(read_end)
+            view = memoryview(_serial_keys(seed, ids[half:]).tobytes())
+            while view:
+                view = view[os.write(write_end, view) :]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        first = _serial_keys(seed, ids[:half])
+        chunks = []
+        while chunk := os.read(read_end, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if os.waitstatus_to_exitcode(status) != 0 or len(data) != 8 * (len(ids) - half):
+        return np.concatenate([first, _serial_keys(seed, ids[half:])])
+    return np.concatenate([first, np.frombuffer(data, dtype=np.uint64)])
 
 
 def key_text(key: int) -> str:

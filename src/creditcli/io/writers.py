@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
-
-import numpy as np
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Any
 
 from creditcli.errors import OutputError, UsageError
 from creditcli.perf import gc_paused
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXCEL_MAX_ROWS = 1_048_576
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +47,15 @@ class Table:
     schema: str
     """JSON schema name, e.g. ``creditcli.entities/1`` (documented in docs/json.md)."""
     flags: frozenset[str] = frozenset()
+
+    def display_rows(self) -> Iterator[tuple[str, ...]]:
+        """Rows as display text for the terminal, without pandas (as ``text_frame`` renders them)."""
+        flags = {i for i, name in enumerate(self.names) if name in self.flags}
+        for batch in self.batches:
+            for row in batch:
+                yield tuple(
+                    ("是" if v else "否") if i in flags else ("" if v is None else str(v)) for i, v in enumerate(row)
+                )
 
     @property
     def chunks(self) -> Iterator[pd.DataFrame]:
@@ -180,6 +189,9 @@ def write_json_stream(table: Table, fh: IO[str], meta: dict[str, Any] | None = N
 
 def text_frame(batch: list[tuple[Any, ...]], names: Sequence[str], bool_columns: Iterable[str] = ()) -> pd.DataFrame:
     """One batch of database rows -> a frame of display text ("" for NULL, 是/否 for flags)."""
+    import numpy as np
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(batch, columns=list(names))
     flags = set(bool_columns)
     for col in frame.columns:

@@ -17,6 +17,7 @@ from creditcli.io.writers import Table
 from creditcli.rosters import codes
 from creditcli.rosters.importer import Pending, RosterSpec
 from creditcli.rosters.query import Filter, roster_table
+from creditcli.rosters.terms import ACTIVE
 from creditcli.rosters.validate import Validated
 
 ENTITY_TYPES = {
@@ -35,7 +36,6 @@ ENTITY_TYPES = {
     "代表机构": "外国企业常驻代表机构",
     "foreign_rep": "外国企业常驻代表机构",
 }
-ACTIVE = "存续"
 STATUSES = {
     "存续": ACTIVE,
     "在业": ACTIVE,

@@ -1,0 +1,146 @@
+"""Stratified draws at scale: ticket speed, the third-party oracle, and the whole `tasks draw` command.
+
+    python benchmarks/bench_draw.py [SIZE ...]      (default: 1000000)
+
+A roster database of SIZE entities (valid codes, realistic class and status mix) is generated
+under benchmarks/out/ and reused. Reported per size:
+
+- tickets: our vectorised ticket order over the pool ids against a bare hashlib SHA-256 loop
+  over the same ids (issue 3: ≤ 1.5×);
+- oracle (1M only): `consistent_sampler.sampler` taking the same k per class, against our
+  stratified draw on the same pool (issue 3: ours ≥ 5× faster);
+- `tasks create` and `tasks draw` (which freezes the pool first) as real subprocesses: wall time
+  and peak RSS (issue 3: draw ≤ 5 s and ≤ 1.5 GB at 1M, ≤ 60 s at 10M).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+
+from creditcli import synth
+from creditcli.db.engine import make_engine, to_url
+from creditcli.db.schema import upgrade
+from creditcli.draw import strategies, tickets
+
+OUT = Path(__file__).resolve().parent / "out"
+SEED = "31415926535897932384"
+RATIOS = {"A": Decimal("0.01"), "B": Decimal("0.03"), "C": Decimal("0.10"), "D": Decimal("0.30")}
+CHUNK = 500_000
+
+
+def build(size: int) -> Path:
+    path = OUT / f"draw_{size}.db"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(to_url(str(tmp)))
+    upgrade(engine, backup=False)
+    engine.dispose()
+    rng = np.random.default_rng(size)
+    categories = rng.choice(np.array(["1", "2", "3"]), size, p=[0.62, 0.35, 0.03])
+    divisions = rng.choice(np.array(["370102", "370103", "370104", "370105", "370112"]), size)
+    codes = synth.usccs(rng, categories, divisions)
+    classes = rng.choice(np.array(list("ABCD")), size, p=[0.30, 0.55, 0.12, 0.03])
+    status = rng.choice(np.array(["存续", "注销", "吊销"]), size, p=[0.93, 0.04, 0.03])
+    types = np.where(categories == "2", "个体工商户", np.where(categories == "3", "农民专业合作社", "企业"))
+    now = dt.datetime.now().isoformat(sep=" ")
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("BEGIN")
+    sql = (
+        "INSERT INTO entities (uscc, name, entity_type, status, risk_class, abnormal, serious_illegal, "
+        f"created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, 0, '{now}', '{now}')"
+    )
+    order = np.argsort(codes)
+    for start in range(0, size, CHUNK):
+        part = order[start : start + CHUNK]
+        names = [f"济南市测试企业{i}有限公司" for i in part.tolist()]
+        rows = zip(codes[part].tolist(), names, types[part].tolist(), status[part].tolist(), classes[part].tolist())
+        conn.executemany(sql, rows)
+    conn.execute("COMMIT")
+    conn.close()
+    tmp.rename(path)
+    return path
+
+
+def pool_ids(path: Path) -> strategies.Pool:
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT uscc, risk_class FROM entities WHERE status = '存续'").fetchall()
+    conn.close()
+    return strategies.Pool.from_pairs([r[0] for r in rows], [r[1] for r in rows])
+
+
+def timed(func: object, *args: object) -> float:
+    start = time.perf_counter()
+    func(*args)  # type: ignore[operator]  # any callable
+    return time.perf_counter() - start
+
+
+def bare_loop(ids: list[str]) -> None:
+    for uid in ids:
+        hashlib.sha256(uid.encode()).digest()
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "creditcli", *args], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: creditcli {' '.join(args)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def bench(size: int) -> None:
+    path = build(size)
+    pool = pool_ids(path)
+    ids = pool.uscc.tolist()
+    bare = timed(bare_loop, ids)
+    ours = timed(tickets.ticket_keys, SEED, ids)
+    print(f"{size:>10,} | pool {len(pool):,} | bare hashlib loop {bare:.2f} s | tickets {ours:.2f} s ({ours / bare:.2f}×)")
+    drawn = timed(strategies.stratified, SEED, pool, RATIOS)
+    if size <= 1_000_000:
+        from consistent_sampler import sampler
+
+        outcome = strategies.stratified(SEED, pool, RATIOS)
+
+        def oracle() -> None:
+            for s in outcome.strata:
+                members = pool.uscc[pool.classes == s.risk_class].tolist()
+                list(sampler(members, seed=SEED, take=s.k, output="id"))
+
+        slow = timed(oracle)
+        print(f"{'':>10} | stratified draw {drawn:.2f} s | consistent_sampler {slow:.2f} s ({slow / drawn:.1f}× slower)")
+    db = str(OUT / f"draw_{size}_run.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    code = f"B{size}"
+    base = ["--db", db, "-q", "tasks"]
+    wall, rss = run([*base, "create", code, "--name", "bench", "--window", "2026-03-01:2026-06-30"])
+    print(f"{'':>10} | tasks create {wall:.2f} s, {rss:.0f} MiB")
+    wall, rss = run([*base, "draw", code, "--seed", SEED])
+    print(f"{'':>10} | tasks draw (freeze + draw + record) {wall:.2f} s, {rss:.0f} MiB", flush=True)
+
+
+if __name__ == "__main__":
+    for n in [int(a) for a in sys.argv[1:]] or [1_000_000]:
+        bench(n)
