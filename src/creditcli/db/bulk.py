@@ -155,6 +155,17 @@ def fetch_rows(
         yield [tuple(r) for r in batch]
 
 
+def fetch_all(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """All rows at once, as the driver gives them (for 1M short rows: no per-batch copies)."""
+    conn = driver_connection(session)
+    if dialect(session) == "postgresql":
+        sql = sql.replace("?", "%s")
+    cur = conn.cursor()
+    cur.execute(sql, tuple(params))
+    rows: list[tuple[Any, ...]] = cur.fetchall()
+    return rows
+
+
 def fetch_where_in(
     session: Session, select: str, column: str, values: Sequence[Any], chunk: int = 500
 ) -> list[tuple[Any, ...]]:

@@ -122,7 +122,7 @@ def _and(flt: Filter, clause: str) -> str:
 
 def _fetch(session: Session, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with bulk.gc_paused():
-        return [row for batch in bulk.fetch_rows(session, sql, params) for row in batch]
+        return bulk.fetch_all(session, sql, params)
 
 
 def _recently_drawn(session: Session, task: Task, since: dt.date) -> list[tuple[str, str, dt.datetime]]:

@@ -59,8 +59,13 @@ class Pool:
     def digest(self) -> str:
         return hashlib.sha256(self._lines).hexdigest()
 
-    def sizes(self) -> dict[str, int]:
+    @cached_property
+    def _sizes(self) -> dict[str, int]:
         return dict(sorted(Counter(self.classes.tolist()).items()))
+
+    def sizes(self) -> dict[str, int]:
+        """Pool size per class, in class order."""
+        return dict(self._sizes)
 
     @classmethod
     def parse(cls, data: bytes) -> Pool:
