@@ -98,3 +98,13 @@ def test_python_dash_m(tmp_path: Path) -> None:
 
     proc = subprocess.run([sys.executable, "-m", "creditcli", "--version"], capture_output=True, text=True, check=False)
     assert (proc.returncode, proc.stdout) == (0, f"creditcli {__version__}\n")
+
+
+def test_every_command_is_in_the_readme_table() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    root = get_command(app)
+    for name, group in root.commands.items():  # type: ignore[attr-defined]
+        rows = "\n".join(line for line in readme.splitlines() if line.startswith(f"| `creditcli {name}"))
+        assert rows, f"README has no row for creditcli {name}"
+        for sub in getattr(group, "commands", {}):
+            assert sub in rows, f"README does not mention creditcli {name} {sub}"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from creditcli.cli.app import app
-from creditcli.demo import SAMPLE_FILES, samples_dir
+from creditcli.demo import SAMPLE_FILES, TASK_FILE, samples_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ def test_samples_are_reproducible(tmp_path: Path) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main(tmp_path)
-    for _, name in SAMPLE_FILES:
+    for name in [*(n for _, n in SAMPLE_FILES), TASK_FILE]:
         assert (tmp_path / name).read_bytes() == (samples_dir() / name).read_bytes(), name
 
 
@@ -38,3 +38,19 @@ def test_demo_imports_every_sample(tmp_path: Path) -> None:
     # Running it again starts afresh and gives the same figures.
     again = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path)])
     assert again.stdout == result.stdout
+
+
+def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> None:
+    import runpy
+
+    result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    assert "复核：一致" in result.stdout
+    cert = tmp_path / "2026-SJ-001-抽取证书.json"
+    pool = tmp_path / "2026-SJ-001-抽取范围.csv"
+    data = json.loads(cert.read_text(encoding="utf-8"))
+    assert data["seed"] == "20261127084730265918" and data["task"]["code"] == "2026-SJ-001"
+    d = next(s for s in data["strata"] if s["risk_class"] == "D")
+    assert d["k"] >= 5  # the sample task's --min D=5
+    assert "抽取范围摘要" in (tmp_path / "2026-SJ-001-抽取前公告.md").read_text(encoding="utf-8")
+    assert runpy.run_path(str(ROOT / "tools" / "verify_draw.py"))["main"](cert, pool) == 0

@@ -216,6 +216,30 @@ def write_tianqiao_xlsx(frame: pd.DataFrame, path: Path) -> None:
     book.close()
 
 
+TASK_FILE = """# 示例抽查任务（creditcli demo 用它创建任务；格式见 docs/tasks.md）
+code = "2026-SJ-001"
+name = "2026 年度企业公示信息定向抽查"
+plan_code = "2026-JN-PLAN"
+plan_name = "济南市 2026 年度双随机抽查工作计划"
+items = ["SJ01"]
+organiser = "历城区市场监督管理局"
+implementer = "历城区市场监督管理局信用监管科"
+window = "2026-03-01:2026-06-30"
+team_size = 2
+scope = "辖区内登记状态为存续的企业"
+
+[pool]
+entity_types = ["企业"]
+
+[exclusions]
+drawn_within_months = 12
+
+[draw]
+ratios = { A = "0.01", B = "0.03", C = "0.10", D = "0.30" }
+min = { D = 5 }
+"""
+
+
 def main(out: Path) -> None:
     rng = np.random.default_rng(SEED)
     out.mkdir(parents=True, exist_ok=True)
@@ -237,6 +261,7 @@ def main(out: Path) -> None:
     pairs.to_csv(out / "conflicts.csv", index=False, lineterminator="\r\n")
     refresh = synth.class_refresh(rng, pd.concat([licheng, tianqiao]), 0.05, "2026-11-01")
     refresh.to_csv(out / "risk_classes_2026-11.csv", index=False, lineterminator="\r\n")
+    (out / "task_2026-SJ-001.toml").write_bytes(TASK_FILE.encode("utf-8"))
 
 
 if __name__ == "__main__":

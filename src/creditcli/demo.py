@@ -9,7 +9,10 @@ from sqlalchemy import Engine
 
 from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.schema import upgrade
+from creditcli.draw import service
+from creditcli.draw.tasks import get_task, read_task_file
 from creditcli.errors import InputMissingError
+from creditcli.io.writers import write_bytes
 from creditcli.rosters import conflicts, entities, inspectors, items
 from creditcli.rosters.importer import ImportResult, RosterSpec, import_roster
 from creditcli.settings import Settings
@@ -25,6 +28,11 @@ SAMPLE_FILES: tuple[tuple[RosterSpec, str], ...] = (
 )
 
 
+TASK_FILE = "task_2026-SJ-001.toml"
+SEED = "20261127084730265918"
+"""The demo's fixed seed: in a real draw it is rolled with ten-sided dice after the freeze."""
+
+
 def samples_dir() -> Path:
     """Samples ship inside the wheel; in a source checkout they are read from data/samples."""
     packaged = Path(__file__).parent / "samples"
@@ -34,14 +42,27 @@ def samples_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class DemoDraw:
+    task: str
+    pool_digest: str
+    pool_size: int
+    selected: int
+    strata: list[tuple[str, int, int]]
+    verified: bool
+    files: list[Path]
+
+
+@dataclass(frozen=True)
 class DemoResult:
     db_path: Path
     imports: list[ImportResult]
+    draw: DemoDraw
 
 
 def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> DemoResult:
     source = samples or samples_dir()
     missing = [name for _, name in SAMPLE_FILES if not (source / name).exists()]
+    missing += [TASK_FILE] if not (source / TASK_FILE).exists() else []
     if missing:
         raise InputMissingError(f"示例数据目录 {source} 缺少：{'、'.join(missing)}")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -60,6 +81,35 @@ def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> 
         for spec, name in SAMPLE_FILES:
             with session_scope(engine) as session:
                 results.append(import_roster(session, spec, source / name, mapping={}, classes=settings.risk_classes))
+        drawn = _draw(engine, settings, source / TASK_FILE, workdir)
     finally:
         engine.dispose()
-    return DemoResult(db_path, results)
+    return DemoResult(db_path, results, drawn)
+
+
+def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) -> DemoDraw:
+    """Create the sample task, freeze (with its notice), draw with the fixed seed, certify, verify."""
+    with session_scope(engine) as session:
+        task = service.create_task(session, settings, read_task_file(task_file))
+        code = task.code
+    notice_path = workdir / f"{code}-抽取前公告.md"
+    with session_scope(engine) as session:
+        frozen, notice = service.freeze_with_notice(session, get_task(session, code))
+    write_bytes(notice_path, notice.encode("utf-8"))
+    with session_scope(engine) as session:
+        result = service.draw(session, get_task(session, code), seed=SEED)
+    with session_scope(engine) as session:
+        task = get_task(session, code)
+        cert = service.certificate(session, task)
+        verified = service.verify(session, task).ok
+    files = [
+        notice_path,
+        workdir / f"{code}-抽取证书.json",
+        workdir / f"{code}-抽取证书.md",
+        workdir / f"{code}-抽取范围.csv",
+    ]
+    write_bytes(files[1], cert.json_text.encode("utf-8"))
+    write_bytes(files[2], cert.markdown.encode("utf-8"))
+    write_bytes(files[3], cert.pool_lines)
+    strata = [(s.risk_class, s.n, s.k) for s in result.outcome.strata]
+    return DemoDraw(code, frozen.pool_digest, frozen.pool_size, len(result.outcome.selected), strata, verified, files)

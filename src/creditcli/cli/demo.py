@@ -17,11 +17,11 @@ def demo(
     ctx: typer.Context,
     workdir: Annotated[Path, typer.Option("--dir", help="演示数据库和输出文件所在目录")] = Path("creditcli-demo"),
 ) -> None:
-    """演示：在示例数据上建库并导入全部名录，打印汇总。
+    """演示主流程：建库、导入示例名录、创建任务、冻结范围、抽取、出证书并复核。
 
-    使用内置 SQLite 和 data/samples/ 中的示例文件；重复运行是安全的（第二次全部为“未变”）。
+    使用内置 SQLite 和 data/samples/ 中的示例文件；每次都从空库开始，结果相同。
     """
-    from creditcli.demo import run_demo
+    from creditcli.demo import SEED, run_demo
 
     app_ctx = AppContext.from_typer(ctx)
     result = run_demo(workdir, app_ctx.settings)
@@ -39,5 +39,17 @@ def demo(
     for r in result.imports:
         for note in r.notes:
             app_ctx.info(f"提示（{Path(r.source).name}）：{note}")
+    d = result.draw
+    strata = RichTable(title=f"抽查任务 {d.task}：按信用风险分类抽取（种子 {SEED}）")
+    for label in ("信用风险分类", "可抽取户数", "抽取数"):
+        strata.add_column(label)
+    for klass, n, k in d.strata:
+        strata.add_row(klass, str(n), str(k))
+    app_ctx.out.print(strata)
+    app_ctx.out.print(f"抽取范围：{d.pool_size} 户，摘要 {d.pool_digest}；抽中 {d.selected} 户", markup=False)
+    app_ctx.out.print(f"复核：{'一致' if d.verified else '不一致'}", markup=False)
+    for path in d.files:
+        app_ctx.out.print(f"已写出：{path}", markup=False)
     app_ctx.out.print(f"数据库：{result.db_path}", markup=False)
-    app_ctx.out.print(f"下一步：creditcli --db {result.db_path} entities list --class D", markup=False)
+    app_ctx.out.print(f"下一步：creditcli --db {result.db_path} tasks show {d.task}", markup=False)
+    app_ctx.out.print(f"      python tools/verify_draw.py {d.files[1]} {d.files[3]}", markup=False)
