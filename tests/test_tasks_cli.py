@@ -378,3 +378,38 @@ def test_unknown_task_is_reported(cli: Cli, roster: pd.DataFrame) -> None:
     result = cli("tasks", "draw", "NOPE", "--seed", SEED)
     assert result.exit_code == 66
     assert result.stderr == "错误：没有编号为 NOPE 的抽查任务（用 creditcli tasks list 查看已有任务）\n"
+
+
+@pytest.mark.parametrize("shuffle_seed", [1, 2, 3])
+def test_same_seed_gives_byte_identical_certificates(tmp_path: Path, shuffle_seed: int) -> None:
+    """Two databases fed the same roster in different row orders issue the same certificate, byte for byte."""
+    import datetime as dt
+
+    from typer.testing import CliRunner
+
+    from creditcli.db.engine import make_engine, session_scope, to_url
+    from creditcli.draw import service
+    from creditcli.draw.tasks import get_task
+    from creditcli.settings import Settings
+
+    frame = synth.entities(np.random.default_rng(11), 300)
+    now = dt.datetime(2026, 3, 1, 9, 30)
+    certificates = []
+    for i, order in enumerate([frame, frame.sample(frac=1, random_state=shuffle_seed)]):
+        db = tmp_path / f"db{i}.db"
+        order.to_csv(tmp_path / f"e{i}.csv", index=False)
+        cli = Cli(str(db), CliRunner())
+        cli.ok("entities", "import", tmp_path / f"e{i}.csv")
+        engine = make_engine(to_url(str(db)))
+        raw = {"code": "T1", "name": "x", "window": (dt.date(2026, 3, 1), dt.date(2026, 6, 30))}
+        with session_scope(engine) as session:
+            service.create_task(session, Settings(), raw, now=now)
+        with session_scope(engine) as session:
+            service.freeze(session, get_task(session, "T1"), now=now)
+        with session_scope(engine) as session:
+            service.draw(session, get_task(session, "T1"), seed=SEED, now=now)
+        with session_scope(engine) as session:
+            certificates.append(service.certificate(session, get_task(session, "T1")).json_text)
+        engine.dispose()
+    assert certificates[0] == certificates[1]
+    assert json.loads(certificates[0])["drawn_at"] == "2026-03-01T09:30:00"

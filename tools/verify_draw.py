@@ -1,6 +1,4 @@
-"""Re-run a creditcli draw, standard library only: python verify_draw.py certificate.json pool.csv
-
-Exit 0 when digest, strata and every selected entity, ticket and rank match (docs/verify.md)."""
+"""Re-run a creditcli draw with the standard library only (docs/verify.md): verify_draw.py cert.json pool.csv"""
 
 import hashlib
 import json
@@ -13,10 +11,6 @@ from pathlib import Path
 def ticket(seed_hash, uid):
     h = int(hashlib.sha256((seed_hash + uid).encode()).hexdigest(), 16)
     return "0." + format(h, "064d")[::-1]
-
-
-def order(t):  # tickets compared as numbers
-    return t[2:].ljust(80, "0")
 
 
 def lambdas(sizes, weights, count):
@@ -35,6 +29,7 @@ def lambdas(sizes, weights, count):
 def redraw(cert, pool):
     seed_hash = hashlib.sha256(cert["seed"].encode()).hexdigest()
     tix = {u: ticket(seed_hash, u) for u, _ in pool}
+    by_ticket = {u: (t[2:].ljust(80, "0"), u) for u, t in tix.items()}  # tickets compared as numbers, then id
     classes = sorted({c for _, c in pool})
     sizes = {c: sum(1 for _, k in pool if k == c) for c in classes}
     p = cert["parameters"]
@@ -43,13 +38,13 @@ def redraw(cert, pool):
         for c in classes:
             k = math.ceil(sizes[c] * Fraction(p["ratios"][c]))
             k = min(max(k, p["minimum"].get(c, 0)), p["maximum"].get(c, sizes[c]), sizes[c])
-            members = sorted((u for u, k2 in pool if k2 == c), key=lambda u: (order(tix[u]), u))[:k]
+            members = sorted((u for u, k2 in pool if k2 == c), key=by_ticket.get)[:k]
             out += [(i + 1, u, c) for i, u in enumerate(members)]
             strata.append((c, sizes[c], k))
         return out, strata, tix
     lam = lambdas(sizes, p["weights"], p["count"])
     cls = dict(pool)
-    first = sorted((u for u, c in pool if lam[c] == 1), key=lambda u: (order(tix[u]), u))
+    first = sorted((u for u, c in pool if lam[c] == 1), key=by_ticket.get)
     rest = [u for u, c in pool if lam[c] < 1]
 
     def q(u):
