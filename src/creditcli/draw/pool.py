@@ -84,14 +84,14 @@ def scope_filter(spec: TaskSpec) -> Filter:
 def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> EligiblePool:
     """Entities in the task's scope minus the exclusions; classes as they stand now."""
     flt = scope_filter(spec)
-    reasons: dict[str, list[str]] = {}
+    reasons: dict[str, str] = {}
     if spec.exclude_inactive:
-        inactive = _fetch(
-            session, f"SELECT uscc, status FROM entities{_and(flt, 'status <> ?')}", [*flt.params, ACTIVE]
-        )
-        for code, status in inactive:
-            reasons.setdefault(code, []).append(f"登记状态为{status}")
-        rows = _fetch(session, f"SELECT uscc, risk_class FROM entities{_and(flt, 'status = ?')}", [*flt.params, ACTIVE])
+        sql = f"SELECT uscc, status FROM entities{_and(flt, 'status <> ?')}"
+        inactive = _fetch(session, sql, [*flt.params, ACTIVE])
+        wording = {status: f"登记状态为{status}" for status in {s for _, s in inactive}}
+        reasons = {code: wording[status] for code, status in inactive}
+        sql = f"SELECT uscc, risk_class FROM entities{_and(flt, 'status = ?')}"
+        rows = _fetch(session, sql, [*flt.params, ACTIVE])
     else:
         rows = _fetch(session, f"SELECT uscc, risk_class FROM entities{flt.sql()}", flt.params)
     listed: dict[str, list[str]] = {}
@@ -104,15 +104,13 @@ def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> 
                 f"近 {spec.exclude_drawn_within} 个月内已被抽中（任务 {other}，{when:%Y-%m-%d}）"
             )
     if listed:  # only entities in the task's scope count as excluded from it
-        in_scope = {r[0] for r in rows} | set(reasons)
+        in_scope = {r[0] for r in rows} | reasons.keys()
         for code, why in listed.items():
             if code in in_scope:
-                reasons.setdefault(code, []).extend(why)
+                reasons[code] = "；".join([reasons[code], *why] if code in reasons else why)
         rows = [r for r in rows if r[0] not in listed]
-    uscc = [r[0] for r in rows]
-    classes = [r[1] or "" for r in rows]
-    pool = Pool.from_pairs(uscc, classes)
-    exclusions = sorted((u, "；".join(r)) for u, r in reasons.items())
+    pool = Pool.from_pairs([r[0] for r in rows], [r[1] or "" for r in rows])
+    exclusions = sorted(reasons.items())
     return EligiblePool(pool, exclusions)
 
 
