@@ -193,10 +193,9 @@ def draw(
     with app_ctx.session() as session:
         task = get_task(session, code)
         result = service.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
-        row = service.find_draw(session, task)
-        from creditcli.draw.views import strata_rows
+    from creditcli.draw.views import strata_rows
 
-        strata = strata_rows(row)
+    strata = strata_rows(service.strata_entries(result.outcome))
     if result.froze:
         app_ctx.info("任务尚未冻结抽取范围：已先冻结再抽取")
     if result.seed_generated:

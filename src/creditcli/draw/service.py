@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import secrets
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +31,7 @@ from creditcli.draw.pool import EligiblePool, compress, decompress, eligible, re
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool, class_label
 from creditcli.draw.tasks import DRAWN, TaskSpec, build_spec, canonical_json, known_items, spec_of
 from creditcli.errors import CreditError, DataError, UsageError
+from creditcli.perf import Forked
 from creditcli.settings import Settings
 
 CERTIFICATE_SCHEMA = "creditcli.draw-certificate/1"
@@ -100,17 +102,41 @@ def _check_pool(task: Task, ep: EligiblePool) -> None:
         )
 
 
-def _freeze_record(session: Session, task: Task, ep: EligiblePool, now: dt.datetime) -> PoolFreeze:
+@dataclass(frozen=True)
+class PackedPool:
+    """A pool as the freeze record stores it: digest and compressed lines."""
+
+    digest: str
+    pool: bytes
+    exclusions: bytes
+
+    @classmethod
+    def of(cls, ep: EligiblePool) -> PackedPool:
+        return cls(ep.pool.digest(), compress(ep.pool.lines()), compress(ep.exclusion_bytes()))
+
+    def to_bytes(self) -> bytes:
+        return self.digest.encode("ascii") + struct.pack(">Q", len(self.pool)) + self.pool + self.exclusions
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PackedPool:
+        (size,) = struct.unpack(">Q", data[64:72])
+        return cls(data[:64].decode("ascii"), data[72 : 72 + size], data[72 + size :])
+
+
+def _freeze_record(
+    session: Session, task: Task, ep: EligiblePool, now: dt.datetime, packed: PackedPool | None = None
+) -> PoolFreeze:
     _check_pool(task, ep)
+    packed = packed or PackedPool.of(ep)
     seq = (session.scalar(select(func.max(PoolFreeze.seq)).where(PoolFreeze.task_id == task.id)) or 0) + 1
     record = PoolFreeze(
         task_id=task.id,
         seq=seq,
-        pool_digest=ep.pool.digest(),
+        pool_digest=packed.digest,
         pool_size=len(ep.pool),
         strata=canonical_json(ep.pool.sizes()),
-        pool=compress(ep.pool.lines()),
-        exclusions=compress(ep.exclusion_bytes()),
+        pool=packed.pool,
+        exclusions=packed.exclusions,
         excluded=len(ep.exclusions),
         operator=getpass.getuser(),
         frozen_at=now,
@@ -227,13 +253,19 @@ def draw(
     froze = record is None
     if record is None:
         ep = eligible(session, task, spec, now)
+        _check_pool(task, ep)
         _check_drawable(spec, ep.pool)
-        record = _freeze_record(session, task, ep, now)
+        # Digesting and compressing the pool (0.65 s at 1M) runs in a child process while the
+        # tickets are hashed here; without a child the same bytes are computed in this process.
+        packing = Forked(lambda: PackedPool.of(ep).to_bytes())
+        outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool)
+        packed = packing.result()
+        record = _freeze_record(session, task, ep, now, PackedPool.from_bytes(packed) if packed else None)
         pool = ep.pool
     else:
         pool = Pool.parse(decompress(record.pool))
         _check_drawable(spec, pool)
-    outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool)
+        outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool)
     superseded = None
     if current is not None:
         current.superseded_at = now
@@ -279,11 +311,8 @@ def _fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def certificate_data(
-    task: Task, spec: TaskSpec, record: PoolFreeze, result: DrawResult, operator: str, drawn_at: dt.datetime
-) -> dict[str, Any]:
-    """The draw certificate (docs/verify.md): everything needed to re-run and check the draw."""
-    outcome = result.outcome
+def strata_entries(outcome: Outcome) -> list[dict[str, Any]]:
+    """Per class: n, k, exact inclusion probability and the ratio or weight (as in the certificate)."""
     strata = []
     for s in outcome.strata:
         entry: dict[str, Any] = {"risk_class": s.risk_class, "n": s.n, "k": s.k, "inclusion": _fraction(s.inclusion)}
@@ -292,6 +321,15 @@ def certificate_data(
         if s.weight is not None:
             entry["weight"] = str(s.weight)
         strata.append(entry)
+    return strata
+
+
+def certificate_data(
+    task: Task, spec: TaskSpec, record: PoolFreeze, result: DrawResult, operator: str, drawn_at: dt.datetime
+) -> dict[str, Any]:
+    """The draw certificate (docs/verify.md): everything needed to re-run and check the draw."""
+    outcome = result.outcome
+    strata = strata_entries(outcome)
     return {
         "schema": CERTIFICATE_SCHEMA,
         "algorithm": strategies.ALGORITHM,

@@ -12,10 +12,11 @@ the full decimal string is only built where two ids share those 18 digits.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 
 import numpy as np
+
+from creditcli.perf import Forked
 
 KEY_DIGITS = 18
 _SLICE = 65_536
@@ -120,37 +121,14 @@ PARALLEL_MIN = 200_000
 
 
 def ticket_keys(seed: str, ids: Sequence[str], parallel_min: int = PARALLEL_MIN) -> np.ndarray:
-    """The keys of ``ids``; big pools are hashed by two processes (the hashing loop holds the GIL).
-
-    A forked child hashes the second half and sends its keys through a pipe; if anything goes
-    wrong there, the parent computes that half itself. The result is the same either way.
-    """
-    if len(ids) < parallel_min or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    """The keys of ``ids``; a big pool's second half is hashed by a child process (perf.Forked)."""
+    if len(ids) < parallel_min:
         return _serial_keys(seed, ids)
     half = len(ids) // 2
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-        code = 1
-        try:
-            os.close(read_end)
-            view = memoryview(_serial_keys(seed, ids[half:]).tobytes())
-            while view:
-                view = view[os.write(write_end, view) :]
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    try:
-        first = _serial_keys(seed, ids[:half])
-        chunks = []
-        while chunk := os.read(read_end, 1 << 20):
-            chunks.append(chunk)
-    finally:
-        os.close(read_end)
-        _, status = os.waitpid(pid, 0)
-    data = b"".join(chunks)
-    if os.waitstatus_to_exitcode(status) != 0 or len(data) != 8 * (len(ids) - half):
+    child = Forked(lambda: _serial_keys(seed, ids[half:]).tobytes())
+    first = _serial_keys(seed, ids[:half])
+    data = child.result()
+    if data is None or len(data) != 8 * (len(ids) - half):
         return np.concatenate([first, _serial_keys(seed, ids[half:])])
     return np.concatenate([first, np.frombuffer(data, dtype=np.uint64)])
 

@@ -101,13 +101,14 @@ def task_detail(session: Session, task: Task) -> dict[str, Any]:
         "drawn_at": current.drawn_at.isoformat(timespec="seconds") if current else None,
         "selected": current.selected_count if current else None,
         "parameters": spec.draw_parameters(),
-        "strata": strata_rows(current) if current else [],
+        "strata": strata_rows(strata_of(current)) if current else [],
     }
 
 
-def strata_rows(draw: Draw) -> list[dict[str, Any]]:
+def strata_rows(strata: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Certificate strata entries as display rows (with the inclusion probability as a decimal)."""
     out = []
-    for s in strata_of(draw):
+    for s in strata:
         num, den = (int(x) for x in s["inclusion"].split("/"))
         out.append(
             {
