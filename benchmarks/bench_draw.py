@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import sqlite3
-import subprocess
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+from measure import run_creditcli
 
 from creditcli import synth
 from creditcli.db.engine import make_engine, to_url
@@ -95,16 +94,6 @@ def bare_loop(ids: list[str]) -> None:
         hashlib.sha256(uid.encode()).digest()
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "creditcli", *args], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: creditcli {' '.join(args)}")
-    return wall, usage.ru_maxrss / 1024
-
-
 def bench(size: int) -> None:
     path = build(size)
     pool = pool_ids(path)
@@ -139,9 +128,9 @@ def bench(size: int) -> None:
     dst.close()
     code = f"B{size}"
     base = ["--db", db, "-q", "tasks"]
-    wall, rss = run([*base, "create", code, "--name", "bench", "--window", "2026-03-01:2026-06-30"])
+    wall, rss = run_creditcli([*base, "create", code, "--name", "bench", "--window", "2026-03-01:2026-06-30"])
     print(f"{'':>10} | tasks create {wall:.2f} s, {rss:.0f} MiB")
-    wall, rss = run([*base, "draw", code, "--seed", SEED])
+    wall, rss = run_creditcli([*base, "draw", code, "--seed", SEED])
     print(f"{'':>10} | tasks draw (freeze + draw + record) {wall:.2f} s, {rss:.0f} MiB", flush=True)
 
 

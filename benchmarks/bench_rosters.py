@@ -8,13 +8,11 @@ Rosters are generated (seeded) under benchmarks/out/ and reused; each step runs 
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from measure import run_creditcli
 
 from creditcli import synth
 
@@ -34,17 +32,6 @@ def roster(size: int) -> Path:
     return path
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "creditcli", *args], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: creditcli {' '.join(args)}")
-    return wall, usage.ru_maxrss / 1024
-
-
 def bench(size: int) -> None:
     csv = roster(size)
     db = OUT / f"bench_{size}.db"
@@ -56,7 +43,7 @@ def bench(size: int) -> None:
         ("export to CSV", ["--db", str(db), "-q", "entities", "export", str(OUT / f"export_{size}.csv")]),
     ]
     for label, args in steps:
-        wall, rss = run(args)
+        wall, rss = run_creditcli(args)
         print(f"{size:>10,} | {label:<30} | {wall:7.2f} s | {rss:7.0f} MiB", flush=True)
 
 

@@ -353,3 +353,14 @@ def test_non_utf8_non_gb_file_suggests_encoding(cli: Cli, tmp_path: Path) -> Non
     result = cli("entities", "import", path)
     assert result.exit_code == 65
     assert "请用 --encoding 指定编码" in result.stderr
+
+
+def test_a_value_holding_the_compare_separator_is_still_compared_right(cli: Cli, tmp_path: Path) -> None:
+    """Rows are compared as joined text; a value containing the joining character must not fool it."""
+    header = ["统一社会信用代码", "企业名称", "住所"]
+    first = write_csv(tmp_path / "a.csv", header, [[U1, "甲\x1f乙", "丙"]])
+    cli.ok("entities", "import", first)
+    shifted = write_csv(tmp_path / "b.csv", header, [[U1, "甲", "乙\x1f丙"]])
+    result = json.loads(cli.ok("entities", "import", shifted, "-f", "json").stdout)
+    assert (result["updated"], result["unchanged"]) == (1, 0)
+    assert cli.query("SELECT name, address FROM entities") == [("甲", "乙\x1f丙")]

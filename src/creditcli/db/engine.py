@@ -44,8 +44,6 @@ def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     # A bigger page cache keeps index B-trees in memory during million-row imports (128 MiB).
     cur.execute("PRAGMA cache_size=-131072")
-    # Reading through a memory map saves a copy per page: a 1M-entity pool scan 0.88 s → 0.74 s.
-    cur.execute("PRAGMA mmap_size=1073741824")
     cur.close()
 
 

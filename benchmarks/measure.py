@@ -1,0 +1,19 @@
+"""Run one creditcli command as a subprocess: wall time and peak RSS, as a user would see them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+
+def run_creditcli(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``python -m creditcli ARGS`` (start-up included)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "creditcli", *args], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: creditcli {' '.join(args)}")
+    return wall, usage.ru_maxrss / 1024
