@@ -96,3 +96,22 @@ def test_export_needs_a_known_format(cli: Cli, tmp_path: Path) -> None:
 def test_export_to_a_directory_is_refused(cli: Cli, tmp_path: Path) -> None:
     result = cli("entities", "export", tmp_path, "--format", "csv")
     assert (result.exit_code, result.stderr) == (73, f"错误：{tmp_path} 是目录，请给出文件名\n")
+
+
+def test_writing_to_a_pipe_or_device_writes_in_place(tmp_path: Path) -> None:
+    """`-o /dev/stdout` or a named pipe must get the data, never be replaced by a regular file."""
+    import os
+    import stat
+    import threading
+
+    from creditcli.io.writers import write_bytes
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_bytes(fifo, "证书".encode())
+    reader.join(timeout=10)
+    assert received == ["证书".encode()]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

@@ -321,12 +321,12 @@ def test_bad_exclusion_file_names_the_row(cli: Cli, roster: pd.DataFrame, tmp_pa
     assert cli.count("tasks") == 0
 
 
-def test_exclude_entities_drawn_by_another_task_recently(cli: Cli, roster: pd.DataFrame) -> None:
+def test_exclude_entities_drawn_by_another_task_recently(cli: Cli, roster: pd.DataFrame, tmp_path: Path) -> None:
     create(cli, "T1", "--ratio", "A=0.5", "--ratio", "B=0.5", "--ratio", "C=0.5", "--ratio", "D=0.5")
     cli.ok("tasks", "draw", "T1", "--seed", SEED)
     drawn = {u for (u,) in cli.query("SELECT uscc FROM draw_selections")}
     create(cli, "T2", "--exclude-drawn-within", "12")
-    cli.ok("tasks", "freeze", "T2", "-o", "/dev/null")
+    cli.ok("tasks", "freeze", "T2", "-o", tmp_path / "notice.md")
     (size,) = cli.query("SELECT pool_size FROM pool_freezes ORDER BY id DESC")[0]
     assert size == 370 - len(drawn)
 

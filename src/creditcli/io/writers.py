@@ -90,10 +90,17 @@ def safe_cell(value: str) -> str:
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed onto it only if the block succeeds."""
+    """A temporary path beside ``path``, renamed onto it only if the block succeeds.
+
+    A target that exists but is no regular file (``/dev/stdout``, ``/dev/null``, a pipe) is written
+    in place: renaming onto it would replace the device itself.
+    """
     target = path.expanduser()
     if target.is_dir():
         raise OutputError(f"{target} 是目录，请给出文件名")
+    if target.exists() and not target.is_file():
+        yield target
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
