@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from consistent_sampler import sampler
 
-from conftest import Cli, write_csv
+from conftest import Cli, uscc, write_csv
 from creditcli import synth
 
 TOOLS = Path(__file__).parent.parent / "tools"
@@ -382,3 +382,22 @@ def test_same_seed_gives_byte_identical_certificates(tmp_path: Path, shuffle_see
         engine.dispose()
     assert certificates[0] == certificates[1]
     assert json.loads(certificates[0])["drawn_at"] == "2026-03-01T09:30:00"
+
+
+def test_unclassified_entities_need_their_own_ratio(cli: Cli, roster: pd.DataFrame, tmp_path: Path) -> None:
+    unclassified = roster[roster["登记状态"] == "存续"].head(3).copy()
+    unclassified["信用风险分类"] = ""
+    # A class file cannot clear a class, so these three come in as new entities without one.
+    unclassified["统一社会信用代码"] = [uscc(f"91370112MA3D0000{i}") for i in range(3)]
+    unclassified.to_csv(tmp_path / "new.csv", index=False)
+    cli.ok("entities", "import", tmp_path / "new.csv")
+    refused = cli("tasks", "create", "T1", "--name", "x", "--window", WINDOW)
+    assert refused.exit_code == 65
+    assert "抽取范围中有分类 未分类 的检查对象，但任务没有该分类的抽取参数（用 --ratio 未分类=比例 指定）" in refused.stderr
+    create(cli, "T1", "--ratio", "未分类=1")
+    cli.ok("tasks", "draw", "T1", "--seed", SEED)
+    assert sorted(u for (u,) in cli.query("SELECT uscc FROM draw_selections WHERE risk_class = ''")) == sorted(
+        unclassified["统一社会信用代码"]
+    )
+    cli.ok("tasks", "certificate", "T1", "-o", tmp_path / "c.json", "--pool", tmp_path / "p.csv")
+    assert runpy.run_path(str(TOOLS / "verify_draw.py"))["main"](tmp_path / "c.json", tmp_path / "p.csv") == 0
