@@ -108,3 +108,18 @@ def test_every_command_is_in_the_readme_table() -> None:
         assert rows, f"README has no row for creditcli {name}"
         for sub in getattr(group, "commands", {}):
             assert sub in rows, f"README does not mention creditcli {name} {sub}"
+
+
+def test_a_closed_pipe_ends_the_output_quietly() -> None:
+    """`creditcli tasks list | head -1`: the reader is done, so no error message and exit 0."""
+    from creditcli.cli.guard import CreditTyper
+
+    demo = CreditTyper()
+
+    @demo.command()
+    def shout() -> None:
+        print("第一行")
+        raise BrokenPipeError(32, "Broken pipe")
+
+    result = CliRunner().invoke(demo, [])
+    assert (result.exit_code, result.stderr) == (0, "")

@@ -393,7 +393,10 @@ def test_unclassified_entities_need_their_own_ratio(cli: Cli, roster: pd.DataFra
     cli.ok("entities", "import", tmp_path / "new.csv")
     refused = cli("tasks", "create", "T1", "--name", "x", "--window", WINDOW)
     assert refused.exit_code == 65
-    assert "抽取范围中有分类 未分类 的检查对象，但任务没有该分类的抽取参数（用 --ratio 未分类=比例 指定）" in refused.stderr
+    assert (
+        "抽取范围中有分类 未分类 的检查对象，但任务没有该分类的抽取参数（用 --ratio 未分类=比例 指定）"
+        in refused.stderr
+    )
     create(cli, "T1", "--ratio", "未分类=1")
     cli.ok("tasks", "draw", "T1", "--seed", SEED)
     assert sorted(u for (u,) in cli.query("SELECT uscc FROM draw_selections WHERE risk_class = ''")) == sorted(

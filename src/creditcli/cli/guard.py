@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
+import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -38,6 +41,12 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
                 for hint in exc.hints:
                     eprint(hint)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # The reader closed stdout (`creditcli tasks list | head`): the command's work is done and
+            # committed; only the rest of the display is not wanted. Leave quietly, as shell tools do.
+            with contextlib.suppress(OSError, ValueError):  # no real file descriptor under a test runner
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             eprint("已中断：本次操作未写入任何数据")
             raise typer.Exit(130) from None
