@@ -158,3 +158,13 @@ def test_solver_agrees_with_brute_force(p: S.TeamProblem) -> None:
     even = S.capacity(p, len({o.code for o in p.officers}))
     assert sol.capacity <= max(even, best)
     assert max(sol.loads.values()) <= max(even, best)
+
+
+def test_pair_keys_are_the_ticket_keys_of_each_seed() -> None:
+    from creditcli.draw import tickets
+
+    seeds = [S.team_seed(SEED, f"E{i}") for i in range(7)]
+    codes = [f"3701{i:04d}" for i in range(50)]
+    matrix = tickets.pair_keys(seeds, codes, parallel_min=1)  # through the child process
+    for row, seed in zip(matrix, seeds, strict=True):
+        assert (row == tickets.ticket_keys(seed, codes)).all()

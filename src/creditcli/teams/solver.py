@@ -7,7 +7,9 @@ the consistent-sampling ticket of the inspector's code under the seed ``f"{seed}
 
 Fast path: entities in order of (fewest candidates, USCC) take, for each missing qualification and
 then for the remaining places, the candidate with the lowest (load, ticket). If that gets stuck the
-exact method decides: a maximum flow that is n·t exactly when a valid assignment exists (docs/teams.md).
+exact method decides: a maximum flow that is n·t exactly when a valid assignment exists.
+
+Not yet wired to the command line (issue 4: storage, `tasks assign`, replacement and exports follow).
 """
 
 from __future__ import annotations
@@ -103,16 +105,17 @@ class _Prepared:
         conflicted: dict[str, set[str]] = {}
         for code, uscc in p.conflicts:
             conflicted.setdefault(uscc, set()).add(code)
+        position = {code: i for i, code in enumerate(self.codes.tolist())}
         self.candidates: list[np.ndarray] = []
-        self.keys: list[np.ndarray] = []
         for t in p.targets:
             mask = np.ones(len(self.officers), dtype=bool)
-            if t.uscc in conflicted:
-                mask &= ~np.isin(self.codes, list(conflicted[t.uscc]))
+            for code in conflicted.get(t.uscc, ()):
+                if code in position:
+                    mask[position[code]] = False
             if p.cross_station and t.station:
                 mask &= stations != t.station
             self.candidates.append(mask)
-            self.keys.append(tickets.ticket_keys(team_seed(p.seed, t.uscc), self.codes.tolist()))
+        self.keys = tickets.pair_keys([team_seed(p.seed, t.uscc) for t in p.targets], self.codes.tolist())
 
 
 def capacity(p: TeamProblem, eligible: int) -> int:
@@ -235,8 +238,8 @@ def _network(p: TeamProblem, prep: _Prepared, cap: int) -> _Network:
     One required qualification is modelled exactly: the entity sends one unit through its
     qualification slot to holders only, t−1 units to anyone, and a per-(entity, holder) gadget of
     capacity 1 keeps a holder from being counted twice. With several required qualifications each
-    gets its own slot, so a holder of two counts once (docs/teams.md: the exact method asks for
-    distinct holders then).
+    gets its own slot, so a holder of two counts once: the exact method then asks for distinct
+    holders (greedy does not), a known limit of this model.
     """
     m = len(prep.officers)
     net = FlowNetwork()
