@@ -70,8 +70,12 @@ class Problem:
     column: str
     value: str
     reason: str
+    place: str | None = None
+    """Names what is wrong when it is no file cell (e.g. "对象 9137…（名称）")."""
 
     def __str__(self) -> str:
+        if self.place is not None:
+            return f"{self.place}: {self.reason}"
         where = f"第 {self.row} 行" if self.row is not None else "文件"
         col = f" “{self.column}”" if self.column else ""
         val = f"{self.value} " if self.value else ""

@@ -237,8 +237,10 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
     from creditcli.draw.tasks import get_task
 
     app_ctx = AppContext.from_typer(ctx)
+    from creditcli.teams.service import verify_task
+
     with app_ctx.session() as session:
-        result = service.verify(session, get_task(session, code), seq)
+        result = verify_task(session, get_task(session, code), seq)
     labels = {
         "task": "任务编号",
         "seq": "抽取序号",
@@ -247,6 +249,8 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
         "roster_added": "名录新增（未在冻结范围）",
         "roster_removed": "冻结范围中已不可抽",
         "roster_reclassified": "分类已变化",
+        "teams_checked": "已核对检查组",
+        "team_replacements": "递补次数",
     }
     render_record(app_ctx, "creditcli.verify/1", to_jsonable(result), labels, app_ctx.format(fmt))
     if not result.ok:

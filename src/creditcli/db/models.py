@@ -233,3 +233,57 @@ class DrawSelection(Base):
     ticket: Mapped[str] = mapped_column(String(96))
     inclusion: Mapped[str] = mapped_column(String(64))
     """Exact inclusion probability as a fraction ``p/q``."""
+
+
+class Assignment(Base):
+    """检查组: the teams of one draw, with the inputs they were computed from (for verify)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("task_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="RESTRICT"))
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draws.id", ondelete="RESTRICT"))
+    seq: Mapped[int] = mapped_column(Integer)
+    parameters: Mapped[str] = mapped_column(Text)
+    """Canonical JSON: team size, cross-station, experts, cap, qualifications."""
+    inputs: Mapped[bytes] = mapped_column(LargeBinary)
+    """gzip of the canonical JSON snapshot of officers, support staff, targets and conflicts."""
+    method: Mapped[str] = mapped_column(String(32))
+    capacity: Mapped[int] = mapped_column(Integer)
+    spread: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the canonical JSON of the teams as assigned."""
+    operator: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class TeamMember(Base):
+    """One place in a team as assigned (replacements are recorded beside it, never over it)."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("assignment_id", "uscc", "inspector_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="RESTRICT"))
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    inspector_code: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    ticket: Mapped[str] = mapped_column(String(96))
+
+
+class Replacement(Base):
+    """递补: who withdrew from which team, who took the place, why, when and by whom."""
+
+    __tablename__ = "replacements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="RESTRICT"))
+    uscc: Mapped[str] = mapped_column(String(18))
+    old_code: Mapped[str] = mapped_column(String(64))
+    new_code: Mapped[str] = mapped_column(String(64))
+    ticket: Mapped[str] = mapped_column(String(96))
+    reason: Mapped[str] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -81,6 +81,8 @@ class VerifyResult:
     roster_added: int = 0
     roster_removed: int = 0
     roster_reclassified: int = 0
+    teams_checked: bool = False
+    team_replacements: int = 0
 
 
 def check_seed(seed: str) -> str:

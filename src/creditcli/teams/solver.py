@@ -7,9 +7,8 @@ the consistent-sampling ticket of the inspector's code under the seed ``f"{seed}
 
 Fast path: entities in order of (fewest candidates, USCC) take, for each missing qualification and
 then for the remaining places, the candidate with the lowest (load, ticket). If that gets stuck the
-exact method decides: a maximum flow that is n·t exactly when a valid assignment exists.
-
-Not yet wired to the command line (issue 4: storage, `tasks assign`, replacement and exports follow).
+exact method decides: a maximum flow that is n·t exactly when a valid assignment exists
+(docs/teams.md).
 """
 
 from __future__ import annotations
@@ -239,7 +238,7 @@ def _network(p: TeamProblem, prep: _Prepared, cap: int) -> _Network:
     qualification slot to holders only, t−1 units to anyone, and a per-(entity, holder) gadget of
     capacity 1 keeps a holder from being counted twice. With several required qualifications each
     gets its own slot, so a holder of two counts once: the exact method then asks for distinct
-    holders (greedy does not), a known limit of this model.
+    holders (greedy does not), a known limit of this model (docs/teams.md).
     """
     m = len(prep.officers)
     net = FlowNetwork()
@@ -315,3 +314,57 @@ def _flow_shortfalls(p: TeamProblem, prep: _Prepared, cap: int) -> list[Shortfal
                 details.append(f"需要{q}资质，可用 {int((mask & holders).sum())} 人")
         out.append(Shortfall(t.uscc, "；".join(details)))
     return out
+
+
+SUPPORT = "专家"
+
+
+def add_support(p: TeamProblem, support: Sequence[str], count: int) -> tuple[dict[str, list[Member]], list[Shortfall]]:
+    """``count`` experts or third-party staff per team, by (load, team ticket); they never count toward
+    the team size. Conflicts apply to them as to officers."""
+    chosen: dict[str, list[Member]] = {}
+    if count <= 0:
+        return chosen, []
+    codes = sorted(support)
+    loads = dict.fromkeys(codes, 0)
+    short = []
+    for t in sorted(p.targets, key=lambda t: t.uscc):
+        seed = team_seed(p.seed, t.uscc)
+        free = [c for c in codes if (c, t.uscc) not in p.conflicts]
+        if len(free) < count:
+            short.append(Shortfall(t.uscc, f"需要专家或第三方人员 {count} 人，可用 {len(free)} 人"))
+            continue
+        full = dict(zip(free, tickets.tickets_for(seed, free), strict=True))
+        picked = sorted(free, key=lambda c: (loads[c], tickets.ticket_sort_key(full[c]), c))[:count]
+        for c in picked:
+            loads[c] += 1
+        chosen[t.uscc] = [Member(c, SUPPORT, full[c]) for c in picked]
+    return chosen, short
+
+
+def replacement(p: TeamProblem, uscc: str, team: Sequence[str], leaving: str, withdrawn: set[str]) -> Member | None:
+    """递补: the officer with the smallest team ticket who may join this team in ``leaving``'s place.
+
+    Eligible: not conflicted with the entity, not from its station under 所所交叉, not on the team, not
+    withdrawn from this assignment, and holding every required qualification no remaining member holds.
+    """
+    by_code = {o.code: o for o in p.officers}
+    target = next(t for t in p.targets if t.uscc == uscc)
+    remaining = [c for c in team if c != leaving]
+    missing = {
+        q for q in p.qualifications if not any(q in by_code[c].qualifications for c in remaining if c in by_code)
+    }
+    pool = [
+        o.code
+        for o in p.officers
+        if o.code not in team
+        and o.code not in withdrawn
+        and (o.code, uscc) not in p.conflicts
+        and not (p.cross_station and target.station and o.station == target.station)
+        and missing <= o.qualifications
+    ]
+    if not pool:
+        return None
+    full = dict(zip(pool, tickets.tickets_for(team_seed(p.seed, uscc), pool), strict=True))
+    best = min(pool, key=lambda c: (tickets.ticket_sort_key(full[c]), c))
+    return Member(best, "", full[best])

@@ -1,0 +1,352 @@
+"""Assign teams to a task's standing draw, replace a withdrawn inspector, and check both later.
+
+The inputs of an assignment (officers, their stations and qualifications, the entities' stations,
+the conflicts) are stored with it, so ``verify`` recomputes the same teams even after the rosters
+change, and replays every replacement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from creditcli.db import bulk
+from creditcli.db.models import Assignment, Conflict, Draw, Entity, Inspector, Item, Replacement, Task, TeamMember
+from creditcli.draw import service as draw_service
+from creditcli.draw.service import StateError, standing_draw
+from creditcli.draw.tasks import canonical_json, spec_of
+from creditcli.errors import DataError, InputMissingError, Problem, UsageError
+from creditcli.teams import solver
+from creditcli.teams.solver import Officer, Target, TeamProblem
+
+OFFICER = "执法人员"
+ON_DUTY = "在岗"
+SUPPORT_KINDS = ("专家", "第三方机构人员")
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    task: str
+    entities: int
+    officers: int
+    capacity: int
+    spread: int
+    loads_min: int
+    loads_max: int
+    method: str
+
+
+@dataclass
+class TeamsCheck:
+    problems: list[str] = field(default_factory=list)
+    replacements: int = 0
+
+
+def _snapshot(session: Session, task: Task, draw: Draw) -> dict[str, Any]:
+    """Everything the solver reads, as plain sorted lists (stored with the assignment)."""
+    spec = spec_of(task)
+    drawn = sorted(
+        u for (u,) in bulk.fetch_all(session, "SELECT uscc FROM draw_selections WHERE draw_id = ?", [draw.id])
+    )
+    found = bulk.fetch_where_in(session, "SELECT uscc, station, name FROM entities", "uscc", drawn)
+    stations = {u: s for u, s, _ in found}
+    names = {u: n for u, _, n in found}
+    officers = [
+        [code, station or "", sorted(q for q in (quals or "").split(";") if q)]
+        for code, station, quals in session.execute(
+            select(Inspector.code, Inspector.station, Inspector.qualifications)
+            .where(
+                Inspector.kind == OFFICER,
+                Inspector.status == ON_DUTY,
+                Inspector.cert_expiry.is_not(None),
+                Inspector.cert_expiry >= spec.window_end,
+            )
+            .order_by(Inspector.code)
+        )
+    ]
+    support = list(
+        session.scalars(
+            select(Inspector.code)
+            .where(Inspector.kind.in_(SUPPORT_KINDS), Inspector.status == ON_DUTY)
+            .order_by(Inspector.code)
+        )
+    )
+    drawn_set = set(drawn)
+    pairs = session.execute(
+        select(Inspector.code, Entity.uscc)
+        .join(Conflict, Conflict.inspector_id == Inspector.id)
+        .join(Entity, Entity.id == Conflict.entity_id)
+    )
+    conflicts = sorted([code, uscc] for code, uscc in pairs if uscc in drawn_set)
+    items = list(session.scalars(select(Item.qualifications).where(Item.code.in_(spec.items))))
+    quals = sorted({q for text in items for q in (text or "").split(";") if q})
+    return {
+        "targets": [[u, stations.get(u) or ""] for u in drawn],
+        "officers": officers,
+        "support": support,
+        "conflicts": conflicts,
+        "qualifications": quals,
+        "names": names,
+    }
+
+
+def _problem(snapshot: dict[str, Any], parameters: dict[str, Any], seed: str) -> TeamProblem:
+    return TeamProblem(
+        targets=[Target(u, s) for u, s in snapshot["targets"]],
+        officers=[Officer(c, s, frozenset(q)) for c, s, q in snapshot["officers"]],
+        conflicts=frozenset((c, u) for c, u in snapshot["conflicts"]),
+        team_size=int(parameters["team_size"]),
+        qualifications=frozenset(snapshot["qualifications"]),
+        cross_station=bool(parameters["cross_station"]),
+        seed=seed,
+        max_per_inspector=parameters["max_per_inspector"],
+    )
+
+
+def _teams(problem: TeamProblem, snapshot: dict[str, Any], experts: int) -> tuple[solver.TeamSolution, list[Problem]]:
+    solution = solver.solve(problem)
+    short = list(solution.shortfalls)
+    if not short:
+        support, more = solver.add_support(problem, snapshot["support"], experts)
+        short += more
+        if not more:
+            solution.teams = [solver.Team(t.uscc, t.members + tuple(support.get(t.uscc, []))) for t in solution.teams]
+    names = snapshot.get("names", {})
+    problems = [
+        Problem(None, "", s.uscc, s.reason, place=f"对象 {s.uscc}（{names.get(s.uscc, '')}）")
+        for s in sorted(short, key=lambda s: s.uscc)
+    ]
+    return solution, problems
+
+
+def _digest(teams: list[solver.Team]) -> str:
+    body = canonical_json([[t.uscc, [[m.code, m.role, m.ticket] for m in t.members]] for t in teams])
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def current_assignment(session: Session, task: Task) -> tuple[Draw, Assignment | None]:
+    draw = standing_draw(session, task)
+    if draw is None:
+        raise StateError(f"任务 {task.code} 尚未抽取，不能匹配检查组（先用 creditcli tasks draw 抽取）")
+    found = session.scalar(select(Assignment).where(Assignment.draw_id == draw.id).order_by(Assignment.seq.desc()))
+    return draw, found
+
+
+def assign(
+    session: Session,
+    task: Task,
+    *,
+    cross_station: bool = False,
+    experts: int = 0,
+    max_per_inspector: int | None = None,
+    now: dt.datetime | None = None,
+) -> AssignResult:
+    """Teams for every drawn entity of the standing draw; refused (exit 65) with every entity that cannot
+    be staffed, and nothing written, when no valid assignment exists."""
+    if experts < 0 or (max_per_inspector is not None and max_per_inspector < 1):
+        raise UsageError("--experts 不能为负数，--max-per-inspector 至少为 1")
+    draw, existing = current_assignment(session, task)
+    if existing is not None:
+        raise StateError(f"任务 {task.code} 的第 {draw.seq} 次抽取已匹配检查组（{existing.created_at:%Y-%m-%d %H:%M}）")
+    spec = spec_of(task)
+    snapshot = _snapshot(session, task, draw)
+    parameters = {
+        "team_size": spec.team_size,
+        "cross_station": cross_station,
+        "experts": experts,
+        "max_per_inspector": max_per_inspector,
+    }
+    problem = _problem(snapshot, parameters, draw.seed)
+    solution, problems = _teams(problem, snapshot, experts)
+    if problems:
+        raise DataError(f"任务 {task.code} 有 {len(problems)} 个检查对象无法组成检查组，未保存任何匹配结果", problems)
+    now = now or dt.datetime.now()
+    seq = (session.scalar(select(func.max(Assignment.seq)).where(Assignment.task_id == task.id)) or 0) + 1
+    record = Assignment(
+        task_id=task.id,
+        draw_id=draw.id,
+        seq=seq,
+        parameters=canonical_json(parameters),
+        inputs=gzip.compress(canonical_json(snapshot).encode(), mtime=0),
+        method=solution.method,
+        capacity=solution.capacity,
+        spread=solution.spread,
+        digest=_digest(solution.teams),
+        operator=getpass.getuser(),
+        created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    rows = (
+        (t.uscc, m.code, m.role, position, m.ticket)
+        for t in solution.teams
+        for position, m in enumerate(t.members, start=1)
+    )
+    bulk.insert_rows(
+        session,
+        "team_members",
+        ["uscc", "inspector_code", "role", "position", "ticket"],
+        rows,
+        {"assignment_id": record.id},
+    )
+    loads = list(solution.loads.values()) or [0]
+    return AssignResult(
+        task.code,
+        len(solution.teams),
+        len(solution.loads),
+        solution.capacity,
+        solution.spread,
+        min(loads),
+        max(loads),
+        solution.method,
+    )
+
+
+def _load(assignment: Assignment) -> tuple[dict[str, Any], dict[str, Any]]:
+    return json.loads(gzip.decompress(assignment.inputs)), json.loads(assignment.parameters)
+
+
+Members = dict[str, list[tuple[str, str, str]]]
+"""uscc -> [(inspector code, role, ticket)] in team order."""
+
+
+def _as_assigned(session: Session, assignment: Assignment) -> Members:
+    teams: Members = {}
+    query = select(TeamMember).where(TeamMember.assignment_id == assignment.id)
+    for m in session.scalars(query.order_by(TeamMember.uscc, TeamMember.position)):
+        teams.setdefault(m.uscc, []).append((m.inspector_code, m.role, m.ticket))
+    return teams
+
+
+def _swap(members: list[tuple[str, str, str]], old: str, new: str, ticket: str) -> list[tuple[str, str, str]]:
+    """The newcomer takes the leaver's place and role."""
+    return [(new, role, ticket) if code == old else (code, role, t) for code, role, t in members]
+
+
+def teams_now(session: Session, assignment: Assignment) -> Members:
+    """The teams as assigned, with every replacement applied in order."""
+    teams = _as_assigned(session, assignment)
+    for r in _replacements(session, assignment):
+        teams[r.uscc] = _swap(teams[r.uscc], r.old_code, r.new_code, r.ticket)
+    return teams
+
+
+def _replacements(session: Session, assignment: Assignment) -> list[Replacement]:
+    return list(
+        session.scalars(select(Replacement).where(Replacement.assignment_id == assignment.id).order_by(Replacement.id))
+    )
+
+
+def replace(
+    session: Session, task: Task, code: str, reason: str, uscc: str | None = None, now: dt.datetime | None = None
+) -> list[tuple[str, str]]:
+    """递补 an inspector who withdraws, in every team he is on (or one): returns (uscc, new code) pairs."""
+    if not reason.strip():
+        raise UsageError("--reason 不能为空：递补必须写明原因")
+    draw, assignment = current_assignment(session, task)
+    if assignment is None:
+        raise StateError(f"任务 {task.code} 尚未匹配检查组（先用 creditcli tasks assign）")
+    snapshot, parameters = _load(assignment)
+    problem = _problem(snapshot, parameters, draw.seed)
+    teams = teams_now(session, assignment)
+    on = sorted(u for u, members in teams.items() if any(c == code for c, _, _ in members))
+    if uscc is not None:
+        if uscc not in teams:
+            raise InputMissingError(f"{uscc} 不是任务 {task.code} 的抽中对象")
+        on = [u for u in on if u == uscc]
+    if not on:
+        where = f"对象 {uscc} 的检查组" if uscc else f"任务 {task.code} 的任何检查组"
+        raise InputMissingError(f"执法检查人员 {code} 不在{where}中")
+    withdrawn = {r.old_code for r in _replacements(session, assignment)} | {code}
+    now = now or dt.datetime.now()
+    out = []
+    problems = []
+    for u in on:
+        members = [c for c, _, _ in teams[u]]
+        if code in snapshot["support"]:
+            problems.append(
+                Problem(None, "", code, "专家或第三方人员退出无需递补，不计入检查组人数", place=f"对象 {u}")
+            )
+            continue
+        new = solver.replacement(problem, u, members, code, withdrawn)
+        if new is None:
+            reason = "没有符合条件（回避、所所交叉、资质）的执法人员可以递补"
+            problems.append(Problem(None, "", code, reason, place=f"对象 {u}"))
+            continue
+        session.add(
+            Replacement(
+                assignment_id=assignment.id,
+                uscc=u,
+                old_code=code,
+                new_code=new.code,
+                ticket=new.ticket,
+                reason=reason,
+                operator=getpass.getuser(),
+                replaced_at=now,
+            )
+        )
+        teams[u] = _swap(teams[u], code, new.code, new.ticket)
+        out.append((u, new.code))
+    if problems:
+        raise DataError(f"执法检查人员 {code} 无法递补，未作任何更改", problems)
+    session.flush()
+    return out
+
+
+def check(session: Session, task: Task) -> TeamsCheck | None:
+    """Recompute the standing assignment from its stored inputs and replay the replacements (None: no teams)."""
+    draw = standing_draw(session, task)
+    if draw is None:
+        return None
+    assignment = session.scalar(select(Assignment).where(Assignment.draw_id == draw.id).order_by(Assignment.seq.desc()))
+    if assignment is None:
+        return None
+    result = TeamsCheck()
+    snapshot, parameters = _load(assignment)
+    problem = _problem(snapshot, parameters, draw.seed)
+    solution, problems = _teams(problem, snapshot, int(parameters["experts"]))
+    if problems or _digest(solution.teams) != assignment.digest:
+        result.problems.append("检查组与按记录重新计算的结果不符（匹配记录被改动过）")
+    stored: dict[str, list[tuple[str, str, str]]] = {}
+    for m in session.scalars(
+        select(TeamMember)
+        .where(TeamMember.assignment_id == assignment.id)
+        .order_by(TeamMember.uscc, TeamMember.position)
+    ):
+        stored.setdefault(m.uscc, []).append((m.inspector_code, m.role, m.ticket))
+    expected = {t.uscc: [(m.code, m.role, m.ticket) for m in t.members] for t in solution.teams}
+    for u in sorted(set(stored) | set(expected)):
+        if stored.get(u) != expected.get(u):
+            result.problems.append(f"对象 {u} 的检查组与重新计算不符：记录 {stored.get(u)}，应为 {expected.get(u)}")
+    withdrawn: set[str] = set()
+    teams = {u: [c for c, _, _ in members] for u, members in stored.items()}
+    for r in _replacements(session, assignment):
+        withdrawn.add(r.old_code)
+        new = solver.replacement(problem, r.uscc, teams.get(r.uscc, []), r.old_code, withdrawn)
+        if new is None or (new.code, new.ticket) != (r.new_code, r.ticket):
+            result.problems.append(f"对象 {r.uscc} 的递补（{r.old_code} → {r.new_code}）与按签号顺序应递补的人员不符")
+        teams[r.uscc] = [r.new_code if c == r.old_code else c for c in teams.get(r.uscc, [])]
+        result.replacements += 1
+    return result
+
+
+def verify_task(session: Session, task: Task, seq: int | None = None) -> draw_service.VerifyResult:
+    """``tasks verify``: the draw (draw.service.verify) and, for the standing draw, its teams."""
+    result = draw_service.verify(session, task, seq)
+    current = standing_draw(session, task)
+    if current is not None and (seq is None or seq == current.seq):
+        teams = check(session, task)
+        if teams is not None:
+            result.teams_checked = True
+            result.team_replacements = teams.replacements
+            result.problems.extend(teams.problems)
+    result.ok = not result.problems
+    return result
