@@ -65,10 +65,18 @@ def brute_force_capacity(p: S.TeamProblem) -> int | None:
 
 
 def test_exact_method_staffs_what_greedy_cannot() -> None:
-    """Greedy gives the first entity both holders of 特种设备; the second is then stuck at the even share."""
-    officers = [officer("P0", "Y", "特种设备"), officer("P1", "X"), officer("P2", "Y"), officer("P3", "Y", "特种设备")]
-    targets = [S.Target("E0", "Y"), S.Target("E1", "X")]
-    p = S.TeamProblem(targets, officers, frozenset(), 2, frozenset({"特种设备"}), False, f"{61:020d}")
+    """At one entity per inspector, greedy's ticket-order choice for E0 leaves E1 without a valid pair;
+    {P0, P2} for E0 and {P1, P3} for E1 exists, and the exact method finds it (found by a search over
+    small random cases, kept here as a fixed one)."""
+    officers = [
+        officer("P0", "Y"),
+        officer("P1", "Y", "特种设备"),
+        officer("P2", "Y", "特种设备"),
+        officer("P3", "X", "特种设备"),
+    ]
+    targets = [S.Target("E0", "Y"), S.Target("E1", "Y")]
+    conflicts = frozenset({("P2", "E1"), ("P3", "E0")})
+    p = S.TeamProblem(targets, officers, conflicts, 2, frozenset({"特种设备"}), False, f"{354:020d}")
     prep = S._Prepared(p)
     assert S._greedy(p, prep, 1) is None
     sol = S.solve(p)
@@ -168,3 +176,13 @@ def test_pair_keys_are_the_ticket_keys_of_each_seed() -> None:
     matrix = tickets.pair_keys(seeds, codes, parallel_min=1)  # through the child process
     for row, seed in zip(matrix, seeds, strict=True):
         assert (row == tickets.ticket_keys(seed, codes)).all()
+
+
+def test_big_problems_try_raised_caps_before_the_flow() -> None:
+    officers = [officer("A", quals="特种设备"), officer("B"), officer("C")]
+    targets = [S.Target(f"E{i}", "") for i in range(3)]
+    p = S.TeamProblem(targets, officers, frozenset(), 2, frozenset({"特种设备"}), False, SEED)
+    sol = S.solve(p, exact_first_limit=1)
+    assert sol.method == "greedy (raised cap)" and not sol.shortfalls
+    check_valid(p, sol)
+    assert sol.loads["A"] == 3

@@ -135,16 +135,19 @@ def ticket_keys(seed: str, ids: Sequence[str], parallel_min: int = PARALLEL_MIN)
 
 def _pair_keys_serial(seeds: Sequence[str], ids: Sequence[bytes]) -> np.ndarray:
     out = np.empty((len(seeds), len(ids)), dtype=np.uint64)
-    for row, seed in enumerate(seeds):
-        copy = hashlib.sha256(sha256_hex(seed).encode("ascii")).copy
+    block = max(1, _SLICE // max(len(ids), 1))  # rows per numpy call: its overhead is per call
+    for start in range(0, len(seeds), block):
         chunks: list[bytes] = []
         append = chunks.append
-        for uid in ids:
-            h = copy()
-            h.update(uid)
-            append(h.digest())
-        raw = np.frombuffer(b"".join(chunks), dtype=np.uint8).reshape(-1, 32) if ids else np.zeros((0, 32), np.uint8)
-        out[row] = keys_from_digests(raw)
+        for seed in seeds[start : start + block]:
+            copy = hashlib.sha256(sha256_hex(seed).encode("ascii")).copy
+            for uid in ids:
+                h = copy()
+                h.update(uid)
+                append(h.digest())
+        rows = min(block, len(seeds) - start)
+        raw = np.frombuffer(b"".join(chunks), dtype=np.uint8).reshape(-1, 32)
+        out[start : start + rows] = keys_from_digests(raw).reshape(rows, len(ids))
     return out
 
 

@@ -22,6 +22,8 @@ import numpy as np
 from creditcli.draw import tickets
 from creditcli.teams.flow import FlowNetwork
 
+EXACT_FIRST_LIMIT = 2_000_000
+"""Above this many entity × inspector pairs, greedy with raised caps is tried before the exact flow."""
 LEADER = "组长"
 MEMBER = "组员"
 
@@ -114,7 +116,15 @@ class _Prepared:
             if p.cross_station and t.station:
                 mask &= stations != t.station
             self.candidates.append(mask)
-        self.keys = tickets.pair_keys([team_seed(p.seed, t.uscc) for t in p.targets], self.codes.tolist())
+        keys = tickets.pair_keys([team_seed(p.seed, t.uscc) for t in p.targets], self.codes.tolist())
+        # Per entity, each inspector's place in ticket order (0 = smallest ticket): small integers
+        # that combine with loads into one sort key.
+        order = np.argsort(keys, axis=1, kind="stable")
+        self.ranks = np.empty(order.shape, dtype=np.int64)
+        np.put_along_axis(self.ranks, order, np.arange(len(self.officers), dtype=np.int64)[None, :], axis=1)
+        self.any_holder = np.zeros(len(self.officers), dtype=bool)
+        for holders in self.holders.values():
+            self.any_holder |= holders
 
 
 def capacity(p: TeamProblem, eligible: int) -> int:
@@ -122,7 +132,7 @@ def capacity(p: TeamProblem, eligible: int) -> int:
     return min(share, p.max_per_inspector) if p.max_per_inspector is not None else share
 
 
-def solve(p: TeamProblem) -> TeamSolution:
+def solve(p: TeamProblem, exact_first_limit: int = EXACT_FIRST_LIMIT) -> TeamSolution:
     prep = _Prepared(p)
     eligible_mask = np.zeros(len(prep.officers), dtype=bool)
     for mask in prep.candidates:
@@ -133,6 +143,15 @@ def solve(p: TeamProblem) -> TeamSolution:
         return TeamSolution(shortfalls=shortfalls, capacity=cap)
     chosen = _greedy(p, prep, cap)
     method = "greedy"
+    if chosen is None and len(p.targets) * len(prep.officers) > exact_first_limit:
+        # The flow network of a big problem is large for pure Python (20k × 800 pairs: minutes):
+        # first let greedy try one more entity per inspector at a time.
+        limit = p.max_per_inspector if p.max_per_inspector is not None else len(p.targets)
+        for raised in range(cap + 1, min(limit, cap * 4) + 1):
+            chosen = _greedy(p, prep, raised)
+            if chosen is not None:
+                method = "greedy (raised cap)"
+                break
     if chosen is None:
         exact = _exact(p, prep, cap)
         if exact is None:
@@ -190,19 +209,22 @@ def _order(p: TeamProblem, prep: _Prepared) -> list[int]:
 def _greedy(p: TeamProblem, prep: _Prepared, cap: int | np.ndarray) -> list[list[int]] | None:
     loads = np.zeros(len(prep.officers), dtype=np.int64)
     chosen: list[list[int]] = [[] for _ in p.targets]
+    m = len(prep.officers)
     for k in _order(p, prep):
         open_ = prep.candidates[k] & (loads < cap)
-        keys = prep.keys[k]
+        ranks = prep.ranks[k]
         team: list[int] = []
         for holders in prep.holders.values():
             if any(holders[i] for i in team):
                 continue
-            pick = _lowest(open_ & holders, loads, keys, 1)
+            pick = _lowest(open_ & holders, loads * m + ranks, 1)
             if not pick:
                 return None
             team += pick
             open_[pick] = False
-        rest = _lowest(open_, loads, keys, p.team_size - len(team))
+        # The other places: lowest load, then inspectors without a required qualification (holders
+        # stay free for the teams that need them), then ticket.
+        rest = _lowest(open_, (loads * 2 + prep.any_holder) * m + ranks, p.team_size - len(team))
         if len(rest) < p.team_size - len(team):
             return None
         team += rest
@@ -211,14 +233,14 @@ def _greedy(p: TeamProblem, prep: _Prepared, cap: int | np.ndarray) -> list[list
     return chosen
 
 
-def _lowest(mask: np.ndarray, loads: np.ndarray, keys: np.ndarray, n: int) -> list[int]:
+def _lowest(mask: np.ndarray, score: np.ndarray, n: int) -> list[int]:
+    """The ``n`` positions under ``mask`` with the smallest score (scores are distinct)."""
     idx = np.flatnonzero(mask)
     if n <= 0 or not len(idx):
         return []
-    # Ties of the 18-digit keys are resolved by the code here; equal keys do not occur in practice
-    # among hundreds of inspectors, and the full tickets still order the team afterwards.
-    order = np.lexsort((keys[idx], loads[idx]))[:n]
-    picked: list[int] = idx[order].tolist()
+    values = score[idx]
+    best = np.argpartition(values, n - 1)[:n] if n < len(idx) else np.arange(len(idx))
+    picked: list[int] = idx[best[np.argsort(values[best])]].tolist()
     return picked
 
 
@@ -248,9 +270,8 @@ def _network(p: TeamProblem, prep: _Prepared, cap: int) -> _Network:
     links: list[list[tuple[int, int]]] = []
     quals = list(prep.holders.items())
     for k in range(len(p.targets)):
-        mask, keys = prep.candidates[k], prep.keys[k]
-        idx = np.flatnonzero(mask)
-        idx = idx[np.argsort(keys[idx], kind="stable")]  # lower tickets are tried first
+        idx = np.flatnonzero(prep.candidates[k])
+        idx = idx[np.argsort(prep.ranks[k][idx], kind="stable")]  # lower tickets are tried first
         rest = net.node()
         net.edge(source, rest, max(p.team_size - len(quals), 0))
         slots = []
