@@ -45,7 +45,8 @@ def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> Non
 
     result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
-    assert "复核：一致" in result.stdout
+    assert "复核（抽取与检查组）：一致" in result.stdout
+    assert (tmp_path / "2026-SJ-001-检查计划.xlsx").stat().st_size > 0
     cert = tmp_path / "2026-SJ-001-抽取证书.json"
     pool = tmp_path / "2026-SJ-001-抽取范围.csv"
     data = json.loads(cert.read_text(encoding="utf-8"))

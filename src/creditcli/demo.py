@@ -12,10 +12,12 @@ from creditcli.db.schema import upgrade
 from creditcli.draw import service
 from creditcli.draw.tasks import get_task, read_task_file
 from creditcli.errors import InputMissingError
-from creditcli.io.writers import write_bytes
+from creditcli.io.writers import FileFormat, write_bytes, write_table
 from creditcli.rosters import conflicts, entities, inspectors, items
 from creditcli.rosters.importer import ImportResult, RosterSpec, import_roster
 from creditcli.settings import Settings
+from creditcli.teams import service as team_service
+from creditcli.teams.exports import plan_table
 
 # Imported in this order: conflicts need both rosters first; the class refresh comes last.
 SAMPLE_FILES: tuple[tuple[RosterSpec, str], ...] = (
@@ -50,6 +52,8 @@ class DemoDraw:
     strata: list[tuple[str, int, int]]
     verified: bool
     files: list[Path]
+    teams: int = 0
+    loads: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> 
 
 
 def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) -> DemoDraw:
-    """Create the sample task, freeze (with its notice), draw with the fixed seed, certify, verify."""
+    """Create the sample task, freeze (with its notice), draw with the fixed seed, assign teams,
+    certify, export the inspection plan and verify."""
     with session_scope(engine) as session:
         task = service.create_task(session, settings, read_task_file(task_file))
         code = task.code
@@ -99,17 +104,26 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
     with session_scope(engine) as session:
         result = service.draw(session, get_task(session, code), seed=SEED)
     with session_scope(engine) as session:
+        assigned = team_service.assign(session, get_task(session, code), cross_station=True)
+    names = ("抽取证书.json", "抽取证书.md", "抽取范围.csv", "检查计划.xlsx")
+    files = [notice_path, *(workdir / f"{code}-{name}" for name in names)]
+    with session_scope(engine) as session:
         task = get_task(session, code)
         cert = service.certificate(session, task)
-        verified = service.verify(session, task).ok
-    files = [
-        notice_path,
-        workdir / f"{code}-抽取证书.json",
-        workdir / f"{code}-抽取证书.md",
-        workdir / f"{code}-抽取范围.csv",
-    ]
+        verified = team_service.verify_task(session, task).ok
+        write_table(plan_table(session, task), files[4], FileFormat.xlsx)
     write_bytes(files[1], cert.json_text.encode("utf-8"))
     write_bytes(files[2], cert.markdown.encode("utf-8"))
     write_bytes(files[3], cert.pool_lines)
     strata = [(s.risk_class, s.n, s.k) for s in result.outcome.strata]
-    return DemoDraw(code, frozen.pool_digest, frozen.pool_size, len(result.outcome.selected), strata, verified, files)
+    return DemoDraw(
+        code,
+        frozen.pool_digest,
+        frozen.pool_size,
+        len(result.outcome.selected),
+        strata,
+        verified,
+        files,
+        assigned.entities,
+        (assigned.loads_min, assigned.loads_max),
+    )

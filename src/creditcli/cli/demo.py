@@ -17,7 +17,7 @@ def demo(
     ctx: typer.Context,
     workdir: Annotated[Path, typer.Option("--dir", help="演示数据库和输出文件所在目录")] = Path("creditcli-demo"),
 ) -> None:
-    """演示主流程：建库、导入示例名录、创建任务、冻结范围、抽取、出证书并复核。
+    """演示主流程：建库、导入名录、创建任务、冻结、抽取、匹配检查组、出证书并复核。
 
     使用内置 SQLite 和 data/samples/ 中的示例文件；每次都从空库开始，结果相同。
     """
@@ -47,7 +47,9 @@ def demo(
         strata.add_row(klass, str(n), str(k))
     app_ctx.out.print(strata)
     app_ctx.out.print(f"抽取范围：{d.pool_size} 户，摘要 {d.pool_digest}；抽中 {d.selected} 户", markup=False)
-    app_ctx.out.print(f"复核：{'一致' if d.verified else '不一致'}", markup=False)
+    low, high = d.loads
+    app_ctx.out.print(f"检查组：{d.teams} 组（所所交叉），每名执法人员 {low}–{high} 户", markup=False)
+    app_ctx.out.print(f"复核（抽取与检查组）：{'一致' if d.verified else '不一致'}", markup=False)
     for path in d.files:
         app_ctx.out.print(f"已写出：{path}", markup=False)
     app_ctx.out.print(f"数据库：{result.db_path}", markup=False)
