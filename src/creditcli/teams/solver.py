@@ -163,14 +163,59 @@ def solve(p: TeamProblem, exact_first_limit: int = EXACT_FIRST_LIMIT) -> TeamSol
         method = "greedy+max-flow"
         if chosen is None:
             chosen, method = flow_teams, "max-flow"
-    loads = np.zeros(len(prep.officers), dtype=np.int64)
-    for team in chosen:
-        loads[team] += 1
+    loads = _rebalance(p, prep, chosen, eligible_mask)
     solution = TeamSolution(method=method, capacity=max(cap, int(loads.max(initial=0))))
     solution.loads = {prep.codes[i]: int(loads[i]) for i in np.flatnonzero(eligible_mask).tolist()}
     for t, members in zip(p.targets, chosen, strict=True):
         solution.teams.append(_team(p, prep, t, members))
     return solution
+
+
+def _rebalance(p: TeamProblem, prep: _Prepared, chosen: list[list[int]], eligible: np.ndarray) -> np.ndarray:
+    """Even the loads out after the greedy pass: while the busiest officer carries two or more entities
+    than someone else, hand one of his entities (in USCC order) to the least busy officer (lowest load,
+    then code) who may take that place (candidate, not on the team, keeping every required
+    qualification covered). Deterministic; stops when loads differ by at most one or nothing can move.
+    Returns the final loads (in place: ``chosen`` is updated)."""
+    m = len(prep.officers)
+    loads = np.zeros(m, dtype=np.int64)
+    for team in chosen:
+        loads[team] += 1
+    teams_of: list[set[int]] = [set() for _ in range(m)]
+    for k, team in enumerate(chosen):
+        for i in team:
+            teams_of[i].add(k)
+    stuck: set[int] = set()
+    uscc_order = {k: t.uscc for k, t in enumerate(p.targets)}
+    while True:
+        live = np.flatnonzero(eligible)
+        low = int(loads[live].min(initial=0))
+        busy = [i for i in live.tolist() if loads[i] >= low + 2 and i not in stuck]
+        if not busy:
+            return loads
+        giver = max(busy, key=lambda i: (loads[i], -i))
+        moved = False
+        for k in sorted(teams_of[giver], key=uscc_order.__getitem__):
+            team = chosen[k]
+            others = [i for i in team if i != giver]
+            needed = [h for h in prep.holders.values() if h[giver] and not any(h[i] for i in others)]
+            room = prep.candidates[k] & eligible & (loads <= loads[giver] - 2)
+            room[team] = False
+            for holders in needed:
+                room &= holders
+            idx = np.flatnonzero(room)
+            if not len(idx):
+                continue
+            taker = int(idx[np.lexsort((idx, loads[idx]))[0]])
+            chosen[k] = [taker if i == giver else i for i in team]
+            teams_of[giver].discard(k)
+            teams_of[taker].add(k)
+            loads[giver] -= 1
+            loads[taker] += 1
+            moved = True
+            break
+        if not moved:
+            stuck.add(giver)
 
 
 def _team(p: TeamProblem, prep: _Prepared, target: Target, members: list[int]) -> Team:
