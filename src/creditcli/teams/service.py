@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import gzip
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from creditcli.db import bulk
 from creditcli.db.models import Assignment, Conflict, Draw, Entity, Inspector, Item, Replacement, Task, TeamMember
 from creditcli.draw import service as draw_service
+from creditcli.draw.pool import compress, decompress
 from creditcli.draw.service import StateError, standing_draw
 from creditcli.draw.tasks import canonical_json, spec_of
 from creditcli.errors import DataError, InputMissingError, Problem, UsageError
@@ -175,7 +175,7 @@ def assign(
         draw_id=draw.id,
         seq=seq,
         parameters=canonical_json(parameters),
-        inputs=gzip.compress(canonical_json(snapshot).encode(), mtime=0),
+        inputs=compress(canonical_json(snapshot).encode()),
         method=solution.method,
         capacity=solution.capacity,
         spread=solution.spread,
@@ -211,7 +211,7 @@ def assign(
 
 
 def _load(assignment: Assignment) -> tuple[dict[str, Any], dict[str, Any]]:
-    return json.loads(gzip.decompress(assignment.inputs)), json.loads(assignment.parameters)
+    return json.loads(decompress(assignment.inputs)), json.loads(assignment.parameters)
 
 
 Members = dict[str, list[tuple[str, str, str]]]
