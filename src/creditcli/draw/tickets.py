@@ -12,7 +12,7 @@ the full decimal string is only built where two ids share those 18 digits.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -41,13 +41,8 @@ def ticket(seed: str, uid: str) -> str:
 
 def tickets_for(seed: str, ids: Sequence[str]) -> list[str]:
     """Full tickets of several ids (the seed hashed once)."""
-    base = hashlib.sha256(sha256_hex(seed).encode("ascii"))
-    out = []
-    for uid in ids:
-        h = base.copy()
-        h.update(uid.encode("utf-8"))
-        out.append(ticket_from_digest(h.digest()))
-    return out
+    raw = _digest_bytes(seed, (uid.encode("utf-8") for uid in ids))
+    return [ticket_from_digest(raw[i : i + 32]) for i in range(0, len(raw), 32)]
 
 
 def ticket_from_digest(raw: bytes) -> str:
@@ -59,22 +54,26 @@ def ticket_sort_key(value: str) -> str:
     return value[2:].ljust(80, "0")
 
 
-def digests(seed: str, ids: Sequence[str]) -> np.ndarray:
-    """SHA-256 of ``seed_hash + id`` for every id, as an (n, 32) uint8 array.
+def _digest_bytes(seed: str, ids: Iterable[bytes]) -> bytes:
+    """Concatenated SHA-256 digests of ``seed_hash + id``: the seed prefix is hashed once and the
+    hash object copied per id (engineering.md: faster than hashing the concatenation)."""
+    copy = hashlib.sha256(sha256_hex(seed).encode("ascii")).copy
+    chunks: list[bytes] = []
+    append = chunks.append
+    for uid in ids:
+        h = copy()
+        h.update(uid)
+        append(h.digest())
+    return b"".join(chunks)
 
-    The seed prefix is hashed once and the hash object copied per id (engineering.md: faster than
-    hashing the concatenation, and slices keep memory flat at 10M ids).
-    """
-    base = hashlib.sha256(sha256_hex(seed).encode("ascii"))
+
+def digests(seed: str, ids: Sequence[str]) -> np.ndarray:
+    """SHA-256 of ``seed_hash + id`` for every id, as an (n, 32) uint8 array (in slices: flat memory at 10M)."""
     out = np.empty((len(ids), 32), dtype=np.uint8)
     for start in range(0, len(ids), _SLICE):
         part = ids[start : start + _SLICE]
-        chunks = []
-        for uid in part:
-            h = base.copy()
-            h.update(uid.encode("utf-8"))
-            chunks.append(h.digest())
-        out[start : start + len(part)] = np.frombuffer(b"".join(chunks), dtype=np.uint8).reshape(-1, 32)
+        raw = _digest_bytes(seed, (uid.encode("utf-8") for uid in part))
+        out[start : start + len(part)] = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 32)
     return out
 
 
@@ -120,34 +119,34 @@ PARALLEL_MIN = 200_000
 """Below this many ids one process is faster than two."""
 
 
-def ticket_keys(seed: str, ids: Sequence[str], parallel_min: int = PARALLEL_MIN) -> np.ndarray:
-    """The keys of ``ids``; a big pool's second half is hashed by a child process (perf.Forked)."""
-    if len(ids) < parallel_min:
-        return _serial_keys(seed, ids)
-    half = len(ids) // 2
-    child = Forked(lambda: _serial_keys(seed, ids[half:]).tobytes())
-    first = _serial_keys(seed, ids[:half])
+def _in_two(rows: int, compute: Callable[[int, int], np.ndarray], parallel: bool) -> np.ndarray:
+    """``compute(0, rows)``, with rows [rows // 2, rows) done by a child process (perf.Forked) when
+    ``parallel``; if the child fails the parent computes them, so the result never depends on it."""
+    if not parallel:
+        return compute(0, rows)
+    half = rows // 2
+    child = Forked(lambda: compute(half, rows).tobytes())
+    first = compute(0, half)
     data = child.result()
-    if data is None or len(data) != 8 * (len(ids) - half):
-        return np.concatenate([first, _serial_keys(seed, ids[half:])])
-    return np.concatenate([first, np.frombuffer(data, dtype=np.uint64)])
+    shape = (rows - half, *first.shape[1:])
+    if data is None or len(data) != 8 * int(np.prod(shape)):
+        return np.concatenate([first, compute(half, rows)])
+    return np.concatenate([first, np.frombuffer(data, dtype=np.uint64).reshape(shape)])
+
+
+def ticket_keys(seed: str, ids: Sequence[str], parallel_min: int = PARALLEL_MIN) -> np.ndarray:
+    """The keys of ``ids``; a big pool's second half is hashed by a child process."""
+    return _in_two(len(ids), lambda a, b: _serial_keys(seed, ids[a:b]), len(ids) >= parallel_min)
 
 
 def _pair_keys_serial(seeds: Sequence[str], ids: Sequence[bytes]) -> np.ndarray:
     out = np.empty((len(seeds), len(ids)), dtype=np.uint64)
     block = max(1, _SLICE // max(len(ids), 1))  # rows per numpy call: its overhead is per call
     for start in range(0, len(seeds), block):
-        chunks: list[bytes] = []
-        append = chunks.append
-        for seed in seeds[start : start + block]:
-            copy = hashlib.sha256(sha256_hex(seed).encode("ascii")).copy
-            for uid in ids:
-                h = copy()
-                h.update(uid)
-                append(h.digest())
-        rows = min(block, len(seeds) - start)
-        raw = np.frombuffer(b"".join(chunks), dtype=np.uint8).reshape(-1, 32)
-        out[start : start + rows] = keys_from_digests(raw).reshape(rows, len(ids))
+        rows = seeds[start : start + block]
+        raw = b"".join(_digest_bytes(seed, ids) for seed in rows)
+        keys = keys_from_digests(np.frombuffer(raw, dtype=np.uint8).reshape(-1, 32))
+        out[start : start + len(rows)] = keys.reshape(len(rows), len(ids))
     return out
 
 
@@ -157,15 +156,8 @@ def pair_keys(seeds: Sequence[str], ids: Sequence[str], parallel_min: int = PARA
     20,000 entities × 800 inspectors are 16M hashes: the second half of the seeds goes to a child.
     """
     encoded = [uid.encode("utf-8") for uid in ids]
-    if len(seeds) * len(ids) < parallel_min or len(seeds) < 2:
-        return _pair_keys_serial(seeds, encoded)
-    half = len(seeds) // 2
-    child = Forked(lambda: _pair_keys_serial(seeds[half:], encoded).tobytes())
-    first = _pair_keys_serial(seeds[:half], encoded)
-    data = child.result()
-    if data is None or len(data) != 8 * (len(seeds) - half) * len(ids):
-        return np.concatenate([first, _pair_keys_serial(seeds[half:], encoded)])
-    return np.concatenate([first, np.frombuffer(data, dtype=np.uint64).reshape(len(seeds) - half, len(ids))])
+    parallel = len(seeds) * len(ids) >= parallel_min and len(seeds) >= 2
+    return _in_two(len(seeds), lambda a, b: _pair_keys_serial(seeds[a:b], encoded), parallel)
 
 
 def key_text(key: int) -> str:
