@@ -19,7 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditcli import __version__
@@ -29,7 +29,7 @@ from creditcli.draw import strategies, tasks
 from creditcli.draw.documents import certificate_markdown, pre_draw_notice
 from creditcli.draw.pool import EligiblePool, compress, decompress, eligible, read_exclusions
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool, class_label
-from creditcli.draw.tasks import DRAWN, TaskSpec, build_spec, canonical_json, known_items, spec_of
+from creditcli.draw.tasks import DRAWN, TaskSpec, build_spec, canonical_json, known_items, next_seq, spec_of
 from creditcli.errors import CreditError, DataError, UsageError
 from creditcli.perf import Forked
 from creditcli.settings import Settings
@@ -130,7 +130,7 @@ def _freeze_record(
 ) -> PoolFreeze:
     _check_pool(task, ep)
     packed = packed or PackedPool.of(ep)
-    seq = (session.scalar(select(func.max(PoolFreeze.seq)).where(PoolFreeze.task_id == task.id)) or 0) + 1
+    seq = next_seq(session, PoolFreeze.seq, task)
     record = PoolFreeze(
         task_id=task.id,
         seq=seq,
@@ -273,7 +273,7 @@ def draw(
         current.superseded_at = now
         current.superseded_reason = redraw_reason
         superseded = current.seq
-    seq = (session.scalar(select(func.max(Draw.seq)).where(Draw.task_id == task.id)) or 0) + 1
+    seq = next_seq(session, Draw.seq, task)
     result = DrawResult(task.code, seq, seed, generated, record.pool_digest, len(pool), outcome, froze, superseded)
     certificate = certificate_json(task, spec, record, result, operator=getpass.getuser(), drawn_at=now)
     row = Draw(

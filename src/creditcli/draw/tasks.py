@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from creditcli.db.models import Draw, Item, Task
+from creditcli.db.models import Item, Task
 from creditcli.draw.strategies import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import InputMissingError, UsageError
 from creditcli.settings import Settings
@@ -316,8 +316,10 @@ def spec_of(task: Task) -> TaskSpec:
     return TaskSpec.model_validate_json(task.spec)
 
 
-def draws_of(session: Session, task: Task) -> list[Draw]:
-    return list(session.scalars(select(Draw).where(Draw.task_id == task.id).order_by(Draw.seq)))
+def next_seq(session: Session, column: Any, task: Task) -> int:
+    """The next number of a task's freezes, draws or assignments (``column``: their ``seq``)."""
+    table = column.class_
+    return (session.scalar(select(func.max(column)).where(table.task_id == task.id)) or 0) + 1
 
 
 def canonical_json(value: Any) -> str:

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
@@ -22,7 +22,7 @@ from creditcli.db.models import Assignment, Conflict, Draw, Entity, Inspector, I
 from creditcli.draw import service as draw_service
 from creditcli.draw.pool import compress, decompress
 from creditcli.draw.service import StateError, standing_draw
-from creditcli.draw.tasks import canonical_json, spec_of
+from creditcli.draw.tasks import canonical_json, next_seq, spec_of
 from creditcli.errors import DataError, InputMissingError, Problem, UsageError
 from creditcli.teams import solver
 from creditcli.teams.solver import Officer, Target, TeamProblem
@@ -169,7 +169,7 @@ def assign(
     if problems:
         raise DataError(f"任务 {task.code} 有 {len(problems)} 个检查对象无法组成检查组，未保存任何匹配结果", problems)
     now = now or dt.datetime.now()
-    seq = (session.scalar(select(func.max(Assignment.seq)).where(Assignment.task_id == task.id)) or 0) + 1
+    seq = next_seq(session, Assignment.seq, task)
     record = Assignment(
         task_id=task.id,
         draw_id=draw.id,
