@@ -99,7 +99,8 @@ def test_assignment_is_reproducible_and_verified(cli: Cli, drawn: pd.DataFrame) 
     assert (report["ok"], report["teams_checked"]) == (True, True)
     # The same inputs and seed give the same teams: recomputation is what verify compares against.
     code, uscc = cli.query("SELECT inspector_code, uscc FROM team_members WHERE role = '组员' ORDER BY uscc LIMIT 1")[0]
-    other = next(c for c, _ in first[next(u for u in first if u != uscc)] if c != code)
+    on_team = {c for c, _ in first[uscc]}
+    other = next(c for u in first if u != uscc for c, _ in first[u] if c not in on_team)
     from sqlalchemy import create_engine, text
 
     engine = create_engine(cli.db if "://" in cli.db else f"sqlite:///{cli.db}")
@@ -112,6 +113,21 @@ def test_assignment_is_reproducible_and_verified(cli: Cli, drawn: pd.DataFrame) 
     result = cli("tasks", "verify", "T1")
     assert result.exit_code == 1
     assert f"对象 {uscc} 的检查组与重新计算不符" in result.stderr
+
+
+def test_an_assignment_of_another_algorithm_is_not_recomputed(cli: Cli, drawn: pd.DataFrame) -> None:
+    from sqlalchemy import create_engine, text
+
+    cli.ok("tasks", "assign", "T1")
+    engine = create_engine(cli.db if "://" in cli.db else f"sqlite:///{cli.db}")
+    with engine.begin() as conn:
+        stored = conn.execute(text("SELECT parameters FROM assignments")).scalar_one()
+        old = stored.replace('"creditcli-teams/2"', '"creditcli-teams/1"')
+        conn.execute(text("UPDATE assignments SET parameters = :p"), {"p": old})
+    engine.dispose()
+    result = cli("tasks", "verify", "T1")
+    assert result.exit_code == 1
+    assert "匹配记录使用的算法 creditcli-teams/1 与本程序的 creditcli-teams/2 不同，无法重新计算" in result.stderr
 
 
 def test_assigning_twice_or_before_the_draw_is_refused(cli: Cli, drawn: pd.DataFrame) -> None:

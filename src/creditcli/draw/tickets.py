@@ -139,27 +139,6 @@ def ticket_keys(seed: str, ids: Sequence[str], parallel_min: int = PARALLEL_MIN)
     return _in_two(len(ids), lambda a, b: _serial_keys(seed, ids[a:b]), len(ids) >= parallel_min)
 
 
-def _pair_keys_serial(seeds: Sequence[str], ids: Sequence[bytes]) -> np.ndarray:
-    out = np.empty((len(seeds), len(ids)), dtype=np.uint64)
-    block = max(1, _SLICE // max(len(ids), 1))  # rows per numpy call: its overhead is per call
-    for start in range(0, len(seeds), block):
-        rows = seeds[start : start + block]
-        raw = b"".join(_digest_bytes(seed, ids) for seed in rows)
-        keys = keys_from_digests(np.frombuffer(raw, dtype=np.uint8).reshape(-1, 32))
-        out[start : start + len(rows)] = keys.reshape(len(rows), len(ids))
-    return out
-
-
-def pair_keys(seeds: Sequence[str], ids: Sequence[str], parallel_min: int = PARALLEL_MIN) -> np.ndarray:
-    """Keys of every id under every seed, as a (seeds × ids) matrix (team tickets: one seed per entity).
-
-    20,000 entities × 800 inspectors are 16M hashes: the second half of the seeds goes to a child.
-    """
-    encoded = [uid.encode("utf-8") for uid in ids]
-    parallel = len(seeds) * len(ids) >= parallel_min and len(seeds) >= 2
-    return _in_two(len(seeds), lambda a, b: _pair_keys_serial(seeds[a:b], encoded), parallel)
-
-
 def key_text(key: int) -> str:
     """A key as the ticket's leading digits (for display and for quick checks)."""
     return f"0.{key:0{KEY_DIGITS}d}"

@@ -159,6 +159,7 @@ def assign(
     spec = spec_of(task)
     snapshot = _snapshot(session, task, draw)
     parameters = {
+        "algorithm": solver.ALGORITHM,
         "team_size": spec.team_size,
         "cross_station": cross_station,
         "experts": experts,
@@ -311,6 +312,10 @@ def check(session: Session, task: Task) -> TeamsCheck | None:
         return None
     result = TeamsCheck()
     snapshot, parameters = _load(assignment)
+    recorded = parameters.get("algorithm", "creditcli-teams/1")
+    if recorded != solver.ALGORITHM:
+        result.problems.append(f"匹配记录使用的算法 {recorded} 与本程序的 {solver.ALGORITHM} 不同，无法重新计算")
+        return result
     problem = _problem(snapshot, parameters, draw.seed)
     solution, problems = _teams(problem, snapshot, int(parameters["experts"]))
     if problems or _digest(solution.teams) != assignment.digest:

@@ -2,12 +2,15 @@
 
 Every entity e gets ``team_size`` officers from its candidates (not conflicted with e, not from e's
 station under 所所交叉), including a holder of every required qualification; nobody carries more
-than ``capacity`` entities, capacity being the even share ⌈n·t/m⌉. Choices follow team tickets:
-the consistent-sampling ticket of the inspector's code under the seed ``f"{seed}/{uscc}"``.
+than ``capacity`` entities, capacity being the even share ⌈n·t/m⌉. Choices follow load tickets: an
+officer who already carries L entities competes with the consistent-sampling ticket of his code under
+the seed ``f"{seed}/load/{L}"``: one fresh random order of the officers per load level, so that teams
+are shuffled anew at every round of the even share (m hashes per level, not one per entity × officer).
+Within a team the ticket under ``f"{seed}/{uscc}"`` picks the leader.
 
 Fast path: entities in order of (fewest candidates, USCC) take, for each missing qualification and
-then for the remaining places, the candidate with the lowest (load, ticket). If that gets stuck the
-exact method decides: a maximum flow that is n·t exactly when a valid assignment exists
+then for the remaining places, the candidate with the lowest (load, load ticket). If that gets stuck
+the exact method decides: a maximum flow that is n·t exactly when a valid assignment exists
 (docs/teams.md).
 """
 
@@ -22,6 +25,8 @@ import numpy as np
 from creditcli.draw import tickets
 from creditcli.teams.flow import FlowNetwork
 
+ALGORITHM = "creditcli-teams/2"
+"""Recorded with every assignment: verify refuses to recompute one made by another algorithm."""
 EXACT_FIRST_LIMIT = 2_000_000
 """Above this many entity × inspector pairs, greedy with raised caps is tried before the exact flow."""
 LEADER = "组长"
@@ -88,11 +93,35 @@ class TeamSolution:
 
 
 def team_seed(seed: str, uscc: str) -> str:
+    """The seed of an entity's own tickets: they order its team (the smallest is the leader)."""
     return f"{seed}/{uscc}"
 
 
+class LoadTickets:
+    """Per load level L, every code's place (0 = smallest ticket) in the ticket order under
+    ``f"{prefix}/{L}"``; computed for a level when it is first needed."""
+
+    def __init__(self, prefix: str, codes: Sequence[str]) -> None:
+        self.prefix = prefix
+        self.codes = np.array(codes, dtype=str)
+        self._levels: dict[int, np.ndarray] = {}
+
+    def seed(self, level: int) -> str:
+        return f"{self.prefix}/{level}"
+
+    def ranks(self, level: int) -> np.ndarray:
+        found = self._levels.get(level)
+        if found is None:
+            seed = self.seed(level)
+            order = tickets.ordered(seed, self.codes, tickets.ticket_keys(seed, self.codes.tolist()))
+            found = np.empty(len(self.codes), dtype=np.int64)
+            found[order] = np.arange(len(self.codes), dtype=np.int64)
+            self._levels[level] = found
+        return found
+
+
 class _Prepared:
-    """Candidate masks and ticket keys, computed once per problem."""
+    """Candidate masks, computed once per problem; load tickets as they are needed."""
 
     def __init__(self, p: TeamProblem) -> None:
         self.codes = np.array([o.code for o in p.officers], dtype=object)
@@ -116,12 +145,7 @@ class _Prepared:
             if p.cross_station and t.station:
                 mask &= stations != t.station
             self.candidates.append(mask)
-        keys = tickets.pair_keys([team_seed(p.seed, t.uscc) for t in p.targets], self.codes.tolist())
-        # Per entity, each inspector's place in ticket order (0 = smallest ticket): small integers
-        # that combine with loads into one sort key.
-        order = np.argsort(keys, axis=1, kind="stable")
-        self.ranks = np.empty(order.shape, dtype=np.int64)
-        np.put_along_axis(self.ranks, order, np.arange(len(self.officers), dtype=np.int64)[None, :], axis=1)
+        self.load_tickets = LoadTickets(f"{p.seed}/load", self.codes.tolist())
         self.any_holder = np.zeros(len(self.officers), dtype=bool)
         for holders in self.holders.values():
             self.any_holder |= holders
@@ -143,32 +167,44 @@ def solve(p: TeamProblem, exact_first_limit: int = EXACT_FIRST_LIMIT) -> TeamSol
         return TeamSolution(shortfalls=shortfalls, capacity=cap)
     chosen = _greedy(p, prep, cap)
     method = "greedy"
+    limit = p.max_per_inspector if p.max_per_inspector is not None else len(p.targets)
     if chosen is None and len(p.targets) * len(prep.officers) > exact_first_limit:
         # The flow network of a big problem is large for pure Python (20k × 800 pairs: minutes):
         # first let greedy try one more entity per inspector at a time.
-        limit = p.max_per_inspector if p.max_per_inspector is not None else len(p.targets)
-        for raised in range(cap + 1, min(limit, cap * 4) + 1):
-            chosen = _greedy(p, prep, raised)
-            if chosen is not None:
-                method = "greedy (raised cap)"
-                break
+        chosen = _raised(p, prep, cap, min(limit, cap * 4))
+        method = "greedy (raised cap)"
     if chosen is None:
         exact = _exact(p, prep, cap)
         if exact is None:
-            return TeamSolution(shortfalls=_flow_shortfalls(p, prep, cap), method="max-flow", capacity=cap)
-        # The flow proves which inspectors must carry more; greedy under those limits usually
-        # spreads the rest more evenly (and keeps the ticket order), else the flow's own answer.
-        flow_teams, caps = exact
-        chosen = _greedy(p, prep, caps)
-        method = "greedy+max-flow"
-        if chosen is None:
-            chosen, method = flow_teams, "max-flow"
+            # With several required qualifications the flow asks for distinct holders; greedy does
+            # not, so it may still find teams where one officer holds two of them.
+            chosen = _raised(p, prep, cap, limit) if len(prep.holders) > 1 else None
+            if chosen is None:
+                return TeamSolution(shortfalls=_flow_shortfalls(p, prep, cap), method="max-flow", capacity=cap)
+            method = "greedy (raised cap)"
+        else:
+            # The flow proves which inspectors must carry more; greedy under those limits usually
+            # spreads the rest more evenly (and keeps the ticket order), else the flow's own answer.
+            flow_teams, caps = exact
+            chosen = _greedy(p, prep, caps)
+            method = "greedy+max-flow"
+            if chosen is None:
+                chosen, method = flow_teams, "max-flow"
     loads = _rebalance(p, prep, chosen, eligible_mask)
     solution = TeamSolution(method=method, capacity=max(cap, int(loads.max(initial=0))))
     solution.loads = {prep.codes[i]: int(loads[i]) for i in np.flatnonzero(eligible_mask).tolist()}
     for t, members in zip(p.targets, chosen, strict=True):
         solution.teams.append(_team(p, prep, t, members))
     return solution
+
+
+def _raised(p: TeamProblem, prep: _Prepared, cap: int, top: int) -> list[list[int]] | None:
+    """Greedy at caps cap+1 … top, the first that succeeds."""
+    for raised in range(cap + 1, top + 1):
+        chosen = _greedy(p, prep, raised)
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def _rebalance(p: TeamProblem, prep: _Prepared, chosen: list[list[int]], eligible: np.ndarray) -> np.ndarray:
@@ -252,12 +288,12 @@ def _order(p: TeamProblem, prep: _Prepared) -> list[int]:
 
 
 def _greedy(p: TeamProblem, prep: _Prepared, cap: int | np.ndarray) -> list[list[int]] | None:
-    loads = np.zeros(len(prep.officers), dtype=np.int64)
-    chosen: list[list[int]] = [[] for _ in p.targets]
     m = len(prep.officers)
+    loads = np.zeros(m, dtype=np.int64)
+    ranks = prep.load_tickets.ranks(0).copy()  # each officer's place at his current load
+    chosen: list[list[int]] = [[] for _ in p.targets]
     for k in _order(p, prep):
         open_ = prep.candidates[k] & (loads < cap)
-        ranks = prep.ranks[k]
         team: list[int] = []
         for holders in prep.holders.values():
             if any(holders[i] for i in team):
@@ -274,6 +310,8 @@ def _greedy(p: TeamProblem, prep: _Prepared, cap: int | np.ndarray) -> list[list
             return None
         team += rest
         loads[team] += 1
+        for i in team:
+            ranks[i] = prep.load_tickets.ranks(int(loads[i]))[i]
         chosen[k] = team
     return chosen
 
@@ -314,9 +352,10 @@ def _network(p: TeamProblem, prep: _Prepared, cap: int) -> _Network:
     sink_edges = [net.edge(inspector_nodes[i], sink, cap) for i in range(m)]
     links: list[list[tuple[int, int]]] = []
     quals = list(prep.holders.items())
+    first = prep.load_tickets.ranks(0)
     for k in range(len(p.targets)):
         idx = np.flatnonzero(prep.candidates[k])
-        idx = idx[np.argsort(prep.ranks[k][idx], kind="stable")]  # lower tickets are tried first
+        idx = idx[np.argsort(first[idx], kind="stable")]  # lower level-0 tickets are tried first
         rest = net.node()
         net.edge(source, rest, max(p.team_size - len(quals), 0))
         slots = []
@@ -386,25 +425,27 @@ SUPPORT = "专家"
 
 
 def add_support(p: TeamProblem, support: Sequence[str], count: int) -> tuple[dict[str, list[Member]], list[Shortfall]]:
-    """``count`` experts or third-party staff per team, by (load, team ticket); they never count toward
-    the team size. Conflicts apply to them as to officers."""
+    """``count`` experts or third-party staff per team, entities in USCC order, by (load, load ticket
+    under ``f"{seed}/support/{L}"``); they never count toward the team size. Conflicts apply to them
+    as to officers."""
     chosen: dict[str, list[Member]] = {}
     if count <= 0:
         return chosen, []
     codes = sorted(support)
+    levels = LoadTickets(f"{p.seed}/support", codes)
     loads = dict.fromkeys(codes, 0)
     short = []
     for t in sorted(p.targets, key=lambda t: t.uscc):
-        seed = team_seed(p.seed, t.uscc)
-        free = [c for c in codes if (c, t.uscc) not in p.conflicts]
+        free = [n for n, c in enumerate(codes) if (c, t.uscc) not in p.conflicts]
         if len(free) < count:
             short.append(Shortfall(t.uscc, f"需要专家或第三方人员 {count} 人，可用 {len(free)} 人"))
             continue
-        full = dict(zip(free, tickets.tickets_for(seed, free), strict=True))
-        picked = sorted(free, key=lambda c: (loads[c], tickets.ticket_sort_key(full[c]), c))[:count]
-        for c in picked:
+        picked = sorted(free, key=lambda n: (loads[codes[n]], int(levels.ranks(loads[codes[n]])[n])))[:count]
+        names = [codes[n] for n in picked]
+        for c in names:
             loads[c] += 1
-        chosen[t.uscc] = [Member(c, SUPPORT, full[c]) for c in picked]
+        full = tickets.tickets_for(team_seed(p.seed, t.uscc), names)
+        chosen[t.uscc] = [Member(c, SUPPORT, f) for c, f in zip(names, full, strict=True)]
     return chosen, short
 
 
