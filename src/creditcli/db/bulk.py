@@ -8,12 +8,14 @@ PostgreSQL COPY. This is the one dialect-aware place for such SQL.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from creditcli.db.engine import CHANGES_AT_BEGIN
 from creditcli.perf import gc_paused
 
 __all__ = ["gc_paused"]
@@ -177,3 +179,77 @@ def fetch_where_in(
         for batch in fetch_rows(session, sql, part):
             out.extend(batch)
     return out
+
+
+class SqliteSplit:
+    """A big ordered read of a SQLite file that two processes can share: split at the median key,
+    each half read on a connection of its own (perf.Forked gives the second half a core).
+
+    Two connections see two snapshots; ``PRAGMA data_version`` on the watching connection tells
+    whether anything was committed in between, and the caller then reads again in one piece.
+    """
+
+    MIN_ROWS = 200_000
+
+    def __init__(self, path: str, table: str, names: Sequence[str], where: str, params: Sequence[Any], key: str):
+        self.path, self.table, self.names, self.where, self.params, self.key = path, table, names, where, params, key
+        self._watch: sqlite3.Connection | None = None
+        self._version: int | None = None
+
+    @classmethod
+    def of(
+        cls, session: Session, table: str, names: Sequence[str], where: str, params: Sequence[Any], key: str
+    ) -> SqliteSplit | None:
+        """None unless the session reads a SQLite file and has nothing uncommitted of its own."""
+        database = session.connection().engine.url.database
+        if dialect(session) != "sqlite" or not database or database == ":memory:":
+            return None
+        conn = session.connection()
+        if driver_connection(session).total_changes != conn.info.get(CHANGES_AT_BEGIN):
+            return None  # rows written in this transaction are not visible to other connections
+        return cls(database, table, names, where, params, key)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        conn.execute("PRAGMA mmap_size = 1073741824")  # fewer read() calls in key order: 9.1 → 7.6 s per 1M
+        return conn
+
+    def median(self) -> Any | None:
+        """The key that starts the second half, or None when one process should read it all."""
+        self._watch = self._connect()
+        self._version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        rows = self._watch.execute(f"SELECT COUNT(*) FROM {self.table}{self.where}", tuple(self.params)).fetchone()[0]
+        if rows < self.MIN_ROWS:
+            return None
+        sql = f"SELECT {self.key} FROM {self.table}{self.where} ORDER BY {self.key} LIMIT 1 OFFSET ?"
+        return self._watch.execute(sql, (*self.params, rows // 2)).fetchone()[0]
+
+    def part(self, low: Any | None, high: Any | None) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows with low ≤ key < high (either bound may be open), in key order."""
+        bounds, params = [], list(self.params)
+        if low is not None:
+            bounds.append(f"{self.key} >= ?")
+            params.append(low)
+        if high is not None:
+            bounds.append(f"{self.key} < ?")
+            params.append(high)
+        where = self.where
+        if bounds:
+            where = (f"{where} AND " if where else " WHERE ") + " AND ".join(bounds)
+        conn = self._connect()
+        try:
+            cur = conn.execute(f"SELECT {', '.join(self.names)} FROM {self.table}{where} ORDER BY {self.key}", params)
+            while batch := cur.fetchmany(CHUNK):
+                yield batch
+        finally:
+            conn.close()
+
+    def unchanged(self) -> bool:
+        """Nothing was committed to the file since ``median`` (then both halves saw the same data)."""
+        if self._watch is None:
+            return False
+        try:
+            return bool(self._watch.execute("PRAGMA data_version").fetchone()[0] == self._version)
+        finally:
+            self._watch.close()
+            self._watch = None

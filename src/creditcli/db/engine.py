@@ -18,6 +18,9 @@ from creditcli.errors import ConfigError
 BUSY_TIMEOUT_MS = 30_000
 
 
+CHANGES_AT_BEGIN = "creditcli_changes_at_begin"
+
+
 def to_url(db: str) -> str:
     """Accept a plain file path as well as a SQLAlchemy URL."""
     if "://" in db:
@@ -66,6 +69,8 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
             conn.exec_driver_sql("BEGIN")
+            # total_changes grows with every row this connection writes: bulk.wrote_in_transaction.
+            conn.info[CHANGES_AT_BEGIN] = conn.connection.driver_connection.total_changes
 
         return engine
     if backend == "postgresql":

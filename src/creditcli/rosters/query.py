@@ -110,4 +110,6 @@ def roster_table(
     col_names = [c.name for c in cols]
     flags = [c.name for c in cols if c.kind is Kind.BOOL]
     batches = iter_rows(session, table, col_names, flt, order_by, limit)
-    return Table(col_names, [c.label for c in cols], batches, schema, frozenset(flags))
+    # order_by is the roster's unique key: a whole export may be read in two key ranges.
+    split = None if limit else bulk.SqliteSplit.of(session, table, col_names, flt.sql(), flt.params, order_by)
+    return Table(col_names, [c.label for c in cols], batches, schema, frozenset(flags), split)
