@@ -83,6 +83,16 @@ class Cli:
         finally:
             engine.dispose()
 
+    def execute(self, sql: str, **params: Any) -> None:
+        """Raw SQL behind the tool's back (to tamper, or to empty a table), committed."""
+        url = self.db if "://" in self.db else f"sqlite:///{self.db}"
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(sql), params)
+        finally:
+            engine.dispose()
+
     def count(self, table: str) -> int:
         return int(self.query(f"SELECT COUNT(*) FROM {table}")[0][0])
 

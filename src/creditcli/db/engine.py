@@ -19,6 +19,8 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 CHANGES_AT_BEGIN = "creditcli_changes_at_begin"
+STAGE_PREFIX = "creditcli_stage_"
+"""Alias prefix of staging files attached by bulk.insert_arrow."""
 
 
 def to_url(db: str) -> str:
@@ -50,6 +52,18 @@ def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
+def _detach_stages(dbapi_conn: sqlite3.Connection | None, _record: Any) -> None:
+    """Staging files attached by bulk.insert_arrow can only be detached once the transaction has ended."""
+    if dbapi_conn is None:
+        return
+    try:
+        for _seq, name, _file in dbapi_conn.execute("PRAGMA database_list").fetchall():
+            if str(name).startswith(STAGE_PREFIX):
+                dbapi_conn.execute(f"DETACH DATABASE {name}")
+    except sqlite3.Error:
+        pass  # a broken connection is discarded by the pool anyway
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -65,6 +79,7 @@ def make_engine(url: str) -> Engine:
                 raise ConfigError(f"无法创建数据库目录 {path.parent}：{exc.strerror}") from exc
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "checkin", _detach_stages)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:

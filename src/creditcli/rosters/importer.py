@@ -248,9 +248,11 @@ def _match_existing(session: Session, spec: RosterSpec, v: Validated) -> Pending
     ids = merged["id"].fillna(0).to_numpy(dtype=np.int64)
     stored = merged["stored"].astype("str")
     present = ids != 0
-    # Compared as Arrow strings: 1M joined rows as Python objects on both sides cost 1 GB.
-    same = pc.equal(pc.cast(pa.array(stored.array), pa.large_string()), _encode(v.frame, cols))
-    changed = present & ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+    changed = np.zeros(len(ids), dtype=bool)
+    if present.any():  # (nothing to compare in an empty table)
+        # Compared as Arrow strings: 1M joined rows as Python objects on both sides cost 1 GB.
+        same = pc.equal(pc.cast(pa.array(stored.array), pa.large_string()), _encode(v.frame, cols))
+        changed = present & ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
     return Pending(v, np.flatnonzero(~present), ids, cols, stored, changed)
 
 
@@ -299,6 +301,21 @@ def _db_rows(frame: pd.DataFrame, kinds: dict[str, Kind]) -> Iterator[tuple[Any,
         yield from zip(*arrays, strict=True)
 
 
+def _arrow_rows(frame: pd.DataFrame, kinds: dict[str, Kind]) -> pa.Table:
+    """Canonical text -> typed Arrow columns as the tables store them ("" is NULL), without a
+    Python object per value (the column-wise twin of ``_db_rows``)."""
+    columns = []
+    for col in frame.columns:
+        text = pc.cast(pa.array(frame[col].array), pa.string())
+        if kinds.get(col) is Kind.BOOL:
+            columns.append(pc.equal(text, "1"))
+        elif col.endswith("_id") or col == "id":
+            columns.append(pc.cast(text, pa.int64()))
+        else:
+            columns.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text))
+    return pa.table(columns, names=list(frame.columns))
+
+
 def _driver_values(arr: np.ndarray, col: str, kind: Kind | None) -> Any:
     if kind is Kind.BOOL:
         return (arr == "1").tolist()
@@ -334,7 +351,7 @@ def _write(session: Session, spec: RosterSpec, p: Pending) -> None:
         constants = _constant_columns(new, kinds, spec.table_key) | {"created_at": now, "updated_at": now}
         varying = [c for c in names if c not in constants]
         p.max_id_before = bulk.max_id(session, spec.table)
-        bulk.insert_rows(session, spec.table, varying, _db_rows(new[varying], kinds), constants)
+        bulk.insert_arrow(session, spec.table, _arrow_rows(new[varying], kinds), constants)
     changed = np.flatnonzero(p.changed)
     if len(changed):
         cols = [c for c in names if c not in spec.table_key and c not in p.insert_only]

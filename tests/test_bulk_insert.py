@@ -1,0 +1,64 @@
+"""New roster rows go through staging files on SQLite (ADBC) and COPY on PostgreSQL: same rows either way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
+from creditcli.db import bulk
+
+STORED = "SELECT id, uscc, name, entity_type, established, station, industry, status, risk_class, abnormal"
+STORED += " FROM entities"
+
+
+def imported(cli: Cli, tmp_path: Path) -> list[tuple[object, ...]]:
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    return cli.query(f"{STORED} ORDER BY id")
+
+
+def stage_files(cli: Cli) -> list[Path]:
+    return list(Path(cli.db).parent.glob(".creditcli-stage-*")) if "://" not in cli.db else []
+
+
+def test_rows_staged_in_slices_equal_rows_staged_at_once(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = imported(cli, tmp_path)
+    assert [r[1] for r in whole] == [r[0] for r in entity_rows()]  # ids follow the file's order
+    cli.execute("DELETE FROM entity_class_history")
+    cli.execute("DELETE FROM import_runs")
+    cli.execute("DELETE FROM entities")
+    monkeypatch.setattr(bulk, "STAGE_SLICE", 1)  # one staging file per row
+    sliced = imported(cli, tmp_path)
+    assert [r[1:] for r in sliced] == [r[1:] for r in whole]
+    assert stage_files(cli) == []
+
+
+def test_too_many_attached_files_fall_back_to_the_driver(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "MAX_ATTACHED", 0)
+    rows = imported(cli, tmp_path)
+    assert [(r[1], r[8], r[9]) for r in rows] == [(r[0], r[7], 0) for r in entity_rows()]
+
+
+def test_a_failed_staging_leaves_nothing_behind(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "://" in cli.db:
+        pytest.skip("PostgreSQL takes COPY, no staging files")
+    staged = bulk._stage
+    calls: list[str] = []
+
+    def failing(path: str, part: object) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        staged(path, part)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "STAGE_SLICE", 1)
+    monkeypatch.setattr(bulk, "_stage", failing)
+    result = cli("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    assert result.exit_code == 1
+    assert cli.count("entities") == 0  # the two rows copied before the failure were rolled back
+    assert stage_files(cli) == []
