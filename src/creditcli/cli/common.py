@@ -83,8 +83,8 @@ def export_to_file(app: AppContext, table: Table, path: Path, fmt: FileFormat | 
     app.info(f"已导出 {count} 条到 {path}")
 
 
-def add_import_command(typer_app: CreditTyper, spec: Callable[[], RosterSpec], doc: str) -> None:
-    """The ``import`` command of a roster without extra options (inspectors, items, conflicts)."""
+def add_import_command(typer_app: CreditTyper, spec: Callable[[], RosterSpec], doc: str, name: str = "import") -> None:
+    """The ``import`` command of a roster without extra options (inspectors, items, conflicts, result codes)."""
 
     def import_(
         ctx: typer.Context,
@@ -107,4 +107,4 @@ def add_import_command(typer_app: CreditTyper, spec: Callable[[], RosterSpec], d
         )
 
     import_.__doc__ = doc
-    typer_app.command("import")(import_)
+    typer_app.command(name)(import_)

@@ -287,3 +287,61 @@ class Replacement(Base):
     reason: Mapped[str] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(Text)
     replaced_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ResultCode(Base):
+    """检查结果 vocabulary (domain.md §6): data, so that a province can load its own list."""
+
+    __tablename__ = "result_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    parent: Mapped[str | None] = mapped_column(String(16))
+    negative: Mapped[bool] = mapped_column(Boolean)
+    follow_up: Mapped[bool] = mapped_column(Boolean)
+    must_publish: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    """False once a loaded list no longer has the code (kept: recorded results still name it)."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Result(Base):
+    """One result of one drawn entity (optionally for one item) in one task: several per entity."""
+
+    __tablename__ = "results"
+    __table_args__ = (UniqueConstraint("task_id", "uscc", "item_code", "result_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="RESTRICT"))
+    uscc: Mapped[str] = mapped_column(String(18))
+    item_code: Mapped[str] = mapped_column(String(64))
+    """'' for a result of the whole inspection."""
+    result_code: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(32))
+    checked_on: Mapped[dt.date] = mapped_column(Date)
+    inspectors: Mapped[str] = mapped_column(Text)
+    """执法证号 joined by ';', in the order given."""
+    findings: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    action_done: Mapped[bool] = mapped_column(Boolean)
+    remarks: Mapped[str] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ResultChange(Base):
+    """Every change to a recorded result: which field, the old and new value, who, when, from where."""
+
+    __tablename__ = "result_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id", ondelete="RESTRICT"))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str] = mapped_column(Text)
+    new_value: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)

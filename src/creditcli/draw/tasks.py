@@ -26,6 +26,11 @@ from creditcli.settings import Settings
 
 PENDING = "待抽取"
 DRAWN = "已抽取"
+INSPECTING = "检查中"
+"""Some drawn entities have results."""
+COMPLETED = "已完成"
+"""Every drawn entity has at least one result."""
+PUBLISHED = "已公示"
 TASK_TYPES = ("定向", "不定向")
 
 

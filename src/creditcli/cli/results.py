@@ -1,0 +1,96 @@
+"""creditcli results …: 检查结果代码与检查结果录入."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from creditcli.cli.common import add_import_command
+from creditcli.cli.context import AppContext
+from creditcli.cli.guard import CreditTyper
+from creditcli.cli.lazy import lazy_module
+from creditcli.cli.options import FormatOpt
+from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from creditcli.results import vocabulary
+else:
+    vocabulary = lazy_module("creditcli.results.vocabulary")
+
+app = CreditTyper(name="results", help="检查结果：结果代码表、逐户录入。")
+
+add_import_command(
+    app,
+    lambda: vocabulary.SPEC,
+    """导入本省的检查结果代码表（按代码新增或更新）。
+
+    列：代码、检查结果、上级代码、负面结果、需后续处置、必须公示（是/否）。表中没有的旧代码停用但保留，
+    已录入的结果仍可查到。
+    """,
+    name="vocabulary",
+)
+
+RECORD_LABELS = {
+    "task": "任务编号",
+    "status": "任务状态",
+    "inserted": "新增结果",
+    "updated": "更新结果",
+    "unchanged": "未变",
+    "drawn": "抽中对象数",
+    "with_results": "已有结果的对象数",
+}
+
+
+@app.command("codes")
+def codes(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+    """列出检查结果代码（含已停用的）。"""
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        render_table(app_ctx, vocabulary.vocabulary_table(session), app_ctx.format(fmt))
+
+
+@app.command("record")
+def record(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="任务编号", show_default=False)],
+    uscc: Annotated[str, typer.Argument(help="统一社会信用代码", show_default=False)],
+    result: Annotated[str, typer.Option("--result", help="检查结果代码（见 results codes）", show_default=False)],
+    date: Annotated[str, typer.Option("--date", help="检查日期，须在检查时间之内", show_default=False)],
+    method: Annotated[str, typer.Option("--method", help="核查方式，如 实地检查、书面检查")] = "实地检查",
+    inspector: Annotated[
+        list[str], typer.Option("--inspector", help="检查人员执法证号（可重复），须为该对象检查组成员")
+    ] = [],  # noqa: B006 - typer reads the default, never mutates it
+    item: Annotated[str, typer.Option("--item", help="抽查事项编码（按事项记录时）")] = "",
+    findings: Annotated[str, typer.Option("--findings", help="发现问题情况")] = "",
+    action: Annotated[str, typer.Option("--action", help="后续处置措施")] = "",
+    done: Annotated[bool, typer.Option("--done/--not-done", help="后续处置是否已完成")] = False,
+    remarks: Annotated[str, typer.Option("--remarks", help="备注")] = "",
+    fmt: FormatOpt = None,
+) -> None:
+    """录入一户的一条检查结果；同一对象、事项、结果再次录入即更新，改动留痕。"""
+    from creditcli.draw.tasks import get_task
+    from creditcli.io.dates import parse_date
+    from creditcli.results import service
+    from creditcli.rosters.codes import normalise
+
+    checked_on = parse_date(date)
+    if checked_on is None:
+        raise UsageError(f"--date {date} 无法识别（可写作 2026-05-06、2026/5/6、2026年5月6日、20260506）")
+    entry = service.ResultEntry(
+        uscc=normalise(uscc),
+        result_code=result,
+        checked_on=checked_on,
+        method=method,
+        inspectors=tuple(inspector),
+        item_code=item,
+        findings=findings,
+        action=action,
+        action_done=done,
+        remarks=remarks,
+    )
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        outcome = service.record(session, get_task(session, code), [service.Placed(entry)], "命令行录入")
+    render_record(app_ctx, "creditcli.record/1", to_jsonable(outcome), RECORD_LABELS, app_ctx.format(fmt))

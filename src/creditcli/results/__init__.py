@@ -1,0 +1,1 @@
+"""Inspection results (domain.md §6): the vocabulary, recording, history and task states."""

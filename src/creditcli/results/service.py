@@ -1,0 +1,216 @@
+"""Recording inspection results: checked against the task, its draw and its teams, kept with history.
+
+An entry is refused whole (exit 65, every problem listed, nothing written) when its entity was
+not drawn in the task, its code is not an active result code, its date lies outside the
+inspection window, an inspector is not on the entity's team, or its item is not one of the
+task's. Recording the same (entity, item, code) again updates the result, and every field
+that changes is kept in ``result_changes`` with the old value, who and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from creditcli.db.models import Result, ResultChange, Task
+from creditcli.draw.service import StateError, selections, standing_draw
+from creditcli.draw.tasks import COMPLETED, DRAWN, INSPECTING, spec_of
+from creditcli.errors import DataError, Problem
+from creditcli.results.vocabulary import active_codes
+from creditcli.teams.service import current_assignment, teams_now
+
+METHODS = ("实地检查", "书面检查", "行政部门检查结果或专业意见", "检验检测", "网络监测", "委托专业机构辅助")
+"""核查方式 (domain.md §6)."""
+OPTIONS = {
+    "统一社会信用代码": "统一社会信用代码",
+    "检查结果": "--result",
+    "核查方式": "--method",
+    "检查日期": "--date",
+    "抽查事项": "--item",
+    "检查人员": "--inspector",
+}
+"""The terminal's name of each field, for messages about ``results record``."""
+FIELDS = ("method", "checked_on", "inspectors", "findings", "action", "action_done", "remarks")
+"""The fields of a result that may change on a later record (the key fields never do)."""
+
+
+class ResultEntry(BaseModel):
+    """One result as a user gives it (terminal options or one file row), text already trimmed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    uscc: str
+    result_code: str
+    checked_on: dt.date
+    method: str
+    inspectors: tuple[str, ...]
+    item_code: str = ""
+    findings: str = ""
+    action: str = ""
+    action_done: bool = False
+    remarks: str = ""
+
+    @field_validator("uscc", "result_code", "method", "item_code", "findings", "action", "remarks")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("inspectors")
+    @classmethod
+    def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(c.strip() for c in value if c.strip())
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An entry and where it came from, for messages: a file row, or None from the terminal."""
+
+    entry: ResultEntry
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    task: str
+    status: str
+    inserted: int
+    updated: int
+    unchanged: int
+    drawn: int
+    with_results: int
+
+
+def _problems(session: Session, task: Task, entries: Sequence[Placed]) -> list[Problem]:
+    draw = standing_draw(session, task)
+    if draw is None:
+        raise StateError(f"任务 {task.code} 尚未抽取，不能录入检查结果")
+    _, assignment = current_assignment(session, task)
+    if assignment is None:
+        raise StateError(f"任务 {task.code} 尚未匹配检查组，不能录入检查结果（先用 creditcli tasks assign）")
+    drawn = {s.uscc for s in selections(session, draw)}
+    teams = teams_now(session, assignment)
+    codes = active_codes(session)
+    items = set(spec_of(task).items)
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str, str], int | None] = {}
+
+    def add(p: Placed, column: str, value: str, reason: str) -> None:
+        # From the terminal the option is named instead of a file cell.
+        place = None if p.row is not None else f"{OPTIONS[column]} {value}".rstrip()
+        problems.append(Problem(p.row, column, value, reason, place=place))
+
+    for p in entries:
+        e = p.entry
+        if e.uscc not in drawn:
+            add(p, "统一社会信用代码", e.uscc, f"不是任务 {task.code} 的抽中对象")
+        if e.result_code not in codes:
+            add(p, "检查结果", e.result_code, f"不是在用的检查结果代码（可选：{'、'.join(sorted(codes))}）")
+        if e.method not in METHODS:
+            add(p, "核查方式", e.method, f"应为：{'、'.join(METHODS)}")
+        if not task.window_start <= e.checked_on <= task.window_end:
+            reason = f"不在检查时间 {task.window_start} 至 {task.window_end} 之内"
+            add(p, "检查日期", e.checked_on.isoformat(), reason)
+        if e.item_code and e.item_code not in items:
+            add(p, "抽查事项", e.item_code, f"不是任务 {task.code} 的抽查事项（{'、'.join(items) or '无'}）")
+        if not e.inspectors:
+            add(p, "检查人员", "", "至少填写一名检查组成员的执法证号")
+        team = {code for code, _, _ in teams.get(e.uscc, [])}
+        for code in e.inspectors:
+            if e.uscc in drawn and code not in team:
+                add(p, "检查人员", code, f"不在对象 {e.uscc} 的检查组中")
+        key = (e.uscc, e.item_code, e.result_code)
+        if key in seen:
+            where = "同一文件" if seen[key] is None else f"第 {seen[key]} 行"
+            add(p, "检查结果", e.result_code, f"与{where}重复（同一对象、事项、结果只能有一条）")
+        seen[key] = p.row
+    return problems
+
+
+def record(
+    session: Session, task: Task, entries: Sequence[Placed], source: str, now: dt.datetime | None = None
+) -> RecordResult:
+    """Check every entry, then insert or update them all (or nothing: DataError, exit 65)."""
+    problems = _problems(session, task, entries)
+    if problems:
+        raise DataError(f"{source}: 发现 {len(problems)} 处问题，未录入任何检查结果", problems)
+    now = now or dt.datetime.now()
+    operator = getpass.getuser()
+    stored = {
+        (r.uscc, r.item_code, r.result_code): r
+        for r in session.scalars(select(Result).where(Result.task_id == task.id))
+    }
+    inserted = updated = 0
+    for p in entries:
+        e = p.entry
+        values = {
+            "method": e.method,
+            "checked_on": e.checked_on,
+            "inspectors": ";".join(e.inspectors),
+            "findings": e.findings,
+            "action": e.action,
+            "action_done": e.action_done,
+            "remarks": e.remarks,
+        }
+        old = stored.get((e.uscc, e.item_code, e.result_code))
+        if old is None:
+            session.add(
+                Result(
+                    task_id=task.id,
+                    uscc=e.uscc,
+                    item_code=e.item_code,
+                    result_code=e.result_code,
+                    operator=operator,
+                    recorded_at=now,
+                    updated_at=now,
+                    **values,
+                )
+            )
+            inserted += 1
+            continue
+        changes = [(f, getattr(old, f), v) for f, v in values.items() if getattr(old, f) != v]
+        for name, before, after in changes:
+            session.add(
+                ResultChange(
+                    result_id=old.id,
+                    field=name,
+                    old_value=_text(before),
+                    new_value=_text(after),
+                    source=source,
+                    operator=operator,
+                    changed_at=now,
+                )
+            )
+            setattr(old, name, after)
+        if changes:
+            old.updated_at = now
+            updated += 1
+    session.flush()
+    drawn, done = progress(session, task)
+    if task.status in (DRAWN, INSPECTING, COMPLETED):
+        task.status = COMPLETED if done == drawn else INSPECTING
+        task.updated_at = now
+    return RecordResult(task.code, task.status, inserted, updated, len(entries) - inserted - updated, drawn, done)
+
+
+def progress(session: Session, task: Task) -> tuple[int, int]:
+    """Drawn entities of the standing draw, and how many of them have at least one result."""
+    draw = standing_draw(session, task)
+    if draw is None:
+        return 0, 0
+    drawn = {s.uscc for s in selections(session, draw)}
+    query = select(func.distinct(Result.uscc)).where(Result.task_id == task.id)
+    return len(drawn), sum(1 for u in session.scalars(query) if u in drawn)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,142 @@
+"""results vocabulary / codes / record through the real CLI: checks, history, task states, database state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, entity_rows, write_csv
+
+INSPECTOR_HEADER = ["执法证号", "姓名", "人员类别", "所属监管所", "执法证有效期至", "状态"]
+ITEM_HEADER = ["事项编码", "抽查事项名称"]
+
+
+@pytest.fixture
+def assigned(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
+    """T1 draws U1, U2 and U4 (every 存续 entity); four officers make teams of two. Returns the teams."""
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    people = [[f"3701000{i}", f"人员{i}", "执法人员", "华山市场监管所", "2027-12-31", "在岗"] for i in range(4)]
+    cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", INSPECTOR_HEADER, people))
+    cli.ok("items", "import", write_csv(tmp_path / "items.csv", ITEM_HEADER, [["SJ01", "登记事项检查"]]))
+    cli.ok("tasks", "create", "T1", "--name", "登记事项抽查", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
+           "--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1")  # fmt: skip
+    cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
+    cli.ok("tasks", "assign", "T1")
+    teams: dict[str, list[str]] = {}
+    for uscc, code in cli.query("SELECT uscc, inspector_code FROM team_members ORDER BY uscc, position"):
+        teams.setdefault(uscc, []).append(code)
+    assert sorted(teams) == sorted([U1, U2, U4])
+    return teams
+
+
+def record(cli: Cli, uscc: str, team: list[str], *extra: str) -> object:
+    args = ["results", "record", "T1", uscc, "--result", "1", "--date", "2026-04-01", "-f", "json"]
+    for code in team:
+        args += ["--inspector", code]
+    return cli(*args, *extra)
+
+
+def status(cli: Cli) -> str:
+    return str(cli.query("SELECT status FROM tasks WHERE code = 'T1'")[0][0])
+
+
+def test_recording_results_moves_the_task_to_inspecting_then_completed(
+    cli: Cli, assigned: dict[str, list[str]]
+) -> None:
+    assert status(cli) == "已抽取"
+    first = record(cli, U1, assigned[U1], "--findings", "无", "--item", "SJ01")
+    assert first.exit_code == 0, first.stderr  # type: ignore[attr-defined]
+    data = json.loads(first.stdout)  # type: ignore[attr-defined]
+    assert data == {
+        "schema": "creditcli.record/1",
+        "task": "T1",
+        "status": "检查中",
+        "inserted": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "drawn": 3,
+        "with_results": 1,
+    }
+    row = cli.query("SELECT uscc, item_code, result_code, method, checked_on, inspectors, findings FROM results")
+    assert [tuple(map(str, r)) for r in row] == [
+        (U1, "SJ01", "1", "实地检查", "2026-04-01", ";".join(assigned[U1]), "无")
+    ]
+    assert status(cli) == "检查中"
+    for uscc in (U2, U4):
+        assert record(cli, uscc, assigned[uscc]).exit_code == 0  # type: ignore[attr-defined]
+    assert status(cli) == "已完成"
+
+
+def test_every_problem_is_named_and_nothing_is_written(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    outsider = next(c for c in ("37010000", "37010001", "37010002", "37010003") if c not in assigned[U1])
+    result = cli(
+        "results", "record", "T1", U1, "--result", "Z", "--date", "2026-07-01", "--method", "电话询问",
+        "--inspector", outsider, "--item", "SJ99",
+    )  # fmt: skip
+    assert result.exit_code == 65
+    assert result.stderr.splitlines()[0] == "错误：命令行录入: 发现 5 处问题，未录入任何检查结果"
+    for text in (
+        "--result Z: 不是在用的检查结果代码（可选：1、10、11、12、6、7、8、9、A、B、C、E、F）",
+        "--method 电话询问: 应为：实地检查、书面检查、行政部门检查结果或专业意见、检验检测、网络监测、委托专业机构辅助",
+        "--date 2026-07-01: 不在检查时间 2026-03-01 至 2026-06-30 之内",
+        "--item SJ99: 不是任务 T1 的抽查事项（SJ01）",
+        f"--inspector {outsider}: 不在对象 {U1} 的检查组中",
+    ):
+        assert text in result.stderr, result.stderr
+    not_drawn = cli("results", "record", "T1", U3, "--result", "1", "--date", "2026-04-01", "--inspector", "37010000")
+    assert not_drawn.exit_code == 65
+    assert f"统一社会信用代码 {U3}: 不是任务 T1 的抽中对象" in not_drawn.stderr
+    assert cli.count("results") == 0
+    assert status(cli) == "已抽取"
+
+
+def test_recording_again_updates_and_keeps_the_old_values(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    assert record(cli, U1, assigned[U1]).exit_code == 0  # type: ignore[attr-defined]
+    again = record(cli, U1, assigned[U1][:1], "--findings", "账目不全", "--action", "责令改正", "--done")
+    assert json.loads(again.stdout)["updated"] == 1  # type: ignore[attr-defined]
+    same = record(cli, U1, assigned[U1][:1], "--findings", "账目不全", "--action", "责令改正", "--done")
+    assert json.loads(same.stdout)["unchanged"] == 1  # type: ignore[attr-defined]
+    changes = cli.query("SELECT field, old_value, new_value, source FROM result_changes ORDER BY id")
+    assert changes == [
+        ("inspectors", ";".join(assigned[U1]), assigned[U1][0], "命令行录入"),
+        ("findings", "", "账目不全", "命令行录入"),
+        ("action", "", "责令改正", "命令行录入"),
+        ("action_done", "否", "是", "命令行录入"),
+    ]
+    assert cli.count("results") == 1
+
+
+def test_results_need_the_teams(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    cli.ok("tasks", "create", "T2", "--name", "x", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    early = cli("results", "record", "T2", U1, "--result", "1", "--date", "2026-04-01", "--inspector", "1")
+    assert (early.exit_code, early.stderr) == (1, "错误：任务 T2 尚未抽取，不能录入检查结果\n")
+    cli.ok("tasks", "draw", "T2", "--seed", "20261127000000000042")
+    unassigned = cli("results", "record", "T2", U1, "--result", "1", "--date", "2026-04-01", "--inspector", "1")
+    assert (unassigned.exit_code, unassigned.stderr) == (
+        1,
+        "错误：任务 T2 尚未匹配检查组，不能录入检查结果（先用 creditcli tasks assign）\n",
+    )
+    bad_date = cli("results", "record", "T2", U1, "--result", "1", "--date", "四月", "--inspector", "1")
+    assert bad_date.exit_code == 2 and "--date 四月 无法识别" in bad_date.stderr
+
+
+def test_a_provincial_vocabulary_replaces_the_default_list(cli: Cli, tmp_path: Path) -> None:
+    header = ["代码", "检查结果", "上级代码", "负面结果", "需后续处置", "必须公示"]
+    rows = [
+        ["1", "未发现问题", "", "否", "否", "否"],
+        ["2", "发现问题", "", "是", "是", "否"],
+        ["2.1", "发现问题已责令改正", "2", "是", "否", "否"],
+    ]
+    cli.ok("results", "vocabulary", write_csv(tmp_path / "codes.csv", header, rows))
+    listed = {r["code"]: r for r in json.loads(cli.ok("results", "codes", "-f", "json").stdout)["rows"]}
+    assert listed["2.1"]["parent"] == "2" and listed["2.1"]["negative"] == "是"
+    assert listed["1"]["active"] == "是" and listed["8"]["active"] == "否"  # kept, no longer offered
+    bad = cli(
+        "results", "vocabulary", write_csv(tmp_path / "bad.csv", header, [["3", "其他", "9.9", "否", "否", "否"]])
+    )
+    assert bad.exit_code == 65
+    assert "  第 2 行 “上级代码”: 9.9 不是已有的检查结果代码\n" in bad.stderr
+    assert cli.count("result_codes") == 15
