@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
-from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, entity_rows, write_csv
+from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, entity_rows, write_csv, write_xlsx
 
 INSPECTOR_HEADER = ["执法证号", "姓名", "人员类别", "所属监管所", "执法证有效期至", "状态"]
 ITEM_HEADER = ["事项编码", "抽查事项名称"]
@@ -140,3 +142,74 @@ def test_a_provincial_vocabulary_replaces_the_default_list(cli: Cli, tmp_path: P
     assert bad.exit_code == 65
     assert "  第 2 行 “上级代码”: 9.9 不是已有的检查结果代码\n" in bad.stderr
     assert cli.count("result_codes") == 15
+
+
+TEMPLATE_HEADER = [
+    "抽查任务编号", "统一社会信用代码", "市场主体名称", "抽查事项编码", "抽查事项名称", "检查结果代码", "核查方式",
+    "检查日期", "检查人员执法证号", "发现问题情况", "后续处置措施", "后续处置是否完成", "备注",
+]  # fmt: skip
+
+
+def test_the_result_template_comes_back_filled_in(cli: Cli, assigned: dict[str, list[str]], tmp_path: Path) -> None:
+    cli.ok("tasks", "export", "T1", "--what", "result-template", "-o", tmp_path / "t.xlsx")
+    sheet = CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_index(0).to_python()
+    assert sheet[0] == TEMPLATE_HEADER
+    assert [(r[0], r[1], r[3], r[4], r[8]) for r in sheet[1:]] == [
+        ("T1", u, "SJ01", "登记事项检查", ";".join(assigned[u])) for u in sorted([U1, U2, U4])
+    ]
+    filled = [list(r) for r in sheet[1:]]
+    filled[0][5:8] = ["1", "实地检查", dt.datetime(2026, 4, 2)]  # an Excel date cell
+    filled[1][5:8] = ["E", "书面检查", "2026年4月3日"]
+    filled[1][9:12] = ["未按时年报", "责令改正", "是"]
+    result = cli.ok("results", "import", write_xlsx(tmp_path / "f.xlsx", TEMPLATE_HEADER, filled), "-f", "json")
+    summary = json.loads(result.stdout)
+    assert {k: summary[k] for k in ("rows", "skipped", "inserted", "updated", "tasks")} == {
+        "rows": 3,
+        "skipped": 1,
+        "inserted": 2,
+        "updated": 0,
+        "tasks": {"T1": "检查中"},
+    }
+    stored = cli.query("SELECT uscc, result_code, method, checked_on, action, action_done FROM results ORDER BY uscc")
+    assert [tuple(map(str, r)) for r in stored] == [
+        (filled[0][1], "1", "实地检查", "2026-04-02", "", "False" if "://" in cli.db else "0"),
+        (filled[1][1], "E", "书面检查", "2026-04-03", "责令改正", "True" if "://" in cli.db else "1"),
+    ]
+    filled[2][5:8] = ["1", "实地检查", "2026-04-05"]
+    filled[1][9] = "未按时报送年度报告"
+    again = json.loads(
+        cli.ok("results", "import", write_xlsx(tmp_path / "g.xlsx", TEMPLATE_HEADER, filled), "-f", "json").stdout
+    )
+    assert (again["inserted"], again["updated"], again["unchanged"], again["tasks"]) == (1, 1, 1, {"T1": "已完成"})
+    assert cli.query("SELECT field, old_value, new_value, source FROM result_changes") == [
+        ("findings", "未按时年报", "未按时报送年度报告", "导入 g.xlsx")
+    ]
+
+
+def test_a_results_file_with_any_bad_row_is_refused_whole(
+    cli: Cli, assigned: dict[str, list[str]], tmp_path: Path
+) -> None:
+    outsider = next(c for c in ("37010000", "37010001", "37010002", "37010003") if c not in assigned[U2])
+    rows = [
+        ["T1", U1, "", "SJ01", "", "1", "实地检查", "2026-04-01", ";".join(assigned[U1]), "", "", "", ""],
+        ["T9", U1, "", "SJ01", "", "1", "实地检查", "2026-04-01", assigned[U1][0], "", "", "", ""],
+        ["T1", U3, "", "SJ01", "", "1", "实地检查", "2026-04-01", assigned[U1][0], "", "", "", ""],
+        ["T1", U2, "", "SJ01", "", "1", "实地检查", "2026-08-01", outsider, "", "", "", ""],
+        ["T1", U1, "", "SJ01", "", "1", "实地检查", "2026-04-02", assigned[U1][0], "", "", "", ""],
+        ["T1", U4, "", "", "", "1", "", "2026-04-01", assigned[U4][0], "", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "r.csv", TEMPLATE_HEADER, rows)
+    result = cli("results", "import", path, "--rejects", tmp_path / "问题.csv")
+    assert result.exit_code == 65
+    assert result.stderr.splitlines()[:8] == [
+        f"错误：{path}: 发现 6 处问题，未录入任何检查结果",
+        "  第 3 行 “抽查任务编号”: T9 没有这个抽查任务",
+        f"  第 4 行 “统一社会信用代码”: {U3} 不是任务 T1 的抽中对象",
+        "  第 5 行 “检查日期”: 2026-08-01 不在检查时间 2026-03-01 至 2026-06-30 之内",
+        f"  第 5 行 “检查人员执法证号”: {outsider} 不在对象 {U2} 的检查组中",
+        "  第 6 行 “检查结果代码”: 1 与第 2 行重复（同一对象、事项、结果只能有一条）",
+        "  第 7 行 “核查方式”: 填写了检查结果时不能为空",
+        f"问题清单已写入 {tmp_path / '问题.csv'}",
+    ]
+    assert cli.count("results") == 0
+    assert (tmp_path / "问题.csv").read_text(encoding="utf-8-sig").count("\n") == 7

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,25 +47,31 @@ def run_import(
     from creditcli.rosters.importer import import_roster
 
     columns = load_mapping(mapping, spec.columns)
+    with write_rejects(rejects), app.session() as session:
+        result = import_roster(
+            session,
+            spec,
+            path,
+            mapping=columns,
+            classes=app.settings.risk_classes,
+            encoding=encoding,
+            dry_run=dry_run,
+            accept_bad_checksum=accept_bad_checksum,
+        )
+    render_import(app, result, app.format(fmt))
+    return result
+
+
+@contextmanager
+def write_rejects(rejects: Path | None) -> Iterator[None]:
+    """``--rejects FILE``: the problems of a refused file, written for the sender to correct."""
     try:
-        with app.session() as session:
-            result = import_roster(
-                session,
-                spec,
-                path,
-                mapping=columns,
-                classes=app.settings.risk_classes,
-                encoding=encoding,
-                dry_run=dry_run,
-                accept_bad_checksum=accept_bad_checksum,
-            )
+        yield
     except DataError as exc:
         if rejects is not None and exc.problems:
             write_table(problems_table(exc.problems), rejects, format_for(rejects, None))
             exc.hints.append(f"问题清单已写入 {rejects}")
         raise
-    render_import(app, result, app.format(fmt))
-    return result
 
 
 def render_import(app: AppContext, result: ImportResult, fmt: OutputFormat) -> None:

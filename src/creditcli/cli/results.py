@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from creditcli.cli.common import add_import_command
-from creditcli.cli.context import AppContext
+from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.lazy import lazy_module
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import DryRunOpt, EncodingOpt, FormatOpt, InputPath, MappingOpt, RejectsOpt
 from creditcli.cli.render import render_record, render_table, to_jsonable
 from creditcli.errors import UsageError
 
@@ -94,3 +94,49 @@ def record(
     with app_ctx.session() as session:
         outcome = service.record(session, get_task(session, code), [service.Placed(entry)], "命令行录入")
     render_record(app_ctx, "creditcli.record/1", to_jsonable(outcome), RECORD_LABELS, app_ctx.format(fmt))
+
+
+IMPORT_LABELS = {
+    "source": "文件",
+    "encoding": "编码",
+    "rows": "数据行数",
+    "skipped": "未填写检查结果（跳过）",
+    "inserted": "新增结果",
+    "updated": "更新结果",
+    "unchanged": "未变",
+    "tasks": "任务状态",
+    "dry_run": "仅检查",
+}
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    path: InputPath,
+    encoding: EncodingOpt = None,
+    mapping: MappingOpt = None,
+    dry_run: DryRunOpt = False,
+    rejects: RejectsOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """导入填好的检查结果录入表（tasks export --what result-template 导出的表，或同样表头的表）。
+
+    未填“检查结果代码”的行跳过；任何一行有问题则整个文件不录入，逐行列出问题。
+    """
+    from creditcli.cli.common import write_rejects
+    from creditcli.io.columns import load_mapping
+    from creditcli.results import files
+
+    app_ctx = AppContext.from_typer(ctx)
+    with write_rejects(rejects), app_ctx.session() as session:
+        summary = files.import_results(session, path, load_mapping(mapping, files.COLUMNS), encoding, dry_run)
+    for note in summary.notes:
+        app_ctx.info(f"提示：{note}")
+    data = to_jsonable(summary)
+    data.pop("notes")
+    out = app_ctx.format(fmt)
+    if out is not OutputFormat.json:  # a table row or CSV cell: "T1 检查中；T2 已完成"
+        data["tasks"] = "；".join(f"{k} {v}" for k, v in summary.tasks.items())
+    render_record(app_ctx, "creditcli.results-import/1", data, IMPORT_LABELS, out)
+    if dry_run:
+        app_ctx.info("仅检查（--dry-run）：未写入数据库")

@@ -19,6 +19,7 @@ CodeArg = Annotated[str, typer.Argument(help="任务编号", show_default=False)
 class Export(StrEnum):
     plan = "plan"
     schedule = "schedule"
+    result_template = "result-template"
 
 
 def register(app: CreditTyper) -> None:
@@ -94,19 +95,26 @@ def replace(
 def export(
     ctx: typer.Context,
     code: CodeArg,
-    what: Annotated[Export, typer.Option("--what", help="plan：检查计划（每个对象一行）；schedule：每名人员的任务")],
+    what: Annotated[
+        Export,
+        typer.Option(
+            "--what",
+            help="plan：检查计划（每个对象一行）；schedule：每名人员的任务；result-template：检查结果录入表",
+        ),
+    ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="输出文件（.csv、.xlsx 或 .json）", show_default=False)
     ],
     fmt: FileFormatOpt = None,
 ) -> None:
-    """导出检查计划或人员安排（内部使用，含人员信息，不得公示）。"""
+    """导出检查计划、人员安排或检查结果录入表（内部使用，含人员信息，不得公示）。"""
     from creditcli.cli.common import export_to_file
     from creditcli.draw.tasks import get_task
+    from creditcli.results.files import template_table
     from creditcli.teams import exports
 
+    tables = {Export.plan: exports.plan_table, Export.schedule: exports.schedule_table}
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session() as session:
         task = get_task(session, code)
-        table = exports.plan_table(session, task) if what is Export.plan else exports.schedule_table(session, task)
-        export_to_file(app_ctx, table, output, fmt)
+        export_to_file(app_ctx, tables.get(what, template_table)(session, task), output, fmt)

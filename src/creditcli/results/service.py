@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -27,13 +27,22 @@ from creditcli.teams.service import current_assignment, teams_now
 
 METHODS = ("实地检查", "书面检查", "行政部门检查结果或专业意见", "检验检测", "网络监测", "委托专业机构辅助")
 """核查方式 (domain.md §6)."""
+LABELS = {
+    "uscc": "统一社会信用代码",
+    "result_code": "检查结果代码",
+    "method": "核查方式",
+    "checked_on": "检查日期",
+    "item_code": "抽查事项编码",
+    "inspectors": "检查人员执法证号",
+}
+"""Default names of the checked fields in messages about a file row."""
 OPTIONS = {
-    "统一社会信用代码": "统一社会信用代码",
-    "检查结果": "--result",
-    "核查方式": "--method",
-    "检查日期": "--date",
-    "抽查事项": "--item",
-    "检查人员": "--inspector",
+    "uscc": "统一社会信用代码",
+    "result_code": "--result",
+    "method": "--method",
+    "checked_on": "--date",
+    "item_code": "--item",
+    "inspectors": "--inspector",
 }
 """The terminal's name of each field, for messages about ``results record``."""
 FIELDS = ("method", "checked_on", "inspectors", "findings", "action", "action_done", "remarks")
@@ -86,7 +95,14 @@ class RecordResult:
     with_results: int
 
 
-def _problems(session: Session, task: Task, entries: Sequence[Placed]) -> list[Problem]:
+def check(
+    session: Session, task: Task, entries: Sequence[Placed], headers: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Every problem of the entries against the task (StateError if the task has no draw or teams yet).
+
+    ``headers`` names the fields as the file's header row does (default: ``LABELS``).
+    """
+    names = {**LABELS, **(headers or {})}
     draw = standing_draw(session, task)
     if draw is None:
         raise StateError(f"任务 {task.code} 尚未抽取，不能录入检查结果")
@@ -100,34 +116,34 @@ def _problems(session: Session, task: Task, entries: Sequence[Placed]) -> list[P
     problems: list[Problem] = []
     seen: dict[tuple[str, str, str], int | None] = {}
 
-    def add(p: Placed, column: str, value: str, reason: str) -> None:
+    def add(p: Placed, field: str, value: str, reason: str) -> None:
         # From the terminal the option is named instead of a file cell.
-        place = None if p.row is not None else f"{OPTIONS[column]} {value}".rstrip()
-        problems.append(Problem(p.row, column, value, reason, place=place))
+        place = None if p.row is not None else f"{OPTIONS[field]} {value}".rstrip()
+        problems.append(Problem(p.row, names[field], value, reason, place=place))
 
     for p in entries:
         e = p.entry
         if e.uscc not in drawn:
-            add(p, "统一社会信用代码", e.uscc, f"不是任务 {task.code} 的抽中对象")
+            add(p, "uscc", e.uscc, f"不是任务 {task.code} 的抽中对象")
         if e.result_code not in codes:
-            add(p, "检查结果", e.result_code, f"不是在用的检查结果代码（可选：{'、'.join(sorted(codes))}）")
+            add(p, "result_code", e.result_code, f"不是在用的检查结果代码（可选：{'、'.join(sorted(codes))}）")
         if e.method not in METHODS:
-            add(p, "核查方式", e.method, f"应为：{'、'.join(METHODS)}")
+            add(p, "method", e.method, f"应为：{'、'.join(METHODS)}")
         if not task.window_start <= e.checked_on <= task.window_end:
             reason = f"不在检查时间 {task.window_start} 至 {task.window_end} 之内"
-            add(p, "检查日期", e.checked_on.isoformat(), reason)
+            add(p, "checked_on", e.checked_on.isoformat(), reason)
         if e.item_code and e.item_code not in items:
-            add(p, "抽查事项", e.item_code, f"不是任务 {task.code} 的抽查事项（{'、'.join(items) or '无'}）")
+            add(p, "item_code", e.item_code, f"不是任务 {task.code} 的抽查事项（{'、'.join(items) or '无'}）")
         if not e.inspectors:
-            add(p, "检查人员", "", "至少填写一名检查组成员的执法证号")
+            add(p, "inspectors", "", "至少填写一名检查组成员的执法证号")
         team = {code for code, _, _ in teams.get(e.uscc, [])}
         for code in e.inspectors:
             if e.uscc in drawn and code not in team:
-                add(p, "检查人员", code, f"不在对象 {e.uscc} 的检查组中")
+                add(p, "inspectors", code, f"不在对象 {e.uscc} 的检查组中")
         key = (e.uscc, e.item_code, e.result_code)
         if key in seen:
             where = "同一文件" if seen[key] is None else f"第 {seen[key]} 行"
-            add(p, "检查结果", e.result_code, f"与{where}重复（同一对象、事项、结果只能有一条）")
+            add(p, "result_code", e.result_code, f"与{where}重复（同一对象、事项、结果只能有一条）")
         seen[key] = p.row
     return problems
 
@@ -136,9 +152,16 @@ def record(
     session: Session, task: Task, entries: Sequence[Placed], source: str, now: dt.datetime | None = None
 ) -> RecordResult:
     """Check every entry, then insert or update them all (or nothing: DataError, exit 65)."""
-    problems = _problems(session, task, entries)
+    problems = check(session, task, entries)
     if problems:
         raise DataError(f"{source}: 发现 {len(problems)} 处问题，未录入任何检查结果", problems)
+    return write(session, task, entries, source, now)
+
+
+def write(
+    session: Session, task: Task, entries: Sequence[Placed], source: str, now: dt.datetime | None = None
+) -> RecordResult:
+    """Insert or update checked entries, keeping every change; then move the task's state."""
     now = now or dt.datetime.now()
     operator = getpass.getuser()
     stored = {

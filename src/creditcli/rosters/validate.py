@@ -92,7 +92,10 @@ def validate(
     key: Sequence[str],
     classes: Sequence[str],
     accept_bad_checksum: bool = False,
+    unique_key: bool = True,
 ) -> Validated:
+    """Map the headers, check every cell; ``key`` columns must be present (and, with ``unique_key``,
+    unique together: a roster has one row per record, a results sheet may have several)."""
     positions, ignored = map_columns(table, columns, mapping)
     missing = [columns.by_name(k).label for k in key if k not in positions]
     if missing:
@@ -107,7 +110,8 @@ def validate(
         result.notes.append(f"未识别的列已忽略：{'、'.join(ignored)}")
     for name in positions:
         _check_column(result, columns.by_name(name), classes, accept_bad_checksum)
-    _check_duplicate_keys(result, key)
+    if unique_key:
+        _check_duplicate_keys(result, key)
     return result
 
 

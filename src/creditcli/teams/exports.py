@@ -36,7 +36,7 @@ SCHEDULE = (
 )
 
 
-def _context(
+def team_context(
     session: Session, task: Task
 ) -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, tuple[str, str, str]]]:
     _, assignment = current_assignment(session, task)
@@ -50,7 +50,7 @@ def _context(
 
 def plan_table(session: Session, task: Task) -> Table:
     spec = spec_of(task)
-    teams, entities = _context(session, task)
+    teams, entities = team_context(session, task)
     people = {code: name for code, name in session.execute(select(Inspector.code, Inspector.name))}
     items = {
         code: name for code, name in session.execute(select(Item.code, Item.name).where(Item.code.in_(spec.items)))
@@ -66,7 +66,7 @@ def plan_table(session: Session, task: Task) -> Table:
 
 def schedule_table(session: Session, task: Task) -> Table:
     spec = spec_of(task)
-    teams, entities = _context(session, task)
+    teams, entities = team_context(session, task)
     people = {
         c: (n, u or s or "")
         for c, n, u, s in session.execute(select(Inspector.code, Inspector.name, Inspector.unit, Inspector.station))
