@@ -110,6 +110,16 @@ def test_recording_again_updates_and_keeps_the_old_values(cli: Cli, assigned: di
     assert cli.count("results") == 1
 
 
+def test_a_task_with_results_cannot_be_drawn_again(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    assert record(cli, U1, assigned[U1]).exit_code == 0  # type: ignore[attr-defined]
+    again = cli("tasks", "draw", "T1", "--seed", "20261127000000000043", "--redraw", "--reason", "重抽")
+    assert (again.exit_code, again.stderr) == (
+        1,
+        "错误：任务 T1 已录入检查结果，不能重新抽取（结果对应的是本次抽取的对象）\n",
+    )
+    assert cli.count("draws") == 1
+
+
 def test_results_need_the_teams(cli: Cli, tmp_path: Path) -> None:
     cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
     cli.ok("tasks", "create", "T2", "--name", "x", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from creditcli import __version__
 from creditcli.db import bulk
-from creditcli.db.models import Draw, DrawSelection, PoolFreeze, Task
+from creditcli.db.models import Draw, DrawSelection, PoolFreeze, Result, Task
 from creditcli.draw import strategies, tasks
 from creditcli.draw.documents import certificate_markdown, pre_draw_notice
 from creditcli.draw.pool import EligiblePool, compress, decompress, eligible, read_exclusions
@@ -244,6 +244,8 @@ def draw(
         )
     if redraw_reason is not None and not redraw_reason.strip():
         raise UsageError("--reason 不能为空：重新抽取必须写明原因")
+    if current is not None and session.scalar(select(Result.id).where(Result.task_id == task.id).limit(1)):
+        raise StateError(f"任务 {task.code} 已录入检查结果，不能重新抽取（结果对应的是本次抽取的对象）")
     if not allow_seed_reuse:
         used = session.execute(
             select(Task.code, Draw.seq).join(Task, Task.id == Draw.task_id).where(Draw.seed == seed)
