@@ -177,3 +177,34 @@ def inspector_rows() -> list[list[str]]:
         ["37010002", "李娜", "执法人员", "唐冶市场监管所", "", "2027-06-30", "在岗"],
         ["ZJ0001", "张强", "专家", "", "特种设备", "", "在岗"],
     ]
+
+
+# A drawn task with teams, for the results and publicity tests.
+TEAM_INSPECTOR_HEADER = ["执法证号", "姓名", "人员类别", "所属监管所", "执法证有效期至", "状态"]
+RESULT_ITEM_HEADER = ["事项编码", "抽查事项名称"]
+
+
+@pytest.fixture
+def assigned(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
+    """T1 draws U1, U2 and U4 (every 存续 entity); four officers make teams of two. Returns the teams."""
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    people = [[f"3701000{i}", f"人员{i}", "执法人员", "华山市场监管所", "2027-12-31", "在岗"] for i in range(4)]
+    cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", TEAM_INSPECTOR_HEADER, people))
+    cli.ok("items", "import", write_csv(tmp_path / "items.csv", RESULT_ITEM_HEADER, [["SJ01", "登记事项检查"]]))
+    cli.ok("tasks", "create", "T1", "--name", "登记事项抽查", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
+           "--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1")  # fmt: skip
+    cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
+    cli.ok("tasks", "assign", "T1")
+    teams: dict[str, list[str]] = {}
+    for uscc, code in cli.query("SELECT uscc, inspector_code FROM team_members ORDER BY uscc, position"):
+        teams.setdefault(uscc, []).append(code)
+    assert sorted(teams) == sorted([U1, U2, U4])
+    return teams
+
+
+def record_result(cli: Cli, uscc: str, team: list[str], *extra: str) -> Result:
+    """`results record T1 USCC --result 1 --date 2026-04-01` by ``team``, JSON output."""
+    args = ["results", "record", "T1", uscc, "--result", "1", "--date", "2026-04-01", "-f", "json"]
+    for code in team:
+        args += ["--inspector", code]
+    return cli(*args, *extra)

@@ -6,38 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 from python_calamine import CalamineWorkbook
 
-from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, entity_rows, write_csv, write_xlsx
-
-INSPECTOR_HEADER = ["执法证号", "姓名", "人员类别", "所属监管所", "执法证有效期至", "状态"]
-ITEM_HEADER = ["事项编码", "抽查事项名称"]
-
-
-@pytest.fixture
-def assigned(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
-    """T1 draws U1, U2 and U4 (every 存续 entity); four officers make teams of two. Returns the teams."""
-    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
-    people = [[f"3701000{i}", f"人员{i}", "执法人员", "华山市场监管所", "2027-12-31", "在岗"] for i in range(4)]
-    cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", INSPECTOR_HEADER, people))
-    cli.ok("items", "import", write_csv(tmp_path / "items.csv", ITEM_HEADER, [["SJ01", "登记事项检查"]]))
-    cli.ok("tasks", "create", "T1", "--name", "登记事项抽查", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
-           "--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1")  # fmt: skip
-    cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
-    cli.ok("tasks", "assign", "T1")
-    teams: dict[str, list[str]] = {}
-    for uscc, code in cli.query("SELECT uscc, inspector_code FROM team_members ORDER BY uscc, position"):
-        teams.setdefault(uscc, []).append(code)
-    assert sorted(teams) == sorted([U1, U2, U4])
-    return teams
-
-
-def record(cli: Cli, uscc: str, team: list[str], *extra: str) -> object:
-    args = ["results", "record", "T1", uscc, "--result", "1", "--date", "2026-04-01", "-f", "json"]
-    for code in team:
-        args += ["--inspector", code]
-    return cli(*args, *extra)
+from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, entity_rows, record_result, write_csv, write_xlsx
 
 
 def status(cli: Cli) -> str:
@@ -48,9 +19,9 @@ def test_recording_results_moves_the_task_to_inspecting_then_completed(
     cli: Cli, assigned: dict[str, list[str]]
 ) -> None:
     assert status(cli) == "已抽取"
-    first = record(cli, U1, assigned[U1], "--findings", "无", "--item", "SJ01")
-    assert first.exit_code == 0, first.stderr  # type: ignore[attr-defined]
-    data = json.loads(first.stdout)  # type: ignore[attr-defined]
+    first = record_result(cli, U1, assigned[U1], "--findings", "无", "--item", "SJ01")
+    assert first.exit_code == 0, first.stderr
+    data = json.loads(first.stdout)
     assert data == {
         "schema": "creditcli.record/1",
         "task": "T1",
@@ -67,7 +38,7 @@ def test_recording_results_moves_the_task_to_inspecting_then_completed(
     ]
     assert status(cli) == "检查中"
     for uscc in (U2, U4):
-        assert record(cli, uscc, assigned[uscc]).exit_code == 0  # type: ignore[attr-defined]
+        assert record_result(cli, uscc, assigned[uscc]).exit_code == 0
     assert status(cli) == "已完成"
 
 
@@ -95,11 +66,11 @@ def test_every_problem_is_named_and_nothing_is_written(cli: Cli, assigned: dict[
 
 
 def test_recording_again_updates_and_keeps_the_old_values(cli: Cli, assigned: dict[str, list[str]]) -> None:
-    assert record(cli, U1, assigned[U1]).exit_code == 0  # type: ignore[attr-defined]
-    again = record(cli, U1, assigned[U1][:1], "--findings", "账目不全", "--action", "责令改正", "--done")
-    assert json.loads(again.stdout)["updated"] == 1  # type: ignore[attr-defined]
-    same = record(cli, U1, assigned[U1][:1], "--findings", "账目不全", "--action", "责令改正", "--done")
-    assert json.loads(same.stdout)["unchanged"] == 1  # type: ignore[attr-defined]
+    assert record_result(cli, U1, assigned[U1]).exit_code == 0
+    again = record_result(cli, U1, assigned[U1][:1], "--findings", "账目不全", "--action", "责令改正", "--done")
+    assert json.loads(again.stdout)["updated"] == 1
+    same = record_result(cli, U1, assigned[U1][:1], "--findings", "账目不全", "--action", "责令改正", "--done")
+    assert json.loads(same.stdout)["unchanged"] == 1
     changes = cli.query("SELECT field, old_value, new_value, source FROM result_changes ORDER BY id")
     assert changes == [
         ("inspectors", ";".join(assigned[U1]), assigned[U1][0], "命令行录入"),
@@ -111,7 +82,7 @@ def test_recording_again_updates_and_keeps_the_old_values(cli: Cli, assigned: di
 
 
 def test_a_task_with_results_cannot_be_drawn_again(cli: Cli, assigned: dict[str, list[str]]) -> None:
-    assert record(cli, U1, assigned[U1]).exit_code == 0  # type: ignore[attr-defined]
+    assert record_result(cli, U1, assigned[U1]).exit_code == 0
     again = cli("tasks", "draw", "T1", "--seed", "20261127000000000043", "--redraw", "--reason", "重抽")
     assert (again.exit_code, again.stderr) == (
         1,

@@ -345,3 +345,16 @@ class ResultChange(Base):
     source: Mapped[str] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(Text)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Publication(Base):
+    """That a public list (plan, list or results) of a task was published, and on which date."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="RESTRICT"))
+    what: Mapped[str] = mapped_column(String(16))
+    published_on: Mapped[dt.date] = mapped_column(Date)
+    operator: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)

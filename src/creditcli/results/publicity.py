@@ -1,0 +1,219 @@
+"""Public lists (公示, domain.md §7): the plan, the list of drawn entities, the results.
+
+Only public fields exist here: no risk class, ticket, inspector or internal remark can be chosen,
+whatever a province's column template asks for. Text cells are made formula-safe by the writers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creditcli.db import bulk
+from creditcli.db.models import Item, Publication, Result, ResultCode, Task
+from creditcli.draw.service import StateError, selections, standing_draw
+from creditcli.draw.tasks import COMPLETED, PUBLISHED, TaskSpec, spec_of
+from creditcli.errors import DataError, Problem, UsageError
+from creditcli.io.columns import header_key
+from creditcli.io.tabular import read_table
+from creditcli.io.writers import Table
+
+PLAN, LIST, RESULTS = "plan", "list", "results"
+KINDS = (PLAN, LIST, RESULTS)
+LABELS = {PLAN: "抽查计划公告", LIST: "抽查任务公告及抽查名单", RESULTS: "抽查结果公告"}
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+FIELDS = {
+    f.key: f
+    for f in (
+        Field("seq", "序号"),
+        Field("plan_code", "抽查计划编号", ("计划编号",)),
+        Field("plan_name", "抽查计划名称", ("计划名称",)),
+        Field("task_code", "抽查任务编号", ("任务编号",)),
+        Field("task_name", "抽查任务名称", ("任务名称",)),
+        Field("task_type", "抽查类型"),
+        Field("items", "抽查事项"),
+        Field("scope", "抽查对象范围", ("抽查范围",)),
+        Field("window_start", "检查日期自", ("检查开始日期",)),
+        Field("window_end", "检查日期至", ("检查结束日期",)),
+        Field("authority", "检查机关", ("检查实施机关", "实施机关")),
+        Field("drawn", "抽查市场主体数量", ("抽查数量",)),
+        Field("name", "市场主体名称", ("企业名称", "抽查市场主体名称", "名称")),
+        Field("uscc", "统一社会信用代码/注册号", ("统一社会信用代码", "注册号", "信用代码")),
+        Field("reg_authority", "登记机关"),
+        Field("completed_on", "检查完成日期", ("完成日期",)),
+        Field("results", "检查结果"),
+        Field("note", "备注"),
+    )
+}
+HEADER = (
+    "plan_code",
+    "plan_name",
+    "task_code",
+    "task_name",
+    "task_type",
+    "items",
+    "scope",
+    "window_start",
+    "window_end",
+)
+DEFAULTS = {
+    PLAN: HEADER,
+    LIST: (*HEADER, "authority", "drawn", "seq", "name", "uscc", "reg_authority"),
+    RESULTS: (
+        "seq",
+        "plan_code",
+        "plan_name",
+        "task_code",
+        "task_name",
+        "task_type",
+        "authority",
+        "name",
+        "uscc",
+        "completed_on",
+        "results",
+        "note",
+    ),
+}
+"""The default column sets of domain.md §7 (the 公示系统's 双随机抽查结果信息 for results)."""
+RENAMED = {RESULTS: {"name": "抽查市场主体名称"}}
+"""Headers of a default set that differ from the field's usual label."""
+
+
+def read_columns(path: Path) -> list[tuple[str, str]]:
+    """A province's template: the header row of a CSV/XLSX file, each header one public field;
+    returns (field, the template's own header), which the export then writes as its header."""
+    index = {header_key(a): f.key for f in FIELDS.values() for a in (f.key, f.label, *f.aliases)}
+    table = read_table(path, lambda cells: sum(header_key(c) in index for c in cells))
+    keys: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for header in table.headers:
+        if not header.strip():
+            continue
+        key = index.get(header_key(header))
+        if key is None:
+            known = "、".join(f.label for f in FIELDS.values())
+            problems.append(Problem(None, header, "", f"不是可公示的字段（可用：{known}）"))
+        else:
+            keys.append((key, header.strip()))
+    if problems or not keys:
+        raise DataError(f"{path}: 公示模板的表头无法使用", problems)
+    return keys
+
+
+def _header_values(session: Session, task: Task, spec: TaskSpec, drawn: int) -> dict[str, object]:
+    names = {c: n for c, n in session.execute(select(Item.code, Item.name).where(Item.code.in_(spec.items)))}
+    return {
+        "plan_code": spec.plan_code,
+        "plan_name": spec.plan_name,
+        "task_code": spec.code,
+        "task_name": spec.name,
+        "task_type": f"{spec.task_type}抽查",
+        "items": "；".join(names.get(c, c) for c in spec.items),
+        "scope": spec.scope,
+        "window_start": spec.window_start.isoformat(),
+        "window_end": spec.window_end.isoformat(),
+        "authority": spec.implementer or spec.organiser,
+        "drawn": drawn,
+        "note": "",
+    }
+
+
+def _drawn(session: Session, task: Task) -> list[str]:
+    draw = standing_draw(session, task)
+    if draw is None:
+        raise StateError(f"任务 {task.code} 尚未抽取，没有可公示的名单或结果")
+    return sorted(s.uscc for s in selections(session, draw))
+
+
+def _entities(session: Session, usccs: Sequence[str]) -> dict[str, tuple[str, str]]:
+    rows = bulk.fetch_where_in(session, "SELECT uscc, name, reg_authority FROM entities", "uscc", list(usccs))
+    return {u: (n or "", r or "") for u, n, r in rows}
+
+
+def public_table(
+    session: Session,
+    task: Task,
+    kind: str,
+    columns: Sequence[tuple[str, str]] | None = None,
+    partial: bool = False,
+) -> Table:
+    """The rows of one public list, in the default columns or a province's (``columns``: field, header)."""
+    if kind not in KINDS:
+        raise UsageError(f"--what 应为 {'、'.join(KINDS)}")
+    renamed = RENAMED.get(kind, {})
+    chosen = list(columns or [(k, renamed.get(k, FIELDS[k].label)) for k in DEFAULTS[kind]])
+    keys = [k for k, _ in chosen]
+    spec = spec_of(task)
+    if kind == PLAN:
+        head = _header_values(session, task, spec, 0)
+        rows = [{**head, "seq": 1}]
+    else:
+        drawn = _drawn(session, task)
+        head = _header_values(session, task, spec, len(drawn))
+        entities = _entities(session, drawn)
+        outcome = _outcomes(session, task, drawn, partial) if kind == RESULTS else {}
+        rows = []
+        for n, uscc in enumerate(drawn, start=1):
+            name, reg = entities.get(uscc, ("", ""))
+            done, text = outcome.get(uscc, ("", ""))
+            row = {"seq": n, "name": name, "uscc": uscc, "reg_authority": reg, "completed_on": done, "results": text}
+            rows.append({**head, **row})
+    values = [tuple(row.get(k, "") for k in keys) for row in rows]
+    return Table(keys, [label for _, label in chosen], [values], f"creditcli.publicity-{kind}/1")
+
+
+def _outcomes(session: Session, task: Task, drawn: Sequence[str], partial: bool) -> dict[str, tuple[str, str]]:
+    """Per entity: the last inspection date and its result texts (by code), from the recorded results."""
+    texts = {c: t for c, t in session.execute(select(ResultCode.code, ResultCode.text))}
+    found: dict[str, tuple[dt.date, set[str]]] = {}
+    for r in session.scalars(select(Result).where(Result.task_id == task.id)):
+        last, codes = found.get(r.uscc, (r.checked_on, set()))
+        found[r.uscc] = (max(last, r.checked_on), codes | {r.result_code})
+    missing = [u for u in drawn if u not in found]
+    if missing and not partial:
+        names = _entities(session, missing)
+        problems = [
+            Problem(None, "", u, "没有检查结果", place=f"对象 {u}（{names.get(u, ('', ''))[0]}）") for u in missing
+        ]
+        message = f"任务 {task.code} 还有 {len(missing)} 个抽中对象没有检查结果，不能导出结果公示"
+        raise DataError(f"{message}（确需先公示已有结果请加 --partial）", problems)
+    return {u: (d.isoformat(), "；".join(texts.get(c, c) for c in sorted(codes))) for u, (d, codes) in found.items()}
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    task: str
+    what: str
+    published_on: str
+    status: str
+
+
+def mark(session: Session, task: Task, kind: str, day: dt.date, now: dt.datetime | None = None) -> MarkResult:
+    """Record that a list was published; the results list moves a completed task to 已公示."""
+    if kind not in KINDS:
+        raise UsageError(f"--what 应为 {'、'.join(KINDS)}")
+    if kind != PLAN:
+        _drawn(session, task)
+    if kind == RESULTS and task.status not in (COMPLETED, PUBLISHED):
+        raise StateError(f"任务 {task.code} 的状态为 {task.status}：检查结果全部录入（已完成）后才能登记结果公示")
+    now = now or dt.datetime.now()
+    session.add(Publication(task_id=task.id, what=kind, published_on=day, operator=getpass.getuser(), recorded_at=now))
+    if kind == RESULTS:
+        task.status = PUBLISHED
+        task.updated_at = now
+    session.flush()
+    return MarkResult(task.code, LABELS[kind], day.isoformat(), task.status)
