@@ -44,6 +44,8 @@ class Settings(BaseModel):
     default_ratios: dict[str, Decimal] = Field(
         default_factory=lambda: {k: Decimal(v) for k, v in DEFAULT_RATIOS.items()}
     )
+    calendar_file: Path | None = None
+    """Holiday arrangements of years the calendar package does not cover yet (creditcli.workdays)."""
 
     @field_validator("risk_classes")
     @classmethod

@@ -1,0 +1,58 @@
+"""Results are due 20 working days after the inspection window ends (domain.md §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creditcli.db.models import Task
+from creditcli.draw.tasks import COMPLETED, PENDING, PUBLISHED
+from creditcli.io.writers import Table
+from creditcli.workdays import WorkCalendar
+
+RESULT_WORKDAYS = 20
+
+COLUMNS = (
+    ("code", "任务编号"),
+    ("name", "任务名称"),
+    ("status", "状态"),
+    ("window_end", "检查结束日期"),
+    ("due", "结果录入截止日期"),
+    ("days_left", "剩余工作日"),
+    ("overdue", "逾期"),
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    code: str
+    name: str
+    status: str
+    window_end: dt.date
+    due: dt.date
+    days_left: int | None
+    """Working days after today up to the due date (negative: overdue); None once results are complete."""
+    overdue: bool
+
+
+def deadlines(session: Session, calendar: WorkCalendar, today: dt.date) -> list[Deadline]:
+    """Every drawn task, soonest due first."""
+    out = []
+    for task in session.scalars(select(Task).where(Task.status != PENDING).order_by(Task.window_end, Task.code)):
+        due = calendar.add_workdays(task.window_end, RESULT_WORKDAYS)
+        done = task.status in (COMPLETED, PUBLISHED)
+        left = None if done else calendar.workdays_left(today, due)
+        out.append(Deadline(task.code, task.name, task.status, task.window_end, due, left, not done and today > due))
+    return out
+
+
+def deadline_table(rows: list[Deadline]) -> Table:
+    values = [
+        (d.code, d.name, d.status, d.window_end.isoformat(), d.due.isoformat(), d.days_left, d.overdue) for d in rows
+    ]
+    return Table(
+        [k for k, _ in COLUMNS], [v for _, v in COLUMNS], [values], "creditcli.deadlines/1", frozenset({"overdue"})
+    )
