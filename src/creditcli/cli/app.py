@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from creditcli import __version__
-from creditcli.cli import conflicts, db, deadlines, demo, entities, inspectors, items, publicity, results, tasks, teams
+from creditcli.cli import (
+    archive,
+    conflicts,
+    db,
+    deadlines,
+    demo,
+    entities,
+    inspectors,
+    items,
+    publicity,
+    results,
+    tasks,
+    teams,
+)
 from creditcli.cli.context import AppContext, OutputFormat, configure_logging
 from creditcli.cli.guard import CreditTyper, guarded
 from creditcli.settings import default_db_path, load_settings
@@ -27,6 +40,7 @@ teams.register(tasks.app)
 app.add_typer(tasks.app)
 app.add_typer(results.app)
 app.add_typer(publicity.app)
+app.add_typer(archive.app)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
 
