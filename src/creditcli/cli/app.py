@@ -18,6 +18,7 @@ from creditcli.cli import (
     inspectors,
     items,
     publicity,
+    report,
     results,
     tasks,
     teams,
@@ -41,6 +42,7 @@ app.add_typer(tasks.app)
 app.add_typer(results.app)
 app.add_typer(publicity.app)
 app.add_typer(archive.app)
+app.add_typer(report.app)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
 

@@ -1,0 +1,37 @@
+"""creditcli report coverage: 年度抽查覆盖情况."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from creditcli.cli.context import AppContext, OutputFormat
+from creditcli.cli.guard import CreditTyper
+from creditcli.cli.options import FormatOpt
+from creditcli.cli.render import render_table
+
+app = CreditTyper(name="report", help="统计报告。")
+
+
+@app.command("coverage")
+def coverage(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None, typer.Option("--year", help="年度（按检查时间的开始日期；默认今年）", show_default=False)
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """按信用风险分类和监管所统计：名录户数、已抽取、已检查、检查结果、年度最低抽查比例的完成情况。"""
+    import datetime as dt
+
+    from creditcli.results.coverage import coverage as compute
+    from creditcli.results.coverage import coverage_table
+
+    app_ctx = AppContext.from_typer(ctx)
+    out = app_ctx.format(fmt)
+    chosen = year or dt.date.today().year
+    with app_ctx.session() as session:
+        rows = compute(session, chosen, dict(app_ctx.settings.default_ratios))
+    title = f"{chosen} 年抽查覆盖情况" if out is OutputFormat.table else None
+    render_table(app_ctx, coverage_table(rows, bars=out is OutputFormat.table), out, title=title)
