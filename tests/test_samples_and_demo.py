@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import zipfile
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from creditcli.cli.app import app
@@ -55,3 +57,11 @@ def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> Non
     assert d["k"] >= 5  # the sample task's --min D=5
     assert "抽取范围摘要" in (tmp_path / "2026-SJ-001-抽取前公告.md").read_text(encoding="utf-8")
     assert runpy.run_path(str(ROOT / "tools" / "verify_draw.py"))["main"](cert, pool) == 0
+    # The results part: every drawn entity got a sample result, the lists are out, the task is published.
+    assert f"检查结果：录入 {len(data['selected'])} 条（示例），任务状态：已公示" in result.stdout
+    results = CalamineWorkbook.from_path(str(tmp_path / "2026-SJ-001-抽查结果公告.xlsx")).get_sheet_by_index(0)
+    rows = results.to_python()
+    assert rows[0][:3] == ["序号", "抽查计划编号", "抽查计划名称"] and len(rows) == len(data["selected"]) + 1
+    assert {r[10] for r in rows[1:]} == {"未发现问题", "发现问题已责令改正", "发现问题待后续处理"}
+    with zipfile.ZipFile(tmp_path / "2026-SJ-001-一对象一档案.zip") as z:
+        assert len(z.namelist()) == 2 * len(data["selected"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from creditcli.db.schema import upgrade
 from creditcli.draw import service
 from creditcli.draw.tasks import get_task, read_task_file
 from creditcli.errors import InputMissingError
-from creditcli.io.writers import FileFormat, write_bytes, write_table
+from creditcli.io.writers import FileFormat, Table, write_bytes, write_table
+from creditcli.results import archive, publicity
+from creditcli.results.files import import_results, template_table
 from creditcli.rosters import conflicts, entities, inspectors, items
 from creditcli.rosters.importer import ImportResult, RosterSpec, import_roster
 from creditcli.settings import Settings
@@ -54,6 +57,8 @@ class DemoDraw:
     files: list[Path]
     teams: int = 0
     loads: tuple[int, int] = (0, 0)
+    results: int = 0
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> 
 
 def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) -> DemoDraw:
     """Create the sample task, freeze (with its notice), draw with the fixed seed, assign teams,
-    certify, export the inspection plan and verify."""
+    certify, export the inspection plan, verify; then results, public lists and archives."""
     with session_scope(engine) as session:
         task = service.create_task(session, settings, read_task_file(task_file))
         code = task.code
@@ -115,6 +120,7 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
     write_bytes(files[1], cert.json_text.encode("utf-8"))
     write_bytes(files[2], cert.markdown.encode("utf-8"))
     write_bytes(files[3], cert.pool_lines)
+    recorded, status, more = _results_and_publicity(engine, code, workdir)
     strata = [(s.risk_class, s.n, s.k) for s in result.outcome.strata]
     return DemoDraw(
         code,
@@ -123,7 +129,50 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
         len(result.outcome.selected),
         strata,
         verified,
-        files,
+        [*files, *more],
         assigned.entities,
         (assigned.loads_min, assigned.loads_max),
+        recorded,
+        status,
     )
+
+
+def _results_and_publicity(engine: Engine, code: str, workdir: Path) -> tuple[int, str, list[Path]]:
+    """Fill in the result template as inspectors would (a fixed pattern of sample results), import it,
+    export the three public lists, record the publication, and write the task's archives."""
+    template = workdir / f"{code}-检查结果录入表.xlsx"
+    filled = workdir / f"{code}-检查结果（示例已填写）.xlsx"
+    public = [workdir / f"{code}-{name}.xlsx" for name in ("抽查计划公告", "抽查名单", "抽查结果公告")]
+    archives = workdir / f"{code}-一对象一档案.zip"
+    with session_scope(engine) as session:
+        task = get_task(session, code)
+        sheet = template_table(session, task)
+        write_table(sheet, template, FileFormat.xlsx)
+        window = (task.window_start, task.window_end)
+    rows = [_sample_result(n, row, window) for n, row in enumerate(r for batch in sheet.batches for r in batch)]
+    write_table(Table(sheet.names, sheet.labels, [rows], sheet.schema), filled, FileFormat.xlsx)
+    with session_scope(engine) as session:
+        imported = import_results(session, filled, mapping={})
+    with session_scope(engine) as session:
+        task = get_task(session, code)
+        for kind, path in zip(publicity.KINDS, public, strict=True):
+            write_table(publicity.public_table(session, task, kind), path, FileFormat.xlsx)
+        status = publicity.mark(session, task, publicity.RESULTS, window[1] + dt.timedelta(days=30)).status
+        archive.export(session, archive.task_entities(session, task), archives)
+    return imported.inserted, status, [template, filled, *public, archives]
+
+
+def _sample_result(n: int, row: tuple[object, ...], window: tuple[dt.date, dt.date]) -> tuple[object, ...]:
+    """Row n of the template, filled in: mostly 未发现问题, every 7th a problem corrected on the spot,
+    every 11th one left for follow-up; dates spread over the window; the team's first two officers."""
+    values = list(row)
+    code, method, findings, action, done = "1", "实地检查", "", "", ""
+    if n % 7 == 3:
+        code, findings, action, done = "E", "未按规定公示年度报告", "责令限期改正", "是"
+    elif n % 11 == 5:
+        code, method, findings, action, done = "A", "书面检查", "经营场所与登记住所不一致", "移交登记部门核查", "否"
+    span = (window[1] - window[0]).days
+    day = window[0] + dt.timedelta(days=(n * 13) % (span + 1))
+    team = str(values[8]).split(";")[:2]
+    values[5:13] = [code, method, day.isoformat(), ";".join(team), findings, action, done, ""]
+    return tuple(values)

@@ -17,7 +17,7 @@ def demo(
     ctx: typer.Context,
     workdir: Annotated[Path, typer.Option("--dir", help="演示数据库和输出文件所在目录")] = Path("creditcli-demo"),
 ) -> None:
-    """演示主流程：建库、导入名录、创建任务、冻结、抽取、匹配检查组、出证书并复核。
+    """演示主流程：建库、导入名录、创建任务、冻结、抽取、匹配检查组、出证书并复核、录入结果、公示、档案。
 
     使用内置 SQLite 和 data/samples/ 中的示例文件；每次都从空库开始，结果相同。
     """
@@ -50,6 +50,7 @@ def demo(
     low, high = d.loads
     app_ctx.out.print(f"检查组：{d.teams} 组（所所交叉），每名执法人员 {low}–{high} 户", markup=False)
     app_ctx.out.print(f"复核（抽取与检查组）：{'一致' if d.verified else '不一致'}", markup=False)
+    app_ctx.out.print(f"检查结果：录入 {d.results} 条（示例），任务状态：{d.status}", markup=False)
     for path in d.files:
         app_ctx.out.print(f"已写出：{path}", markup=False)
     app_ctx.out.print(f"数据库：{result.db_path}", markup=False)
