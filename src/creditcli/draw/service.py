@@ -390,6 +390,12 @@ def find_draw(session: Session, task: Task, seq: int | None = None) -> Draw:
     return found
 
 
+def drawn_codes(session: Session, draw_row: Draw) -> set[str]:
+    """The USCCs a draw selected (through the driver: cheap at 50k)."""
+    rows = bulk.fetch_all(session, "SELECT uscc FROM draw_selections WHERE draw_id = ?", (draw_row.id,))
+    return {uscc for (uscc,) in rows}
+
+
 def selections(session: Session, draw_row: Draw) -> list[DrawSelection]:
     return list(
         session.scalars(

@@ -32,7 +32,7 @@ from creditcli.db.models import (
     ResultCode,
     Task,
 )
-from creditcli.draw.service import selections, standing_draw
+from creditcli.draw.service import drawn_codes, standing_draw
 from creditcli.errors import InputMissingError
 from creditcli.io.writers import atomic_path
 from creditcli.rosters.codes import normalise
@@ -238,7 +238,7 @@ def task_entities(session: Session, task: Task) -> list[str]:
     draw = standing_draw(session, task)
     if draw is None:
         raise InputMissingError(f"任务 {task.code} 尚未抽取，没有抽中对象")
-    return sorted(s.uscc for s in selections(session, draw))
+    return sorted(drawn_codes(session, draw))
 
 
 def export(session: Session, usccs: Iterable[str], target: Path) -> int:

@@ -91,12 +91,13 @@ def import_results(
     table = read_table(path, COLUMNS.score(mapping), encoding)
     v = validate(table, COLUMNS, mapping, REQUIRED, (), unique_key=False)
     problems = list(v.problems)
-    filled = [pos for pos, code in enumerate(_column(v, "result_code")) if code]
+    columns = {c.name: _column(v, c.name) for c in COLUMNS.columns}  # each column as a list, once
+    filled = [pos for pos, code in enumerate(columns["result_code"]) if code]
     by_task: dict[str, list[service.Placed]] = {}
     for pos in filled:
-        entry = _entry(v, pos, problems)
+        entry = _entry(v, {name: values[pos] for name, values in columns.items()}, int(v.rows[pos]), problems)
         if entry is not None:
-            by_task.setdefault(_column(v, "task_code")[pos], []).append(entry)
+            by_task.setdefault(columns["task_code"][pos], []).append(entry)
     tasks: dict[str, Task] = {}
     for code, entries in by_task.items():
         try:
@@ -130,10 +131,8 @@ def _header(v: Validated, name: str) -> str:
     return v.headers.get(name, COLUMNS.by_name(name).label)
 
 
-def _entry(v: Validated, pos: int, problems: list[Problem]) -> service.Placed | None:
+def _entry(v: Validated, cells: dict[str, str], row: int, problems: list[Problem]) -> service.Placed | None:
     """A filled-in row as an entry; a missing date or method is a problem of that row."""
-    row = int(v.rows[pos])
-    cells = {c.name: _column(v, c.name)[pos] for c in COLUMNS.columns}
     missing = [name for name in ("checked_on", "method") if not cells[name]]
     for name in missing:
         problems.append(Problem(row, _header(v, name), "", "填写了检查结果时不能为空"))

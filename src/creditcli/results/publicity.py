@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
-from creditcli.db.models import Item, Publication, Result, ResultCode, Task
-from creditcli.draw.service import StateError, selections, standing_draw
+from creditcli.db.models import Item, Publication, ResultCode, Task
+from creditcli.draw.service import StateError, drawn_codes, standing_draw
 from creditcli.draw.tasks import COMPLETED, PUBLISHED, TaskSpec, spec_of
 from creditcli.errors import DataError, Problem, UsageError
 from creditcli.io.columns import header_key
@@ -136,7 +136,7 @@ def _drawn(session: Session, task: Task) -> list[str]:
     draw = standing_draw(session, task)
     if draw is None:
         raise StateError(f"任务 {task.code} 尚未抽取，没有可公示的名单或结果")
-    return sorted(s.uscc for s in selections(session, draw))
+    return sorted(drawn_codes(session, draw))
 
 
 def _entities(session: Session, usccs: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -179,10 +179,12 @@ def public_table(
 def _outcomes(session: Session, task: Task, drawn: Sequence[str], partial: bool) -> dict[str, tuple[str, str]]:
     """Per entity: the last inspection date and its result texts (by code), from the recorded results."""
     texts = {c: t for c, t in session.execute(select(ResultCode.code, ResultCode.text))}
-    found: dict[str, tuple[dt.date, set[str]]] = {}
-    for r in session.scalars(select(Result).where(Result.task_id == task.id)):
-        last, codes = found.get(r.uscc, (r.checked_on, set()))
-        found[r.uscc] = (max(last, r.checked_on), codes | {r.result_code})
+    found: dict[str, tuple[str, set[str]]] = {}
+    sql = "SELECT uscc, result_code, checked_on FROM results WHERE task_id = ?"
+    for uscc, code, day in bulk.fetch_all(session, sql, (task.id,)):
+        iso = day.isoformat() if isinstance(day, dt.date) else str(day)  # ISO text sorts as dates do
+        last, codes = found.get(uscc, (iso, set()))
+        found[uscc] = (max(last, iso), codes | {code})
     missing = [u for u in drawn if u not in found]
     if missing and not partial:
         names = _entities(session, missing)
@@ -191,7 +193,7 @@ def _outcomes(session: Session, task: Task, drawn: Sequence[str], partial: bool)
         ]
         message = f"任务 {task.code} 还有 {len(missing)} 个抽中对象没有检查结果，不能导出结果公示"
         raise DataError(f"{message}（确需先公示已有结果请加 --partial）", problems)
-    return {u: (d.isoformat(), "；".join(texts.get(c, c) for c in sorted(codes))) for u, (d, codes) in found.items()}
+    return {u: (d, "；".join(texts.get(c, c) for c in sorted(codes))) for u, (d, codes) in found.items()}
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, field_validator
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from creditcli.db.models import Result, ResultChange, Task
-from creditcli.draw.service import StateError, selections, standing_draw
+from creditcli.db import bulk
+from creditcli.db.models import Task
+from creditcli.draw.service import StateError, drawn_codes, standing_draw
 from creditcli.draw.tasks import COMPLETED, DRAWN, INSPECTING, spec_of
 from creditcli.errors import DataError, Problem
 from creditcli.results.vocabulary import active_codes
@@ -109,7 +109,7 @@ def check(
     _, assignment = current_assignment(session, task)
     if assignment is None:
         raise StateError(f"任务 {task.code} 尚未匹配检查组，不能录入检查结果（先用 creditcli tasks assign）")
-    drawn = {s.uscc for s in selections(session, draw)}
+    drawn = drawn_codes(session, draw)
     teams = teams_now(session, assignment)
     codes = active_codes(session)
     items = set(spec_of(task).items)
@@ -161,64 +161,63 @@ def record(
 def write(
     session: Session, task: Task, entries: Sequence[Placed], source: str, now: dt.datetime | None = None
 ) -> RecordResult:
-    """Insert or update checked entries, keeping every change; then move the task's state."""
+    """Insert or update checked entries, keeping every change; then move the task's state.
+
+    Through the driver (bulk): 50,000 results as ORM objects took 17 s to write.
+    """
     now = now or dt.datetime.now()
+    stamp = bulk.timestamp(session, now)
     operator = getpass.getuser()
+    columns = ", ".join(("id", "uscc", "item_code", "result_code", *FIELDS))
     stored = {
-        (r.uscc, r.item_code, r.result_code): r
-        for r in session.scalars(select(Result).where(Result.task_id == task.id))
+        (r[1], r[2], r[3]): (r[0], _stored_text(r[4:]))
+        for r in bulk.fetch_all(session, f"SELECT {columns} FROM results WHERE task_id = ?", (task.id,))
     }
-    inserted = updated = 0
+    new_rows: list[tuple[object, ...]] = []
+    updates: list[tuple[object, ...]] = []
+    changes: list[tuple[object, ...]] = []
     for p in entries:
         e = p.entry
-        values = {
-            "method": e.method,
-            "checked_on": e.checked_on,
-            "inspectors": ";".join(e.inspectors),
-            "findings": e.findings,
-            "action": e.action,
-            "action_done": e.action_done,
-            "remarks": e.remarks,
-        }
+        values = _values(e)
         old = stored.get((e.uscc, e.item_code, e.result_code))
         if old is None:
-            session.add(
-                Result(
-                    task_id=task.id,
-                    uscc=e.uscc,
-                    item_code=e.item_code,
-                    result_code=e.result_code,
-                    operator=operator,
-                    recorded_at=now,
-                    updated_at=now,
-                    **values,
-                )
-            )
-            inserted += 1
+            new_rows.append((e.uscc, e.item_code, e.result_code, *values.values()))
             continue
-        changes = [(f, getattr(old, f), v) for f, v in values.items() if getattr(old, f) != v]
-        for name, before, after in changes:
-            session.add(
-                ResultChange(
-                    result_id=old.id,
-                    field=name,
-                    old_value=_text(before),
-                    new_value=_text(after),
-                    source=source,
-                    operator=operator,
-                    changed_at=now,
-                )
-            )
-            setattr(old, name, after)
-        if changes:
-            old.updated_at = now
-            updated += 1
-    session.flush()
+        result_id, before = old
+        changed = [(f, before[f], _text(v)) for f, v in values.items() if before[f] != _text(v)]
+        changes += [(result_id, f, was, now_) for f, was, now_ in changed]
+        if changed:
+            updates.append((*values.values(), stamp, result_id))
+    constants = {"task_id": task.id, "operator": operator, "recorded_at": stamp, "updated_at": stamp}
+    bulk.insert_rows(session, "results", ["uscc", "item_code", "result_code", *FIELDS], new_rows, constants)
+    bulk.update_rows(session, "results", [*FIELDS, "updated_at"], updates)
+    change_columns = ["result_id", "field", "old_value", "new_value"]
+    trail = {"source": source, "operator": operator, "changed_at": stamp}
+    bulk.insert_rows(session, "result_changes", change_columns, changes, trail)
     drawn, done = progress(session, task)
     if task.status in (DRAWN, INSPECTING, COMPLETED):
         task.status = COMPLETED if done == drawn else INSPECTING
         task.updated_at = now
+    inserted, updated = len(new_rows), len(updates)
     return RecordResult(task.code, task.status, inserted, updated, len(entries) - inserted - updated, drawn, done)
+
+
+def _stored_text(values: Sequence[object]) -> dict[str, str]:
+    """Stored fields as history text (SQLite keeps the flag as 0/1)."""
+    return {f: _text(bool(v) if f == "action_done" else v) for f, v in zip(FIELDS, values, strict=True)}
+
+
+def _values(e: ResultEntry) -> dict[str, object]:
+    """The changeable fields as the driver takes them (dates as ISO text on both databases)."""
+    return {
+        "method": e.method,
+        "checked_on": e.checked_on.isoformat(),
+        "inspectors": ";".join(e.inspectors),
+        "findings": e.findings,
+        "action": e.action,
+        "action_done": e.action_done,
+        "remarks": e.remarks,
+    }
 
 
 def progress(session: Session, task: Task) -> tuple[int, int]:
@@ -226,12 +225,13 @@ def progress(session: Session, task: Task) -> tuple[int, int]:
     draw = standing_draw(session, task)
     if draw is None:
         return 0, 0
-    drawn = {s.uscc for s in selections(session, draw)}
-    query = select(func.distinct(Result.uscc)).where(Result.task_id == task.id)
-    return len(drawn), sum(1 for u in session.scalars(query) if u in drawn)
+    drawn = drawn_codes(session, draw)
+    rows = bulk.fetch_all(session, "SELECT DISTINCT uscc FROM results WHERE task_id = ?", (task.id,))
+    return len(drawn), sum(1 for (u,) in rows if u in drawn)
 
 
 def _text(value: object) -> str:
+    """A stored or new value as the history keeps it (SQLite gives 0/1 and ISO text, PostgreSQL bool and date)."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.date):

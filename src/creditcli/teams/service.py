@@ -220,10 +220,11 @@ Members = dict[str, list[tuple[str, str, str]]]
 
 
 def _as_assigned(session: Session, assignment: Assignment) -> Members:
+    """Read through the driver: 100k members as ORM objects took 5 s."""
     teams: Members = {}
-    query = select(TeamMember).where(TeamMember.assignment_id == assignment.id)
-    for m in session.scalars(query.order_by(TeamMember.uscc, TeamMember.position)):
-        teams.setdefault(m.uscc, []).append((m.inspector_code, m.role, m.ticket))
+    sql = "SELECT uscc, inspector_code, role, ticket FROM team_members WHERE assignment_id = ? ORDER BY uscc, position"
+    for uscc, code, role, ticket in bulk.fetch_all(session, sql, (assignment.id,)):
+        teams.setdefault(uscc, []).append((code, role, ticket))
     return teams
 
 
