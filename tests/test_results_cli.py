@@ -37,6 +37,8 @@ def test_recording_results_moves_the_task_to_inspecting_then_completed(
         (U1, "SJ01", "1", "实地检查", "2026-04-01", ";".join(assigned[U1]), "无")
     ]
     assert status(cli) == "检查中"
+    listed = json.loads(cli.ok("tasks", "list", "-f", "json").stdout)["rows"]
+    assert [(r["code"], r["status"]) for r in listed] == [("T1", "检查中")]
     for uscc in (U2, U4):
         assert record_result(cli, uscc, assigned[uscc]).exit_code == 0
     assert status(cli) == "已完成"
