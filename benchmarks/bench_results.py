@@ -10,13 +10,12 @@ draws 50,000 entities (weighted), assigns teams, exports the result template, fi
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from bench_rosters import OUT, roster
+from bench_rosters import OUT, roster_copy
 from measure import run_creditcli
 
 SEED = "31415926535897932384"
@@ -24,17 +23,7 @@ COUNT = 50_000
 
 
 def setup() -> Path:
-    db = OUT / "results_run.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    source = OUT / "bench_1000000.db"
-    if not source.exists():
-        run_creditcli(["--db", str(source), "-q", "entities", "import", str(roster(1_000_000))])
-    src, dst = sqlite3.connect(source), sqlite3.connect(db)
-    src.backup(dst)
-    stations = [s for (s,) in dst.execute("SELECT DISTINCT station FROM entities WHERE station IS NOT NULL ORDER BY 1")]
-    src.close()
-    dst.close()
+    db, stations = roster_copy("results_run.db")
     rng = np.random.default_rng(5)
     officers = pd.DataFrame(
         {

@@ -8,6 +8,7 @@ Rosters are generated (seeded) under benchmarks/out/ and reused; each step runs 
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -30,6 +31,23 @@ def roster(size: int) -> Path:
                 frame = synth.entities(rng, min(chunk, size - start))
                 frame.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
     return path
+
+
+def roster_copy(name: str) -> tuple[Path, list[str]]:
+    """A fresh copy (``out/NAME``) of the 1M-entity roster database, made once by the import
+    benchmark, and the roster's stations: the starting point of the team and results benchmarks."""
+    db = OUT / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    source = OUT / "bench_1000000.db"
+    if not source.exists():
+        run_creditcli(["--db", str(source), "-q", "entities", "import", str(roster(1_000_000))])
+    src, dst = sqlite3.connect(source), sqlite3.connect(db)
+    src.backup(dst)
+    stations = [s for (s,) in dst.execute("SELECT DISTINCT station FROM entities WHERE station IS NOT NULL ORDER BY 1")]
+    src.close()
+    dst.close()
+    return db, stations
 
 
 def bench(size: int) -> None:
