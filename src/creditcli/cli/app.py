@@ -72,6 +72,9 @@ def root(
     ] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="显示更多过程信息")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出数据和错误")] = False,
+    wait: Annotated[
+        float, typer.Option("--wait", help="另一进程正在修改数据库时最多等待的秒数（默认不等，退出码 75）")
+    ] = 0.0,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
     ] = False,
@@ -80,7 +83,7 @@ def root(
     settings = load_settings(config)
     verbosity = -1 if quiet else verbose
     configure_logging(verbosity)
-    ctx.obj = AppContext(settings, db_ or settings.db or str(default_db_path()), fmt, verbosity)
+    ctx.obj = AppContext(settings, db_ or settings.db or str(default_db_path()), fmt, verbosity, wait=wait)
 
 
 def main() -> None:

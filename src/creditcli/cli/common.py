@@ -47,7 +47,7 @@ def run_import(
     from creditcli.rosters.importer import import_roster
 
     columns = load_mapping(mapping, spec.columns)
-    with write_rejects(rejects), app.session() as session:
+    with write_rejects(rejects), app.session(write=True) as session:
         result = import_roster(
             session,
             spec,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -29,6 +29,8 @@ class AppContext:
     db: str
     fmt: OutputFormat = OutputFormat.table
     verbosity: int = 0
+    wait: float = 0.0
+    """``--wait``: seconds a writer waits for another one to finish (0: refuse at once, exit 75)."""
     out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
     _engine: Engine | None = None
@@ -57,11 +59,18 @@ class AppContext:
         return self._engine
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction for the whole command: all of it is written, or none."""
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One transaction for the whole command: all of it is written, or none.
+
+        ``write``: the command changes data, so it first takes the writers' lock (db/locks.py).
+        """
+        from creditcli.db import locks
         from creditcli.db.engine import session_scope
 
-        with session_scope(self.engine()) as session:
+        engine = self.engine()
+        with locks.file_lock(engine, self.wait) if write else nullcontext(), session_scope(engine) as session:
+            if write:
+                locks.advisory_lock(session, self.wait)
             yield session
 
     def info(self, message: str) -> None:

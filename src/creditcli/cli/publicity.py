@@ -74,7 +74,7 @@ def mark(
     if day is None:
         raise UsageError(f"--date {date} 无法识别（可写作 2026-07-10、2026/7/10、2026年7月10日、20260710）")
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
+    with app_ctx.session(write=True) as session:
         result = publicity.mark(session, get_task(session, code), what.value, day)
     labels = {"task": "任务编号", "what": "公示内容", "published_on": "公示日期", "status": "任务状态"}
     render_record(app_ctx, "creditcli.publicity-mark/1", to_jsonable(result), labels, app_ctx.format(fmt))

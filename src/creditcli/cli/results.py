@@ -91,7 +91,7 @@ def record(
         remarks=remarks,
     )
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
+    with app_ctx.session(write=True) as session:
         outcome = service.record(session, get_task(session, code), [service.Placed(entry)], "命令行录入")
     render_record(app_ctx, "creditcli.record/1", to_jsonable(outcome), RECORD_LABELS, app_ctx.format(fmt))
 
@@ -128,7 +128,7 @@ def import_(
     from creditcli.results import files
 
     app_ctx = AppContext.from_typer(ctx)
-    with write_rejects(rejects), app_ctx.session() as session:
+    with write_rejects(rejects), app_ctx.session(write=True) as session:
         summary = files.import_results(session, path, load_mapping(mapping, files.COLUMNS), encoding, dry_run)
     for note in summary.notes:
         app_ctx.info(f"提示：{note}")

@@ -105,7 +105,7 @@ def create(
         "registered_to": _date(registered_to, "--registered-to"),
     }
     raw["pool"] = pool | {k: v for k, v in scope_given.items() if v}
-    with app_ctx.session() as session:
+    with app_ctx.session(write=True) as session:
         task = service.create_task(session, app_ctx.settings, raw)
         app_ctx.info(f"已创建抽查任务 {task.code}：{task.name}")
         from creditcli.draw.views import DETAIL_LABELS, task_detail
@@ -158,7 +158,7 @@ def freeze(
     from creditcli.io.writers import write_bytes
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
+    with app_ctx.session(write=True) as session:
         result, notice = service.freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
         path = output or Path(f"{code}-抽取前公告.md")
         write_bytes(path, notice.encode("utf-8"))
@@ -190,7 +190,7 @@ def draw(
         raise UsageError("重新抽取（--redraw）必须用 --reason 写明原因")
     if reason and not redraw:
         raise UsageError("--reason 只用于重新抽取：请同时加 --redraw")
-    with app_ctx.session() as session:
+    with app_ctx.session(write=True) as session:
         task = get_task(session, code)
         result = service.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
     from creditcli.draw.views import strata_rows

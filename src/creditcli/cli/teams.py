@@ -43,7 +43,7 @@ def assign(
     from creditcli.teams import service
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
+    with app_ctx.session(write=True) as session:
         result = service.assign(
             session,
             get_task(session, code),
@@ -84,7 +84,7 @@ def replace(
     from creditcli.teams import service
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
+    with app_ctx.session(write=True) as session:
         done = service.replace(
             session, get_task(session, code), inspector.strip(), reason, normalise(entity) if entity else None
         )

@@ -1,0 +1,63 @@
+"""One writer at a time: two processes that change the same database never interleave.
+
+SQLite: a lock file beside the database (``creditcli.db.lock``), taken before the transaction
+begins, so the writer that waited sees what the first one committed; the operating system drops
+it if the process dies. PostgreSQL (one database shared by many staff): a transaction-level
+advisory lock, released by the commit or rollback. Readers never wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from creditcli.db.engine import sqlite_path
+from creditcli.errors import BusyError
+
+ADVISORY_KEY = 0x63726564_6C690001
+"""The advisory lock of creditcli's writers (any 64-bit number other tools do not use)."""
+
+
+def _busy(where: str, wait: float) -> BusyError:
+    waited = f"等待 {wait:g} 秒后仍" if wait > 0 else ""
+    return BusyError(f"数据库{waited}正被另一个 creditcli 进程修改（{where}）：请稍后再试，或加 --wait 秒数 等待")
+
+
+@contextmanager
+def file_lock(engine: Engine, wait: float) -> Iterator[None]:
+    """The SQLite lock file (nothing to do for other databases)."""
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is None:
+        yield
+        return
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(f"{path}.lock", timeout=max(wait, 0))
+    try:
+        lock.acquire()
+    except Timeout:
+        raise _busy(f"锁文件 {path}.lock", wait) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def advisory_lock(session: Session, wait: float) -> None:
+    """Inside the session's transaction on PostgreSQL; released when it ends."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if wait <= 0:
+        if not session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
+            raise _busy("PostgreSQL 咨询锁", wait)
+        return
+    session.execute(text(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'"))
+    try:
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
+    except OperationalError as exc:
+        raise _busy("PostgreSQL 咨询锁", wait) from exc
+    session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
