@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from creditcli.cli.context import AppContext
@@ -28,6 +31,20 @@ def upgrade(ctx: typer.Context) -> None:
     app_ctx.info(f"数据库结构已从 {result.before or '空'} 升级到 {result.after}：{app_ctx.db}")
     if result.backup is not None:
         app_ctx.info(f"升级前的备份：{result.backup}")
+
+
+@app.command("backup")
+def backup(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(help="备份文件", show_default=False)],
+) -> None:
+    """备份 SQLite 数据库（在线备份，其他人可继续使用）；PostgreSQL 请用 pg_dump。"""
+    from creditcli.db.engine import to_url
+    from creditcli.db.schema import backup as run_backup
+
+    app_ctx = AppContext.from_typer(ctx)
+    written = run_backup(to_url(app_ctx.db), target)
+    app_ctx.info(f"已备份 {app_ctx.db} 到 {written}")
 
 
 @app.command("status")

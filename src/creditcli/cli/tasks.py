@@ -176,6 +176,9 @@ def draw(
     redraw: Annotated[bool, typer.Option("--redraw", help="重新抽取（须同时写明 --reason）")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="重新抽取的原因", show_default=False)] = None,
     allow_seed_reuse: Annotated[bool, typer.Option("--allow-seed-reuse", help="允许使用其他任务用过的种子")] = False,
+    if_not_drawn: Annotated[
+        bool, typer.Option("--if-not-drawn", help="已抽取的任务不再抽取，退出码 0（供定时任务重复运行）")
+    ] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """按冻结的范围和随机种子抽取检查对象（未冻结时先冻结）。"""
@@ -190,9 +193,17 @@ def draw(
         raise UsageError("重新抽取（--redraw）必须用 --reason 写明原因")
     if reason and not redraw:
         raise UsageError("--reason 只用于重新抽取：请同时加 --redraw")
+    if redraw and if_not_drawn:
+        raise UsageError("--redraw 与 --if-not-drawn 不能同时使用")
     with app_ctx.session(write=True) as session:
         task = get_task(session, code)
-        result = service.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
+        standing = service.standing_draw(session, task) if if_not_drawn else None
+        if standing is None:
+            result = service.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
+    if standing is not None:
+        when = f"{standing.drawn_at:%Y-%m-%d %H:%M}"
+        app_ctx.info(f"任务 {code} 已于 {when} 抽取（第 {standing.seq} 次）：按 --if-not-drawn 不再抽取")
+        return
     from creditcli.draw.views import strata_rows
 
     strata = strata_rows(service.strata_entries(result.outcome))

@@ -118,6 +118,7 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
     cols = ", ".join([*names, *fixed])
     values = ", ".join([*names, *(_sqlite_literal(v) for v in fixed.values())])
     folder = Path(session.connection().engine.url.database or "").resolve().parent
+    remove_leftover_stages(folder)
     stages = [_stage_path(folder) for _ in range(slices)]
     cur = driver_connection(session).cursor()
     try:
@@ -144,10 +145,33 @@ def _stage(path: str, part: pa.Table) -> None:
 
 
 def _stage_path(folder: Path) -> str:
-    handle, path = tempfile.mkstemp(prefix=".creditcli-stage-", suffix=".db", dir=folder if folder.is_dir() else None)
+    """A new staging file name; it carries the process id so that a later run can tell a leftover."""
+    handle, path = tempfile.mkstemp(prefix=f"{STAGE_FILE}{os.getpid()}-", suffix=".db", dir=folder)
     os.close(handle)
     os.unlink(path)  # the driver creates the file itself
     return path
+
+
+STAGE_FILE = ".creditcli-stage-"
+
+
+def remove_leftover_stages(folder: Path) -> None:
+    """Staging files (and their journals) of a process that was killed before its ``finally`` ran;
+    those of a live process are kept."""
+    for path in folder.glob(f"{STAGE_FILE}*"):
+        pid = path.name[len(STAGE_FILE) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _attached(session: Session) -> int:

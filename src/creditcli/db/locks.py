@@ -42,6 +42,9 @@ def file_lock(engine: Engine, wait: float) -> Iterator[None]:
     except Timeout:
         raise _busy(f"锁文件 {path}.lock", wait) from None
     try:
+        from creditcli.db.bulk import remove_leftover_stages
+
+        remove_leftover_stages(path.resolve().parent)  # a killed writer's staging files
         yield
     finally:
         lock.release()

@@ -38,12 +38,18 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _backup_sqlite(path: Path, revision: str | None) -> Path | None:
-    """Copy the file with SQLite's online backup API before a migration touches it."""
+    """Copy the file before a migration touches it."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
     target = path.with_name(f"{path.name}.bak-{revision or 'empty'}-{stamp}")
-    src = sqlite3.connect(path)
+    copy_sqlite(path, target)
+    return target
+
+
+def copy_sqlite(path: Path, target: Path) -> None:
+    """A consistent copy with SQLite's online backup API (others may keep reading and writing)."""
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -52,6 +58,24 @@ def _backup_sqlite(path: Path, revision: str | None) -> Path | None:
             dst.close()
     finally:
         src.close()
+
+
+def backup(url: str, target: Path) -> Path:
+    """``db backup``: a SQLite file copied atomically to ``target``; PostgreSQL is pg_dump's job."""
+    from creditcli.errors import InputMissingError, OutputError, UsageError
+    from creditcli.io.writers import atomic_path
+
+    path = sqlite_path(url)
+    if path is None:
+        raise UsageError(
+            "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc -f creditcli-$(date +%F).dump 'postgresql://…'"
+        )
+    if not path.exists():
+        raise InputMissingError(f"数据库文件不存在：{path}")
+    if target.exists() and not target.is_file():
+        raise OutputError(f"{target} 不是普通文件：备份须写入一个文件")
+    with atomic_path(target) as tmp:  # an empty temporary file: SQLite takes it as an empty database
+        copy_sqlite(path, tmp)
     return target
 
 

@@ -1,0 +1,88 @@
+"""Operations: a cron-safe draw, the database backup, a killed import leaves nothing behind."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
+from creditcli import synth
+
+
+def test_draw_if_not_drawn_is_a_no_op_the_second_time(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    cli.ok("tasks", "create", "T1", "--name", "x", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    first = cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042", "--if-not-drawn", "-f", "json")
+    assert '"seq": 1' in first.stdout
+    again = cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000043", "--if-not-drawn", "-f", "json")
+    assert again.stdout == ""
+    assert "按 --if-not-drawn 不再抽取" in again.stderr and "（第 1 次）" in again.stderr
+    assert cli.query("SELECT COUNT(*), MIN(seed) FROM draws") == [(1, "20261127000000000042")]
+    both = cli("tasks", "draw", "T1", "--redraw", "--reason", "x", "--if-not-drawn")
+    assert (both.exit_code, both.stderr) == (2, "错误：--redraw 与 --if-not-drawn 不能同时使用\n")
+
+
+def test_backup_copies_a_sqlite_database(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    target = tmp_path / "备份" / "creditcli-2026-11-27.db"
+    result = cli("db", "backup", target)
+    if "://" in cli.db:
+        assert result.exit_code == 2 and "请用 pg_dump 备份" in result.stderr
+        return
+    assert result.exit_code == 0 and result.stderr == f"已备份 {cli.db} 到 {target}\n"
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT COUNT(*) FROM entities").fetchone() == (4,)
+    copy.close()
+    device = cli("db", "backup", "/dev/null")
+    assert (device.exit_code, device.stderr) == (73, "错误：/dev/null 不是普通文件：备份须写入一个文件\n")
+    assert Path("/dev/null").is_char_device()
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
+    """60,000 entities, and how long their import takes here (into a scratch SQLite file)."""
+    folder = tmp_path_factory.mktemp("big")
+    path = folder / "big.csv"
+    synth.entities(np.random.default_rng(1), 60_000).to_csv(path, index=False)
+    start = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-m", "creditcli", "--db", str(folder / "scratch.db"), "-q", "entities", "import", str(path)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return path, time.monotonic() - start
+
+
+@pytest.mark.parametrize("fraction", [0.4, 0.7, 0.9])
+def test_an_import_killed_midway_leaves_the_database_as_it_was(
+    cli: Cli, tmp_path: Path, big_file: tuple[Path, float], fraction: float
+) -> None:
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    path, duration = big_file
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "creditcli", "--db", cli.db, "-q", "entities", "import", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(duration * fraction)
+    proc.send_signal(signal.SIGKILL)
+    if proc.wait() == 0:
+        pytest.skip("the import finished before it could be killed (the machine was faster than measured)")
+    # Whatever it was doing, it is all there or none of it: never some of the rows (a kill after the commit,
+    # while SQLite checkpoints, leaves the whole import); the database stays usable.
+    assert (cli.count("entities"), cli.count("import_runs")) in ((4, 1), (60_004, 2))
+    # (PostgreSQL notices the dead client a moment later and only then lets go of its advisory lock.)
+    cli.ok("--wait", "20", "entities", "import", write_csv(tmp_path / "more.csv", ENTITY_HEADER, entity_rows()))
+    cli.ok("tasks", "create", "T1", "--name", "x", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    if "://" not in cli.db:
+        check = sqlite3.connect(cli.db)
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        check.close()
+        assert list(Path(cli.db).parent.glob(".creditcli-stage-*")) == []  # the killed run's leftovers are gone
