@@ -86,3 +86,20 @@ def test_an_import_killed_midway_leaves_the_database_as_it_was(
         assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         check.close()
         assert list(Path(cli.db).parent.glob(".creditcli-stage-*")) == []  # the killed run's leftovers are gone
+
+
+def test_log_file_records_each_run(tmp_path: Path) -> None:
+    db, log = tmp_path / "x.db", tmp_path / "logs" / "creditcli.log"
+    good = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())
+    bad = write_csv(tmp_path / "bad.csv", ENTITY_HEADER, [["123", "名称", "企业", "", "", "", "存续", "A"]])
+    run = [sys.executable, "-m", "creditcli", "--db", str(db), "--log-file", str(log), "-q", "entities", "import"]
+    assert subprocess.run([*run, str(good)], capture_output=True, check=False).returncode == 0
+    assert subprocess.run([*run, str(bad)], capture_output=True, check=False).returncode == 65
+    lines = log.read_text(encoding="utf-8").splitlines()
+    body = [line.split("] ", 1)[1] for line in lines]
+    assert body[0].startswith("开始：用户 ") and body[0].endswith(f"entities import {good}")
+    assert body[1].startswith("结束：退出码 0，用时 ")
+    assert body[2].endswith(f"entities import {bad}")
+    assert body[3] == f"错误：{bad}: 发现 1 处问题，未导入任何数据"
+    assert body[4].startswith("  第 2 行 “统一社会信用代码”: 123 ")
+    assert body[5].startswith("结束：退出码 65，用时 ")

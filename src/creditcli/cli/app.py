@@ -20,6 +20,7 @@ from creditcli.cli import (
     publicity,
     report,
     results,
+    runlog,
     tasks,
     teams,
 )
@@ -75,11 +76,17 @@ def root(
     wait: Annotated[
         float, typer.Option("--wait", help="另一进程正在修改数据库时最多等待的秒数（默认不等，退出码 75）")
     ] = 0.0,
+    log_file: Annotated[
+        Path | None,
+        typer.Option("--log-file", envvar="CREDITCLI_LOG_FILE", help="把每次运行的过程追加写入此日志文件"),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
     ] = False,
 ) -> None:
     """双随机、一公开 抽查工具。"""
+    if log_file is not None:
+        runlog.open_log(log_file)
     settings = load_settings(config)
     verbosity = -1 if quiet else verbose
     configure_logging(verbosity)
@@ -87,4 +94,11 @@ def root(
 
 
 def main() -> None:
-    app()
+    code = 0
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        raise
+    finally:
+        runlog.finish(code)

@@ -85,7 +85,11 @@ class AppContext:
 
 
 def eprint(message: str) -> None:
-    """Plain text on stderr: never wrapped or marked up, so that cron logs and grep see whole lines."""
+    """Plain text on stderr: never wrapped or marked up, so that cron logs and grep see whole lines.
+    Also into the ``--log-file``, when there is one."""
+    from creditcli.cli import runlog
+
+    runlog.note(message)
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
 
