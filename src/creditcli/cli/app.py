@@ -10,6 +10,7 @@ import typer
 from creditcli import __version__
 from creditcli.cli import (
     archive,
+    audit,
     conflicts,
     db,
     deadlines,
@@ -44,6 +45,7 @@ app.add_typer(results.app)
 app.add_typer(publicity.app)
 app.add_typer(archive.app)
 app.add_typer(report.app)
+app.add_typer(audit.app)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
 

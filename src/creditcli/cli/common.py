@@ -44,6 +44,7 @@ def run_import(
     fmt: OutputFormat | None,
     accept_bad_checksum: bool = False,
 ) -> ImportResult:
+    from creditcli.audit import Change
     from creditcli.rosters.importer import import_roster
 
     columns = load_mapping(mapping, spec.columns)
@@ -58,6 +59,8 @@ def run_import(
             dry_run=dry_run,
             accept_bad_checksum=accept_bad_checksum,
         )
+        counts = {"rows": result.rows, "inserted": result.inserted, "updated": result.updated}
+        app.audited(None if dry_run else Change(counts, result.sha256))
     render_import(app, result, app.format(fmt))
     return result
 

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -15,6 +17,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from creditcli.settings import Settings, default_db_path
+
+if TYPE_CHECKING:
+    from creditcli.audit import Change
 
 
 class OutputFormat(StrEnum):
@@ -33,7 +38,11 @@ class AppContext:
     """``--wait``: seconds a writer waits for another one to finish (0: refuse at once, exit 75)."""
     out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
     err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
+    invocation: tuple[str, dict[str, object]] = ("creditcli", {})
+    """The running command's path and parameters (paths as text), for its audit entry."""
     _engine: Engine | None = None
+    _change: Change | None = None
+    _unchanged: bool = False
 
     @classmethod
     def from_typer(cls, ctx: typer.Context) -> AppContext:
@@ -44,6 +53,9 @@ class AppContext:
 
             obj = AppContext(load_settings(), str(default_db_path()))
             root.obj = obj
+        if ctx is not root:
+            params = {k: str(v) if isinstance(v, Path) else v for k, v in ctx.params.items()}
+            obj.invocation = (ctx.command_path, params)
         return obj
 
     def format(self, override: OutputFormat | None) -> OutputFormat:
@@ -71,7 +83,18 @@ class AppContext:
         with locks.file_lock(engine, self.wait) if write else nullcontext(), session_scope(engine) as session:
             if write:
                 locks.advisory_lock(session, self.wait)
+            self._change, self._unchanged = None, False
             yield session
+            if write and not self._unchanged:  # every change leaves its audit entry, in the same transaction
+                from creditcli import audit
+
+                command, arguments = self.invocation
+                audit.append(session, command, arguments, self._change or audit.Change())
+
+    def audited(self, change: Change | None) -> None:
+        """What the running command changed, for its audit entry (counts, digest, records);
+        None: nothing changed after all (a dry run, a draw that was already made), so no entry."""
+        self._change, self._unchanged = change, change is None
 
     def info(self, message: str) -> None:
         """A progress or summary line on stderr (silenced by -q)."""

@@ -123,6 +123,7 @@ def import_(
 
     未填“检查结果代码”的行跳过；任何一行有问题则整个文件不录入，逐行列出问题。
     """
+    from creditcli.audit import Change
     from creditcli.cli.common import write_rejects
     from creditcli.io.columns import load_mapping
     from creditcli.results import files
@@ -130,6 +131,8 @@ def import_(
     app_ctx = AppContext.from_typer(ctx)
     with write_rejects(rejects), app_ctx.session(write=True) as session:
         summary = files.import_results(session, path, load_mapping(mapping, files.COLUMNS), encoding, dry_run)
+        counts = {"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}
+        app_ctx.audited(None if dry_run else Change(counts))
     for note in summary.notes:
         app_ctx.info(f"提示：{note}")
     data = to_jsonable(summary)

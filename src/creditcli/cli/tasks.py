@@ -182,6 +182,7 @@ def draw(
     fmt: FormatOpt = None,
 ) -> None:
     """按冻结的范围和随机种子抽取检查对象（未冻结时先冻结）。"""
+    from creditcli import audit
     from creditcli.cli.context import OutputFormat
     from creditcli.draw import service
     from creditcli.draw.tasks import get_task
@@ -200,6 +201,9 @@ def draw(
         standing = service.standing_draw(session, task) if if_not_drawn else None
         if standing is None:
             result = service.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
+            app_ctx.audited(audit.draw_change(session, task))
+        else:
+            app_ctx.audited(None)
     if standing is not None:
         when = f"{standing.drawn_at:%Y-%m-%d %H:%M}"
         app_ctx.info(f"任务 {code} 已于 {when} 抽取（第 {standing.seq} 次）：按 --if-not-drawn 不再抽取")

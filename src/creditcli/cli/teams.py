@@ -39,18 +39,17 @@ def assign(
     fmt: FormatOpt = None,
 ) -> None:
     """为已抽取的任务随机匹配检查组（回避、资质、所所交叉、均衡分配）。"""
+    from creditcli import audit
     from creditcli.draw.tasks import get_task
     from creditcli.teams import service
 
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session(write=True) as session:
+        task = get_task(session, code)
         result = service.assign(
-            session,
-            get_task(session, code),
-            cross_station=cross_station,
-            experts=experts,
-            max_per_inspector=max_per_inspector,
+            session, task, cross_station=cross_station, experts=experts, max_per_inspector=max_per_inspector
         )
+        app_ctx.audited(audit.assignment_change(session, task))
     if result.spread > 1:
         app_ctx.info(
             f"提示：受回避、资质或所所交叉限制，工作量无法完全均分：每人 {result.loads_min}–{result.loads_max} 户"

@@ -358,3 +358,25 @@ class Publication(Base):
     published_on: Mapped[dt.date] = mapped_column(Date)
     operator: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """The hash-chained log of every change (db/audit.py): each entry hashes its content and the previous hash."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    os_user: Mapped[str] = mapped_column(Text)
+    command: Mapped[str] = mapped_column(Text)
+    arguments: Mapped[str] = mapped_column(Text)
+    """Canonical JSON of the command's parameters."""
+    counts: Mapped[str] = mapped_column(Text)
+    """Canonical JSON: how many rows the command added, changed …"""
+    digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of what changed (a file, a certificate, an assignment …)."""
+    refs: Mapped[str] = mapped_column(Text)
+    """Canonical JSON: the records the entry vouches for, e.g. {"draw": 3}."""
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))

@@ -110,6 +110,8 @@ class ImportResult:
     notes: list[str]
     warnings: list[str]
     dry_run: bool
+    sha256: str = ""
+    """Of the file as read."""
 
 
 def canon_frame(batch: list[tuple[Any, ...]], names: list[str]) -> pd.DataFrame:
@@ -189,6 +191,7 @@ def _import(
         ]
         + pending.warnings,
         dry_run=dry_run,
+        sha256=table.sha256,
     )
     if not dry_run:
         _write(session, spec, pending)

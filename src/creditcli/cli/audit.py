@@ -1,0 +1,47 @@
+"""creditcli audit …: 审计日志（哈希链）的查看与核验."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from creditcli.cli.context import AppContext, eprint
+from creditcli.cli.guard import CreditTyper
+from creditcli.cli.options import FormatOpt
+from creditcli.cli.render import render_table
+from creditcli.errors import EXIT_FAILURE
+
+app = CreditTyper(name="audit", help="审计日志：每次修改数据的记录，逐条哈希相连，可核验是否被删改。")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="只显示最近 N 条（0：全部）")] = 0,
+    fmt: FormatOpt = None,
+) -> None:
+    """列出审计记录：时间、操作人、命令与参数、数量、内容摘要。"""
+    from creditcli.audit import entries_table
+
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        render_table(app_ctx, entries_table(session, limit or None), app_ctx.format(fmt))
+
+
+@app.command("verify")
+def verify(ctx: typer.Context) -> None:
+    """核验审计日志的哈希链，以及抽取记录、检查组匹配与日志是否一致；有问题时以退出码 1 结束并指出第一处。"""
+    from creditcli.audit import entry_count
+    from creditcli.audit import verify as check
+
+    app_ctx = AppContext.from_typer(ctx)
+    with app_ctx.session() as session:
+        problems = check(session)
+        count = entry_count(session)
+    if problems:
+        eprint(f"错误：审计核验未通过：{problems[0]}（共 {len(problems)} 处）")
+        for line in problems[1:]:
+            eprint(f"  {line}")
+        raise typer.Exit(EXIT_FAILURE)
+    app_ctx.out.print(f"审计核验通过：{count} 条记录，哈希链完整，抽取记录与检查组匹配未被改动", markup=False)
