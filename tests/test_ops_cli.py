@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
+from conftest import ENTITY_HEADER, INSPECTOR_HEADER, Cli, entity_rows, write_csv
 from creditcli import synth
 
 
@@ -86,6 +86,52 @@ def test_an_import_killed_midway_leaves_the_database_as_it_was(
         assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         check.close()
         assert list(Path(cli.db).parent.glob(".creditcli-stage-*")) == []  # the killed run's leftovers are gone
+
+
+def killed(cli: Cli, args: list[str], after: float) -> bool:
+    """Run ``creditcli ARGS`` in its own process and kill it after ``after`` seconds; False if it ended first."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "creditcli", "--db", cli.db, "--wait", "20", "-q", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(after)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait() != 0
+
+
+def timed(cli: Cli, *args: str) -> float:
+    start = time.monotonic()
+    cli.ok(*args)
+    return time.monotonic() - start
+
+
+def test_a_draw_or_an_assignment_killed_midway_leaves_nothing(
+    cli: Cli, tmp_path: Path, big_file: tuple[Path, float]
+) -> None:
+    cli.ok("entities", "import", big_file[0])
+    people = [[f"3701{i:04d}", f"人员{i}", "执法人员", "", "", "2027-12-31", "在岗"] for i in range(300)]
+    cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", INSPECTOR_HEADER, people))
+    task = ["--name", "x", "--window", "2026-03-01:2026-06-30", "--mode", "weighted", "--count", "6000"]
+    for code in ("T1", "T2"):
+        cli.ok(
+            "tasks", "create", code, *task, "--weight", "A=1", "--weight", "B=1", "--weight", "C=2", "--weight", "D=4"
+        )
+    draw = timed(cli, "tasks", "draw", "T1", "--seed", "20261127000000000042")
+    first = cli.query("SELECT id, seed FROM draws")
+    if killed(cli, ["tasks", "draw", "T1", "--seed", "20261127000000000043", "--redraw", "--reason", "x"], draw * 0.6):
+        assert cli.query("SELECT id, seed, superseded_at FROM draws") == [(*first[0], None)]
+        assert cli.count("draw_selections") == 6000
+    else:  # it finished first: then all of it is there
+        assert cli.count("draws") == 2
+    assign = timed(cli, "--wait", "20", "tasks", "assign", "T1")
+    cli.ok("--wait", "20", "tasks", "draw", "T2", "--seed", "20261127000000000044")
+    before = cli.count("team_members")
+    if killed(cli, ["tasks", "assign", "T2"], assign * 0.6):
+        assert (cli.count("assignments"), cli.count("team_members")) == (1, before)
+    else:
+        assert cli.count("assignments") == 2
+    cli.ok("--wait", "20", "audit", "verify")
 
 
 def test_log_file_records_each_run(tmp_path: Path) -> None:
