@@ -42,8 +42,15 @@ def test_an_altered_entry_is_named(cli: Cli, assigned: dict[str, list[str]]) -> 
 
 def test_a_deleted_entry_is_named(cli: Cli, assigned: dict[str, list[str]]) -> None:
     cli.execute("DELETE FROM audit_log WHERE seq = 3")
-    broken = cli("audit", "verify")
+    broken = cli("audit", "verify", "-f", "json")
     assert broken.exit_code == 1
+    report = json.loads(broken.stdout)
+    assert (report["schema"], report["ok"], report["entries"], len(report["problems"])) == (
+        "creditcli.audit-verify/1",
+        False,
+        5,  # of the six the fixture made, one deleted
+        2,
+    )
     assert broken.stderr.splitlines()[:2] == [
         "错误：审计核验未通过：审计记录第 3–3 条缺失（被删除）（共 2 处）",
         "  审计记录第 4 条与前一条接不上（前一条被删改）",

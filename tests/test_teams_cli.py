@@ -168,9 +168,9 @@ def test_replacement_is_recorded_and_verified(cli: Cli, drawn: pd.DataFrame) -> 
     before = teams(cli)
     leaver = before[sorted(before)[0]][0][0]
     on = sorted(u for u, members in before.items() if any(c == leaver for c, _ in members))
-    out = cli.ok("tasks", "replace", "T1", "--inspector", leaver, "--reason", "因病请假").stdout.splitlines()
-    assert [line.split(":")[0] for line in out] == on
+    out = cli.ok("tasks", "replace", "T1", "--inspector", leaver, "--reason", "因病请假", "-f", "json").stdout
     rows = cli.query("SELECT uscc, old_code, new_code, reason FROM replacements ORDER BY id")
+    assert json.loads(out)["rows"] == [{"uscc": u, "old": o, "new": n} for u, o, n, _ in rows]
     assert [r[0] for r in rows] == on and {r[1] for r in rows} == {leaver} and {r[3] for r in rows} == {"因病请假"}
     assert all(new != leaver for _, _, new, _ in rows)
     report = json.loads(cli.ok("tasks", "verify", "T1", "-f", "json").stdout)

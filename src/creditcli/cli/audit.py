@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from creditcli.cli.context import AppContext, eprint
+from creditcli.cli.context import AppContext, OutputFormat, eprint
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FormatOpt
 from creditcli.cli.render import render_table
@@ -30,7 +30,7 @@ def list_(
 
 
 @app.command("verify")
-def verify(ctx: typer.Context) -> None:
+def verify(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     """核验审计日志的哈希链，以及抽取记录、检查组匹配与日志是否一致；有问题时以退出码 1 结束并指出第一处。"""
     from creditcli.audit import entry_count
     from creditcli.audit import verify as check
@@ -39,9 +39,13 @@ def verify(ctx: typer.Context) -> None:
     with app_ctx.session() as session:
         problems = check(session)
         count = entry_count(session)
+    if app_ctx.format(fmt) is OutputFormat.json:
+        report = {"schema": "creditcli.audit-verify/1", "ok": not problems, "entries": count, "problems": problems}
+        app_ctx.out.print_json(data=report)
     if problems:
         eprint(f"错误：审计核验未通过：{problems[0]}（共 {len(problems)} 处）")
         for line in problems[1:]:
             eprint(f"  {line}")
         raise typer.Exit(EXIT_FAILURE)
-    app_ctx.out.print(f"审计核验通过：{count} 条记录，哈希链完整，抽取记录与检查组匹配未被改动", markup=False)
+    if app_ctx.format(fmt) is not OutputFormat.json:
+        app_ctx.out.print(f"审计核验通过：{count} 条记录，哈希链完整，抽取记录与检查组匹配未被改动", markup=False)

@@ -11,7 +11,8 @@ import typer
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FileFormatOpt, FormatOpt
-from creditcli.cli.render import render_record, to_jsonable
+from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.io.writers import Table
 
 CodeArg = Annotated[str, typer.Argument(help="任务编号", show_default=False)]
 
@@ -76,6 +77,7 @@ def replace(
     entity: Annotated[
         str | None, typer.Option("--entity", help="只递补这一个对象的检查组（统一社会信用代码）", show_default=False)
     ] = None,
+    fmt: FormatOpt = None,
 ) -> None:
     """递补：由签号顺序中下一位符合条件的执法人员替换退出者，并记录原因。"""
     from creditcli.draw.tasks import get_task
@@ -87,8 +89,9 @@ def replace(
         done = service.replace(
             session, get_task(session, code), inspector.strip(), reason, normalise(entity) if entity else None
         )
-    for uscc, new in done:
-        app_ctx.out.print(f"{uscc}: {inspector.strip()} → {new}", markup=False)
+    rows = [(uscc, inspector.strip(), new) for uscc, new in done]
+    table = Table(["uscc", "old", "new"], ["统一社会信用代码", "退出人员", "递补人员"], [rows], "creditcli.replace/1")
+    render_table(app_ctx, table, app_ctx.format(fmt))
 
 
 def export(
