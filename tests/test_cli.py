@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -56,10 +57,19 @@ def test_default_db_location_follows_xdg(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("CREDITCLI_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
-    result = CliRunner().invoke(app, ["db", "status"])
+    result = CliRunner().invoke(app, ["db", "status", "-f", "json"])
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "creditcli" / "creditcli.db").exists()
-    assert f"数据库：{tmp_path / 'creditcli' / 'creditcli.db'}" in result.stdout
+    assert json.loads(result.stdout) == {
+        "schema": "creditcli.db-status/1",
+        "db": str(tmp_path / "creditcli" / "creditcli.db"),
+        "revision": HEAD_REVISION,
+        "required": HEAD_REVISION,
+        "entities": 0,
+        "inspectors": 0,
+        "items": 0,
+        "conflicts": 0,
+    }
 
 
 def test_config_file_sets_class_set(tmp_path: Path, cli: Cli) -> None:

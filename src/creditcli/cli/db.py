@@ -9,6 +9,8 @@ import typer
 
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
+from creditcli.cli.options import FormatOpt
+from creditcli.cli.render import render_record
 
 app = CreditTyper(name="db", help="数据库：初始化、升级结构、查看状态。")
 
@@ -48,20 +50,16 @@ def backup(
 
 
 @app.command("status")
-def status(ctx: typer.Context) -> None:
+def status(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     """显示数据库位置、结构版本和各名录的记录数。"""
     from creditcli.db.schema import HEAD_REVISION, current_revision
     from creditcli.rosters.query import Filter, count
 
     app_ctx = AppContext.from_typer(ctx)
     engine = app_ctx.engine()
-    app_ctx.out.print(f"数据库：{app_ctx.db}", markup=False)
-    app_ctx.out.print(f"结构版本：{current_revision(engine)}（程序要求 {HEAD_REVISION}）", markup=False)
+    tables = {"entities": "检查对象", "inspectors": "执法检查人员", "items": "抽查事项", "conflicts": "回避"}
     with app_ctx.session() as session:
-        for table, label in (
-            ("entities", "检查对象"),
-            ("inspectors", "执法检查人员"),
-            ("items", "抽查事项"),
-            ("conflicts", "回避"),
-        ):
-            app_ctx.out.print(f"{label}：{count(session, table, Filter())}", markup=False)
+        counts = {table: count(session, table, Filter()) for table in tables}
+    data = {"db": app_ctx.db, "revision": current_revision(engine), "required": HEAD_REVISION, **counts}
+    labels = {"db": "数据库", "revision": "结构版本", "required": "程序要求的版本", **tables}
+    render_record(app_ctx, "creditcli.db-status/1", data, labels, app_ctx.format(fmt))
