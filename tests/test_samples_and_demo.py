@@ -37,9 +37,11 @@ def test_demo_imports_every_sample(tmp_path: Path) -> None:
     assert {r["risk_class"] for r in rows} == {"A", "B", "C", "D"}
     assert {r["entity_type"] for r in rows} == {"企业", "个体工商户", "农民专业合作社", "外国企业常驻代表机构"}
     assert {r["status"] for r in rows} >= {"存续", "注销", "吊销"}
-    # Running it again starts afresh and gives the same figures.
-    again = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path)])
-    assert again.stdout == result.stdout
+    # Running it again starts afresh and gives the same figures (here as JSON).
+    again = json.loads(CliRunner().invoke(app, ["demo", "--dir", str(tmp_path), "-f", "json"]).stdout)
+    assert again["schema"] == "creditcli.demo/1" and again["db_path"] == str(db)
+    assert [i["inserted"] for i in again["imports"]][:2] == [4000, 1200]  # the two entity files
+    assert f"抽中 {again['draw']['selected']} 户" in result.stdout
 
 
 def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> None:

@@ -8,14 +8,17 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from creditcli.cli.context import AppContext
+from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import guarded
+from creditcli.cli.options import FormatOpt
+from creditcli.cli.render import to_jsonable
 
 
 @guarded
 def demo(
     ctx: typer.Context,
     workdir: Annotated[Path, typer.Option("--dir", help="演示数据库和输出文件所在目录")] = Path("creditcli-demo"),
+    fmt: FormatOpt = None,
 ) -> None:
     """演示主流程：建库、导入名录、创建任务、冻结、抽取、匹配检查组、出证书并复核、录入结果、公示、档案。
 
@@ -25,6 +28,9 @@ def demo(
 
     app_ctx = AppContext.from_typer(ctx)
     result = run_demo(workdir, app_ctx.settings)
+    if app_ctx.format(fmt) is OutputFormat.json:
+        app_ctx.out.print_json(data={"schema": "creditcli.demo/1", "seed": SEED, **to_jsonable(result)})
+        return
     table = RichTable(title="示例数据导入汇总")
     for label in ("名录", "文件", "编码", "数据行数", "新增", "更新", "未变"):
         table.add_column(label)

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 from rich.table import Table as RichTable
@@ -65,6 +66,8 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
     return value
 
 
