@@ -59,6 +59,8 @@ def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> Non
     assert d["k"] >= 5  # the sample task's --min D=5
     assert "抽取范围摘要" in (tmp_path / "2026-SJ-001-抽取前公告.md").read_text(encoding="utf-8")
     assert runpy.run_path(str(ROOT / "tools" / "verify_draw.py"))["main"](cert, pool) == 0
+    audited = CliRunner().invoke(app, ["--db", str(tmp_path / "creditcli.db"), "audit", "verify"])
+    assert audited.exit_code == 0 and audited.stdout.startswith("审计核验通过：12 条记录")
     # The results part: every drawn entity got a sample result, the lists are out, the task is published.
     assert f"检查结果：录入 {len(data['selected'])} 条（示例），任务状态：已公示" in result.stdout
     results = CalamineWorkbook.from_path(str(tmp_path / "2026-SJ-001-抽查结果公告.xlsx")).get_sheet_by_index(0)

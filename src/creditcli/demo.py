@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from creditcli import audit
 from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.schema import upgrade
 from creditcli.draw import service
@@ -89,7 +90,12 @@ def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> 
         results = []
         for spec, name in SAMPLE_FILES:
             with session_scope(engine) as session:
-                results.append(import_roster(session, spec, source / name, mapping={}, classes=settings.risk_classes))
+                r = import_roster(session, spec, source / name, mapping={}, classes=settings.risk_classes)
+                counts = {"rows": r.rows, "inserted": r.inserted, "updated": r.updated}
+                audit.append(
+                    session, f"creditcli demo: {spec.name} import", {"path": name}, audit.Change(counts, r.sha256)
+                )
+                results.append(r)
         drawn = _draw(engine, settings, source / TASK_FILE, workdir)
     finally:
         engine.dispose()
@@ -102,14 +108,24 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
     with session_scope(engine) as session:
         task = service.create_task(session, settings, read_task_file(task_file))
         code = task.code
+        audit.append(session, "creditcli demo: tasks create", {"from": task_file.name}, audit.Change())
     notice_path = workdir / f"{code}-抽取前公告.md"
     with session_scope(engine) as session:
         frozen, notice = service.freeze_with_notice(session, get_task(session, code))
+        audit.append(session, "creditcli demo: tasks freeze", {"code": code}, audit.Change(digest=frozen.pool_digest))
     write_bytes(notice_path, notice.encode("utf-8"))
     with session_scope(engine) as session:
         result = service.draw(session, get_task(session, code), seed=SEED)
+        audit.append(
+            session,
+            "creditcli demo: tasks draw",
+            {"code": code, "seed": SEED},
+            audit.draw_change(session, get_task(session, code)),
+        )
     with session_scope(engine) as session:
         assigned = team_service.assign(session, get_task(session, code), cross_station=True)
+        change = audit.assignment_change(session, get_task(session, code))
+        audit.append(session, "creditcli demo: tasks assign", {"code": code, "cross_station": True}, change)
     names = ("抽取证书.json", "抽取证书.md", "抽取范围.csv", "检查计划.xlsx")
     files = [notice_path, *(workdir / f"{code}-{name}" for name in names)]
     with session_scope(engine) as session:
@@ -153,11 +169,14 @@ def _results_and_publicity(engine: Engine, code: str, workdir: Path) -> tuple[in
     write_table(Table(sheet.names, sheet.labels, [rows], sheet.schema), filled, FileFormat.xlsx)
     with session_scope(engine) as session:
         imported = import_results(session, filled, mapping={})
+        counts = {"rows": imported.rows, "inserted": imported.inserted}
+        audit.append(session, "creditcli demo: results import", {"path": filled.name}, audit.Change(counts))
     with session_scope(engine) as session:
         task = get_task(session, code)
         for kind, path in zip(publicity.KINDS, public, strict=True):
             write_table(publicity.public_table(session, task, kind), path, FileFormat.xlsx)
         status = publicity.mark(session, task, publicity.RESULTS, window[1] + dt.timedelta(days=30)).status
+        audit.append(session, "creditcli demo: publicity mark", {"code": code, "what": "results"}, audit.Change())
         archive.export(session, archive.task_entities(session, task), archives)
     return imported.inserted, status, [template, filled, *public, archives]
 
