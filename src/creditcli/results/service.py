@@ -133,7 +133,7 @@ def check(
             reason = f"不在检查时间 {task.window_start} 至 {task.window_end} 之内"
             add(p, "checked_on", e.checked_on.isoformat(), reason)
         if e.item_code and e.item_code not in items:
-            add(p, "item_code", e.item_code, f"不是任务 {task.code} 的抽查事项（{'、'.join(items) or '无'}）")
+            add(p, "item_code", e.item_code, f"不是任务 {task.code} 的抽查事项（{'、'.join(sorted(items)) or '无'}）")
         if not e.inspectors:
             add(p, "inspectors", "", "至少填写一名检查组成员的执法证号")
         team = {code for code, _, _ in teams.get(e.uscc, [])}
