@@ -46,6 +46,8 @@ class Settings(BaseModel):
     )
     calendar_file: Path | None = None
     """Holiday arrangements of years the calendar package does not cover yet (creditcli.workdays)."""
+    rules_file: Path | None = None
+    """A bureau's overrides of the shipped credit rules (creditcli/credit/rules.toml)."""
 
     @field_validator("risk_classes")
     @classmethod

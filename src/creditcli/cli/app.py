@@ -18,6 +18,7 @@ from creditcli.cli import (
     entities,
     inspectors,
     items,
+    penalties,
     publicity,
     report,
     results,
@@ -46,6 +47,7 @@ app.add_typer(publicity.app)
 app.add_typer(archive.app)
 app.add_typer(report.app)
 app.add_typer(audit.app)
+app.add_typer(penalties.app)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
 

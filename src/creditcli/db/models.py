@@ -380,3 +380,28 @@ class AuditEntry(Base):
     """Canonical JSON: the records the entry vouches for, e.g. {"draw": 3}."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Penalty(Base):
+    """行政处罚决定 (domain.md §9): the decision as imported; its publicity periods are derived by the rules."""
+
+    __tablename__ = "penalties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_no: Mapped[str] = mapped_column(String(128), unique=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    party_kind: Mapped[str] = mapped_column(String(16))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    violation: Mapped[str | None] = mapped_column(Text)
+    kinds: Mapped[str] = mapped_column(Text)
+    """处罚种类 joined by ';'."""
+    amount: Mapped[str | None] = mapped_column(String(32))
+    """罚款金额 in yuan as exact decimal text."""
+    authority: Mapped[str | None] = mapped_column(Text)
+    procedure: Mapped[str] = mapped_column(String(8))
+    fulfilled_on: Mapped[dt.date | None] = mapped_column(Date)
+    restriction_until: Mapped[dt.date | None] = mapped_column(Date)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)

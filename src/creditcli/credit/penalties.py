@@ -1,0 +1,201 @@
+"""行政处罚信息公示 (总局令第45号, domain.md §9): decisions are imported like a roster; whether each is
+published, when publication is due, when its publicity ends and from when an early stop may be applied
+for are derived from the rules file, never stored, so a changed rule applies to every decision at once."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creditcli.credit.rules import PenaltyPublicityRules
+from creditcli.db.models import Penalty
+from creditcli.errors import InputMissingError
+from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.writers import Table
+from creditcli.rosters.importer import RosterSpec
+from creditcli.rosters.validate import Validated
+from creditcli.workdays import WorkCalendar
+
+ORGANISATION, PERSON = "法人及其他组织", "自然人"
+ORDINARY, SUMMARY = "普通程序", "简易程序"
+FINE = "罚款"
+
+COLUMNS = ColumnSet(
+    (
+        Column(
+            "decision_no", "决定书文号", ("行政处罚决定书文号", "处罚决定书文号", "文号"), required=True, max_len=128
+        ),
+        Column("uscc", "统一社会信用代码", ("信用代码", "uscc"), Kind.USCC, required=True),
+        Column(
+            "party_kind",
+            "当事人类型",
+            ("当事人类别",),
+            Kind.CHOICE,
+            choices={
+                ORGANISATION: ORGANISATION,
+                "法人": ORGANISATION,
+                "组织": ORGANISATION,
+                PERSON: PERSON,
+                "个人": PERSON,
+            },
+            default=ORGANISATION,
+        ),
+        Column("decided_on", "处罚决定日期", ("处罚日期", "决定日期"), Kind.DATE, required=True),
+        Column("violation", "违法行为类型", ("违法行为",)),
+        Column("kinds", "处罚种类", ("处罚类别", "处罚内容"), Kind.TAGS, required=True),
+        Column("amount", "罚款金额", ("罚款金额（元）", "罚款数额"), max_len=32),
+        Column("authority", "处罚机关", ("作出处罚决定的机关", "决定机关")),
+        Column(
+            "procedure",
+            "处罚程序",
+            ("程序",),
+            Kind.CHOICE,
+            choices={ORDINARY: ORDINARY, "普通": ORDINARY, SUMMARY: SUMMARY, "简易": SUMMARY},
+            default=ORDINARY,
+        ),
+        Column("fulfilled_on", "履行日期", ("履行完毕日期",), Kind.DATE),
+        Column("restriction_until", "限制期限至", ("限制期至",), Kind.DATE),
+        Column("published_on", "公示日期", (), Kind.DATE),
+        Column("withdrawn_on", "撤下日期", ("停止公示日期",), Kind.DATE),
+    )
+)
+
+
+def _check_amounts(session: Session, v: Validated) -> None:
+    """罚款金额 must be a plain non-negative number of yuan (kept as exact decimal text)."""
+    if "amount" not in v.frame:
+        return
+    bad = [n for n, text in enumerate(v.frame["amount"].tolist()) if text and _decimal(text) is None]
+    v.problem(np.array(bad, dtype=np.int64), "amount", "应为以元计的金额，如 5000 或 5000.00")
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and value >= 0 else None
+
+
+SPEC = RosterSpec(
+    name="penalties", label="行政处罚", table="penalties", columns=COLUMNS, key=("decision_no",), resolve=_check_amounts
+)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when it has none (1-31 + 3 months → 4-30)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Publicity:
+    published: bool
+    """Whether the decision is published at all."""
+    reason: str
+    """Why not, or which period applies."""
+    publish_by: dt.date | None
+    start: dt.date | None
+    end: dt.date | None
+    early_stop_from: dt.date | None
+
+
+def publicity(p: Penalty, rules: PenaltyPublicityRules, work: WorkCalendar) -> Publicity:
+    kinds = [k for k in p.kinds.split(";") if k]
+    if p.procedure not in rules.published_procedures:
+        return Publicity(False, f"{p.procedure}作出的处罚不公示", None, None, None, None)
+    if kinds and set(kinds) <= set(rules.not_published_kinds):
+        return Publicity(False, f"仅受{'、'.join(kinds)}的处罚不公示", None, None, None, None)
+    publish_by = work.add_workdays(p.decided_on, rules.publish_within_workdays)
+    threshold = rules.fine_threshold_person if p.party_kind == PERSON else rules.fine_threshold_organisation
+    amount = _decimal(p.amount or "") or Decimal(0)
+    short = bool(kinds) and all(k in rules.short_kinds or (k == FINE and amount < threshold) for k in kinds)
+    reason = (
+        f"通报批评或较低数额罚款（低于 {threshold} 元）：公示 {rules.short_months} 个月"
+        if short
+        else f"公示 {rules.long_years} 年（限制期更长的到限制期满）"
+    )
+    start = p.published_on
+    if start is None:
+        return Publicity(True, reason, publish_by, None, None, None)
+    if short:
+        return Publicity(True, reason, publish_by, start, add_months(start, rules.short_months), None)
+    end = add_months(start, 12 * rules.long_years)
+    if p.restriction_until is not None and p.restriction_until > end:
+        end = p.restriction_until
+    early = None if set(kinds) & set(rules.no_early_stop_kinds) else add_months(start, 12 * rules.minimum_years)
+    return Publicity(True, reason, publish_by, start, end, early)
+
+
+def get_penalty(session: Session, decision_no: str) -> Penalty:
+    found = session.scalars(select(Penalty).where(Penalty.decision_no == decision_no.strip())).one_or_none()
+    if found is None:
+        raise InputMissingError(f"没有决定书文号为 {decision_no.strip()} 的行政处罚")
+    return found
+
+
+LIST_COLUMNS = (
+    ("decision_no", "决定书文号"),
+    ("uscc", "统一社会信用代码"),
+    ("decided_on", "处罚决定日期"),
+    ("kinds", "处罚种类"),
+    ("amount", "罚款金额"),
+    ("procedure", "处罚程序"),
+    ("published", "是否公示"),
+    ("publish_by", "应公示日期"),
+    ("published_on", "公示日期"),
+    ("end", "公示截止"),
+    ("early_stop_from", "可申请提前停止"),
+)
+
+
+def _text(day: dt.date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+def penalty_table(session: Session, rules: PenaltyPublicityRules, work: WorkCalendar, uscc: str | None) -> Table:
+    query = select(Penalty).order_by(Penalty.decided_on, Penalty.decision_no)
+    if uscc:
+        query = query.where(Penalty.uscc == uscc)
+    rows = []
+    for p in session.scalars(query):
+        d = publicity(p, rules, work)
+        rows.append(
+            (p.decision_no, p.uscc, p.decided_on.isoformat(), p.kinds, p.amount or "", p.procedure, d.published,
+             _text(d.publish_by), _text(p.published_on), _text(d.end), _text(d.early_stop_from))
+        )  # fmt: skip
+    names, labels = [k for k, _ in LIST_COLUMNS], [v for _, v in LIST_COLUMNS]
+    return Table(names, labels, [rows], "creditcli.penalties/1", frozenset({"published"}))
+
+
+DUE_COLUMNS = (
+    ("action", "应办事项"),
+    ("decision_no", "决定书文号"),
+    ("uscc", "统一社会信用代码"),
+    ("date", "期限"),
+    ("overdue", "逾期"),
+)
+PUBLISH, WITHDRAW = "应公示", "应撤下"
+
+
+def due_table(session: Session, rules: PenaltyPublicityRules, work: WorkCalendar, today: dt.date) -> Table:
+    """Publicity that must be published (by its 20th working day) or withdrawn (its period is over)."""
+    rows = []
+    query = select(Penalty).where(Penalty.withdrawn_on.is_(None)).order_by(Penalty.decided_on, Penalty.decision_no)
+    for p in session.scalars(query):
+        d = publicity(p, rules, work)
+        if not d.published:
+            continue
+        if p.published_on is None and d.publish_by is not None:
+            rows.append((PUBLISH, p.decision_no, p.uscc, d.publish_by.isoformat(), today > d.publish_by))
+        elif d.end is not None and d.end <= today:
+            rows.append((WITHDRAW, p.decision_no, p.uscc, d.end.isoformat(), today > d.end))
+    names, labels = [k for k, _ in DUE_COLUMNS], [v for _, v in DUE_COLUMNS]
+    return Table(names, labels, [rows], "creditcli.penalties-due/1", frozenset({"overdue"}))
