@@ -18,6 +18,7 @@ from creditcli.cli import (
     entities,
     inspectors,
     items,
+    lists,
     penalties,
     publicity,
     report,
@@ -48,6 +49,7 @@ app.add_typer(archive.app)
 app.add_typer(report.app)
 app.add_typer(audit.app)
 app.add_typer(penalties.app)
+app.add_typer(lists.app)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
 

@@ -30,11 +30,27 @@ class PenaltyPublicityRules(BaseModel):
     no_early_stop_kinds: tuple[str, ...]
 
 
+class SeriousListRules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    early_removal_years: int
+    automatic_removal_years: int
+
+
+class AbnormalListRules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    listing_within_workdays: int
+    grounds: tuple[str, ...]
+
+
 class Rules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: str
     penalty_publicity: PenaltyPublicityRules
+    serious_list: SeriousListRules
+    abnormal_list: AbnormalListRules
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

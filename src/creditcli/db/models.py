@@ -405,3 +405,23 @@ class Penalty(Base):
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ListEntry(Base):
+    """An entity on the 严重违法失信名单 or the 经营异常名录: who listed it, on what ground, and its removal
+    (谁列入、谁管理、谁移出). Never deleted: a removal is recorded on the entry."""
+
+    __tablename__ = "list_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_kind: Mapped[str] = mapped_column(String(16))
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    ground: Mapped[str] = mapped_column(Text)
+    decision_no: Mapped[str] = mapped_column(String(128))
+    listed_on: Mapped[dt.date] = mapped_column(Date)
+    unit: Mapped[str] = mapped_column(Text)
+    """The deciding unit, which alone may remove the entry."""
+    removed_on: Mapped[dt.date | None] = mapped_column(Date)
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -31,6 +31,11 @@ def normalise(code: str) -> str:
     return halfwidth(code).replace(" ", "").upper()
 
 
+def valid(code: str) -> bool:
+    """An 18-character code of the alphabet whose check character agrees (one typed code, not a file)."""
+    return len(code) == 18 and all(c in ALPHABET for c in code) and check_char(code[:17]) == code[17]
+
+
 def normalise_series(codes: pd.Series) -> pd.Series:
     out = codes.str.strip().str.upper()
     odd = (~out.str.isascii() | out.str.contains(" ", regex=False)).to_numpy(dtype=bool)
