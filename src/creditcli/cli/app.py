@@ -21,6 +21,7 @@ from creditcli.cli import (
     lists,
     penalties,
     publicity,
+    repair,
     report,
     results,
     runlog,
@@ -50,6 +51,7 @@ app.add_typer(report.app)
 app.add_typer(audit.app)
 app.add_typer(penalties.app)
 app.add_typer(lists.app)
+app.add_typer(repair.app)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
 

@@ -105,6 +105,8 @@ class Publicity:
     start: dt.date | None
     end: dt.date | None
     early_stop_from: dt.date | None
+    short: bool = False
+    """通报批评 or a low fine only: the short period."""
 
 
 def publicity(p: Penalty, rules: PenaltyPublicityRules, work: WorkCalendar) -> Publicity:
@@ -124,9 +126,9 @@ def publicity(p: Penalty, rules: PenaltyPublicityRules, work: WorkCalendar) -> P
     )
     start = p.published_on
     if start is None:
-        return Publicity(True, reason, publish_by, None, None, None)
+        return Publicity(True, reason, publish_by, None, None, None, short)
     if short:
-        return Publicity(True, reason, publish_by, start, add_months(start, rules.short_months), None)
+        return Publicity(True, reason, publish_by, start, add_months(start, rules.short_months), None, short)
     end = add_months(start, 12 * rules.long_years)
     if p.restriction_until is not None and p.restriction_until > end:
         end = p.restriction_until

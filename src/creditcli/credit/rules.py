@@ -44,6 +44,19 @@ class AbnormalListRules(BaseModel):
     grounds: tuple[str, ...]
 
 
+class RepairRules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    minor_months: int
+    moderate_apply_months: int
+    moderate_max_months: int
+    serious_apply_months: int
+    serious_max_months: int
+    decide_within_workdays: int
+    result_tiers: dict[str, str]
+    default_result_tier: str
+
+
 class Rules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -51,6 +64,7 @@ class Rules(BaseModel):
     penalty_publicity: PenaltyPublicityRules
     serious_list: SeriousListRules
     abnormal_list: AbnormalListRules
+    repair: RepairRules
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -425,3 +425,21 @@ class ListEntry(Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Repair(Base):
+    """信用修复决定: which negative record it ends early, when, by which decision and unit."""
+
+    __tablename__ = "repairs"
+    __table_args__ = (UniqueConstraint("record_kind", "record_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    record_kind: Mapped[str] = mapped_column(String(16))
+    """penalty, list or result."""
+    record_ref: Mapped[str] = mapped_column(String(160))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    decision_no: Mapped[str] = mapped_column(String(128))
+    unit: Mapped[str] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
