@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from creditcli.cli.context import AppContext
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import CalendarOpt, FormatOpt, TodayOpt, day_option
 from creditcli.cli.render import render_table
-from creditcli.errors import CreditError, UsageError
+from creditcli.errors import CreditError
 
 
 class Overdue(CreditError):
@@ -19,28 +18,21 @@ class Overdue(CreditError):
 
 def deadlines(
     ctx: typer.Context,
-    today: Annotated[str | None, typer.Option("--today", help="按哪一天计算（默认今天）", show_default=False)] = None,
-    calendar: Annotated[
-        Path | None,
-        typer.Option("--calendar", help="本地节假日日历（TOML），补充日历包未覆盖的年份", show_default=False),
-    ] = None,
+    today: TodayOpt = None,
+    calendar: CalendarOpt = None,
     fail_if_overdue: Annotated[
         bool, typer.Option("--fail-if-overdue", help="有逾期任务时以退出码 1 结束（供定时任务报警）")
     ] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """列出已抽取任务的检查结果录入截止日期（检查结束后 20 个工作日，含调休）、剩余工作日与逾期任务。"""
-    import datetime as dt
 
-    from creditcli.io.dates import parse_date
     from creditcli.results.deadlines import deadline_table
     from creditcli.results.deadlines import deadlines as find
     from creditcli.workdays import load_calendar
 
     app_ctx = AppContext.from_typer(ctx)
-    day = dt.date.today() if today is None else parse_date(today)
-    if day is None:
-        raise UsageError(f"--today {today} 无法识别（可写作 2026-07-10）")
+    day = day_option(today, "--today")
     work = load_calendar(calendar or app_ctx.settings.calendar_file)
     with app_ctx.session() as session:
         rows = find(session, work, day)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,9 +9,8 @@ import typer
 
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import FormatOpt, day_option
 from creditcli.cli.render import render_table
-from creditcli.errors import UsageError
 
 app = CreditTyper(name="lists", help="严重违法失信名单与经营异常名录：列入、移出（谁列入、谁移出）、查询。")
 
@@ -26,15 +24,6 @@ WhichOpt = Annotated[Which, typer.Option("--list", help="serious：严重违法�
 UsccArg = Annotated[str, typer.Argument(help="统一社会信用代码", show_default=False)]
 DateOpt = Annotated[str, typer.Option("--date", help="决定日期", show_default=False)]
 UnitOpt = Annotated[str, typer.Option("--unit", help="作出决定的单位", show_default=False)]
-
-
-def _day(text: str) -> dt.date:
-    from creditcli.io.dates import parse_date
-
-    day = parse_date(text)
-    if day is None:
-        raise UsageError(f"--date {text} 无法识别（可写作 2026-07-10）")
-    return day
 
 
 @app.command("add")
@@ -57,7 +46,7 @@ def add(
     with app_ctx.session(write=True) as session:
         entry = lists.add(
             session, rules, lists.KINDS[which.value], normalise(uscc),
-            ground=ground, decision_no=decision_no, listed_on=_day(date), unit=unit,
+            ground=ground, decision_no=decision_no, listed_on=day_option(date, "--date"), unit=unit,
         )  # fmt: skip
         d = lists.dates(entry, rules)
     auto = f"，{d.automatic} 自动移出" if d.automatic else ""
@@ -82,7 +71,13 @@ def remove(
     rules = load_rules(app_ctx.settings.rules_file)
     with app_ctx.session(write=True) as session:
         entry = lists.remove(
-            session, rules, lists.KINDS[which.value], normalise(uscc), reason=reason, removed_on=_day(date), unit=unit
+            session,
+            rules,
+            lists.KINDS[which.value],
+            normalise(uscc),
+            reason=reason,
+            removed_on=day_option(date, "--date"),
+            unit=unit,
         )
     app_ctx.info(f"已移出{entry.list_kind}：{entry.uscc}（{entry.removed_on}）")
 

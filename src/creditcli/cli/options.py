@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from creditcli.cli.context import OutputFormat
+from creditcli.errors import UsageError
 from creditcli.io.writers import FileFormat
 
 FormatOpt = Annotated[
@@ -29,3 +31,19 @@ RejectsOpt = Annotated[
     Path | None, typer.Option("--rejects", help="把发现的问题写入此文件（CSV/XLSX/JSON）", show_default=False)
 ]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=0, help="最多显示多少条（0 表示全部）")]
+CalendarOpt = Annotated[
+    Path | None, typer.Option("--calendar", help="本地节假日日历（TOML），补日历包未覆盖的年份", show_default=False)
+]
+TodayOpt = Annotated[str | None, typer.Option("--today", help="按哪一天计算（默认今天）", show_default=False)]
+
+
+def day_option(text: str | None, option: str) -> dt.date:
+    """A date typed for ``option`` in any accepted form (None: today); exit 2 when it is none."""
+    from creditcli.io.dates import parse_date
+
+    if text is None:
+        return dt.date.today()
+    day = parse_date(text)
+    if day is None:
+        raise UsageError(f"{option} {text} 无法识别（可写作 2026-07-10、2026/7/10、2026年7月10日、20260710）")
+    return day

@@ -11,9 +11,8 @@ from creditcli.cli.common import add_import_command
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.lazy import lazy_module
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import CalendarOpt, FormatOpt, TodayOpt, day_option
 from creditcli.cli.render import render_record, render_table, to_jsonable
-from creditcli.errors import UsageError
 
 if TYPE_CHECKING:
     from creditcli.credit import penalties
@@ -33,10 +32,6 @@ add_import_command(
     处罚程序、履行日期、限制期限至、公示日期、撤下日期。
     """,
 )
-
-CalendarOpt = Annotated[
-    Path | None, typer.Option("--calendar", help="本地节假日日历（TOML），补日历包未覆盖的年份", show_default=False)
-]
 
 
 def _context(app_ctx: AppContext, calendar: Path | None) -> tuple[PenaltyPublicityRules, WorkCalendar]:
@@ -106,19 +101,13 @@ def show(
 @app.command("due")
 def due(
     ctx: typer.Context,
-    today: Annotated[str | None, typer.Option("--today", help="按哪一天计算（默认今天）", show_default=False)] = None,
+    today: TodayOpt = None,
     calendar: CalendarOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """列出应公示（作出决定后 20 个工作日内）和公示期已满应撤下的处罚信息。"""
-    import datetime as dt
-
-    from creditcli.io.dates import parse_date
-
     app_ctx = AppContext.from_typer(ctx)
-    day = dt.date.today() if today is None else parse_date(today)
-    if day is None:
-        raise UsageError(f"--today {today} 无法识别（可写作 2026-07-10）")
+    day = day_option(today, "--today")
     rules, work = _context(app_ctx, calendar)
     with app_ctx.session() as session:
         render_table(app_ctx, penalties.due_table(session, rules, work, day), app_ctx.format(fmt))

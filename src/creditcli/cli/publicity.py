@@ -10,7 +10,7 @@ import typer
 
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt
+from creditcli.cli.options import FileFormatOpt, FormatOpt, day_option
 from creditcli.cli.render import render_record, to_jsonable
 from creditcli.errors import UsageError
 
@@ -67,12 +67,9 @@ def mark(
 ) -> None:
     """登记某份名单已于某日公示；结果公示登记后任务进入“已公示”。"""
     from creditcli.draw.tasks import get_task
-    from creditcli.io.dates import parse_date
     from creditcli.results import publicity
 
-    day = parse_date(date)
-    if day is None:
-        raise UsageError(f"--date {date} 无法识别（可写作 2026-07-10、2026/7/10、2026年7月10日、20260710）")
+    day = day_option(date, "--date")
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session(write=True) as session:
         result = publicity.mark(session, get_task(session, code), what.value, day)

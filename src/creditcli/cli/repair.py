@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import CalendarOpt, FormatOpt, day_option
 from creditcli.cli.render import render_table
-from creditcli.errors import UsageError
 
 app = CreditTyper(name="repair", help="信用修复：逐项查看负面记录的档次、可申请日期与未满足的条件；登记修复决定。")
 
 UsccArg = Annotated[str, typer.Argument(help="统一社会信用代码", show_default=False)]
-CalendarOpt = Annotated[
-    Path | None, typer.Option("--calendar", help="本地节假日日历（TOML），补日历包未覆盖的年份", show_default=False)
-]
 
 
 class Kind(StrEnum):
@@ -58,13 +53,10 @@ def record(
     """登记信用修复决定，提前停止该记录的公示；规则尚不允许或条件未满足时拒绝并说明。"""
     from creditcli.credit import repair
     from creditcli.credit.rules import load_rules
-    from creditcli.io.dates import parse_date
     from creditcli.rosters.codes import normalise
     from creditcli.workdays import load_calendar
 
-    day = parse_date(date)
-    if day is None:
-        raise UsageError(f"--date {date} 无法识别（可写作 2026-07-10）")
+    day = day_option(date, "--date")
     app_ctx = AppContext.from_typer(ctx)
     rules = load_rules(app_ctx.settings.rules_file)
     work = load_calendar(calendar or app_ctx.settings.calendar_file)

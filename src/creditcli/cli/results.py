@@ -10,9 +10,8 @@ from creditcli.cli.common import add_import_command
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.lazy import lazy_module
-from creditcli.cli.options import DryRunOpt, EncodingOpt, FormatOpt, InputPath, MappingOpt, RejectsOpt
+from creditcli.cli.options import DryRunOpt, EncodingOpt, FormatOpt, InputPath, MappingOpt, RejectsOpt, day_option
 from creditcli.cli.render import render_record, render_table, to_jsonable
-from creditcli.errors import UsageError
 
 if TYPE_CHECKING:
     from creditcli.results import vocabulary
@@ -71,13 +70,10 @@ def record(
 ) -> None:
     """录入一户的一条检查结果；同一对象、事项、结果再次录入即更新，改动留痕。"""
     from creditcli.draw.tasks import get_task
-    from creditcli.io.dates import parse_date
     from creditcli.results import service
     from creditcli.rosters.codes import normalise
 
-    checked_on = parse_date(date)
-    if checked_on is None:
-        raise UsageError(f"--date {date} 无法识别（可写作 2026-05-06、2026/5/6、2026年5月6日、20260506）")
+    checked_on = day_option(date, "--date")
     entry = service.ResultEntry(
         uscc=normalise(uscc),
         result_code=result,
