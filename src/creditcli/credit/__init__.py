@@ -1,1 +1,1 @@
-"""Credit tools (domain.md §9): penalty publicity by the rules; lists, repair and classification follow."""
+"""Credit tools (domain.md §9): penalty publicity, the two lists and credit repair, by one rules file."""
