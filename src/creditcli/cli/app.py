@@ -24,7 +24,9 @@ from creditcli.cli import (
     repair,
     report,
     results,
+    risk,
     runlog,
+    scores,
     tasks,
     teams,
 )
@@ -52,6 +54,8 @@ app.add_typer(audit.app)
 app.add_typer(penalties.app)
 app.add_typer(lists.app)
 app.add_typer(repair.app)
+app.add_typer(scores.app)
+app.add_typer(risk.app)
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
 

@@ -40,3 +40,7 @@ Minimum = Annotated[list[str] | None, _opt("--min", "分类最少抽取数，如
 Maximum = Annotated[list[str] | None, _opt("--max", "分类最多抽取数，如 --max A=20")]
 Count = Annotated[int | None, _opt("--count", "按权重抽取的总数")]
 Weights = Annotated[list[str] | None, _opt("--weight", "分类权重，如 --weight D=8")]
+ClassSource = Annotated[
+    str | None,
+    _opt("--class-source", "抽取所用的分类：imported（导入的分类，默认）或 model:模型名（本局模型计算的分类）"),
+]

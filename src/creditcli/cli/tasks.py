@@ -65,6 +65,7 @@ def create(
     maximum: T.Maximum = None,
     count: T.Count = None,
     weight: T.Weights = None,
+    class_source: T.ClassSource = None,
     fmt: FormatOpt = None,
 ) -> None:
     """创建抽查任务（参数在创建时检查并固定）。"""
@@ -94,6 +95,7 @@ def create(
         "maximum": tasks.parse_pairs(maximum, "--max") if maximum else None,
         "count": count,
         "weights": tasks.parse_pairs(weight, "--weight") if weight else None,
+        "class_source": class_source,
     }
     raw |= {k: v for k, v in given.items() if v is not None}
     scope_given = {

@@ -71,11 +71,11 @@ def _check_amounts(session: Session, v: Validated) -> None:
     """罚款金额 must be a plain non-negative number of yuan (kept as exact decimal text)."""
     if "amount" not in v.frame:
         return
-    bad = [n for n, text in enumerate(v.frame["amount"].tolist()) if text and _decimal(text) is None]
+    bad = [n for n, text in enumerate(v.frame["amount"].tolist()) if text and plain_decimal(text) is None]
     v.problem(np.array(bad, dtype=np.int64), "amount", "应为以元计的金额，如 5000 或 5000.00")
 
 
-def _decimal(text: str) -> Decimal | None:
+def plain_decimal(text: str) -> Decimal | None:
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -117,7 +117,7 @@ def publicity(p: Penalty, rules: PenaltyPublicityRules, work: WorkCalendar) -> P
         return Publicity(False, f"仅受{'、'.join(kinds)}的处罚不公示", None, None, None, None)
     publish_by = work.add_workdays(p.decided_on, rules.publish_within_workdays)
     threshold = rules.fine_threshold_person if p.party_kind == PERSON else rules.fine_threshold_organisation
-    amount = _decimal(p.amount or "") or Decimal(0)
+    amount = plain_decimal(p.amount or "") or Decimal(0)
     short = bool(kinds) and all(k in rules.short_kinds or (k == FINE and amount < threshold) for k in kinds)
     reason = (
         f"通报批评或较低数额罚款（低于 {threshold} 元）：公示 {rules.short_months} 个月"

@@ -75,7 +75,10 @@ class EntityClassHistory(Base):
     risk_class: Mapped[str] = mapped_column(String(8))
     effective_date: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+    """``导入 FILE`` for an imported (national) class, ``model:NAME@VERSION`` for a computed one."""
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    details: Mapped[str | None] = mapped_column(Text)
+    """JSON: the score and indicator values that produced a computed class (None for imported ones)."""
 
 
 class Inspector(Base):
@@ -443,3 +446,54 @@ class Repair(Base):
     unit: Mapped[str] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RiskRun(Base):
+    """One ``risk classify`` run: the model as read (text and digest), its date, and what it gave."""
+
+    __tablename__ = "risk_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    model_sha256: Mapped[str] = mapped_column(String(64))
+    model_text: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    entities: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    distribution: Mapped[str] = mapped_column(Text)
+    """JSON: {station: {class: count}} after the run, for ``risk report``."""
+    operator: Mapped[str] = mapped_column(Text)
+    run_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ModelClass(Base):
+    """The current computed class of an entity under one model (the history keeps the earlier ones)."""
+
+    __tablename__ = "model_classes"
+    __table_args__ = (UniqueConstraint("model", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    risk_class: Mapped[str] = mapped_column(String(8))
+    details: Mapped[str] = mapped_column(Text)
+    """JSON: score, indicator values and points, direct rule and professional model that decided."""
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    run_id: Mapped[int] = mapped_column(ForeignKey("risk_runs.id", ondelete="RESTRICT"))
+
+
+class ExternalScore(Base):
+    """An imported external score of an entity (e.g. 舆情, 关联企业), read by model indicators by name."""
+
+    __tablename__ = "external_scores"
+    __table_args__ = (UniqueConstraint("uscc", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(32))
+    """Exact decimal text, as imported."""
+    scored_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)

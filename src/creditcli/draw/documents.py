@@ -19,6 +19,8 @@ def _task_lines(spec: TaskSpec) -> list[str]:
         f"- 检查时间：{spec.window_start} 至 {spec.window_end}",
         f"- 发起部门：{spec.organiser or '—'}；实施部门：{spec.implementer or '—'}",
     ]
+    if spec.class_model is not None:
+        parts.append(f"- 分层所用分类：本局信用风险分类模型 {spec.class_model} 计算的分类（内部使用，不公开）")
     filters = [
         ("主体类型", "、".join(scope.entity_types)),
         ("管辖单位", "、".join(scope.stations)),

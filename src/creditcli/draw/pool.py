@@ -85,15 +85,24 @@ def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> 
     """Entities in the task's scope minus the exclusions; classes as they stand now."""
     flt = scope_filter(spec)
     reasons: dict[str, str] = {}
+    # The class the draw stratifies by: the imported one, or the one a model computed (none yet: unclassified).
+    model = spec.class_model
+    source = (
+        "entities"
+        if model is None
+        else "entities LEFT JOIN model_classes m ON m.entity_id = entities.id AND m.model = ?"
+    )
+    klass = "entities.risk_class" if model is None else "m.risk_class"
+    first = [] if model is None else [model]
     if spec.exclude_inactive:
         sql = f"SELECT uscc, status FROM entities{_and(flt, 'status <> ?')}"
         inactive = _fetch(session, sql, [*flt.params, ACTIVE])
         wording = {status: f"登记状态为{status}" for status in {s for _, s in inactive}}
         reasons = {code: wording[status] for code, status in inactive}
-        sql = f"SELECT uscc, risk_class FROM entities{_and(flt, 'status = ?')}"
-        rows = _fetch(session, sql, [*flt.params, ACTIVE])
+        sql = f"SELECT uscc, {klass} FROM {source}{_and(flt, 'status = ?')}"
+        rows = _fetch(session, sql, [*first, *flt.params, ACTIVE])
     else:
-        rows = _fetch(session, f"SELECT uscc, risk_class FROM entities{flt.sql()}", flt.params)
+        rows = _fetch(session, f"SELECT uscc, {klass} FROM {source}{flt.sql()}", [*first, *flt.params])
     listed: dict[str, list[str]] = {}
     for item in spec.exclude:
         listed.setdefault(item.uscc, []).append(item.reason)

@@ -346,6 +346,7 @@ def certificate_data(
             "task_type": spec.task_type,
             "items": spec.items,
             "window": [spec.window_start.isoformat(), spec.window_end.isoformat()],
+            "class_source": spec.class_source,
         },
         "draw_seq": result.seq,
         "supersedes": result.superseded,
@@ -470,11 +471,21 @@ def create_task(session: Session, settings: Settings, raw: dict[str, Any], now: 
     if exclude_file is not None:
         raw["exclude"] = [e.model_dump() for e in read_exclusions(Path(exclude_file), settings.risk_classes)]
     spec = build_spec(raw, settings, known_items(session))
+    if spec.class_model is not None and not _has_model_classes(session, spec.class_model):
+        raise UsageError(
+            f"模型 {spec.class_model} 还没有计算过分类，不能作为分类来源（先运行 creditcli risk classify）"
+        )
     task = tasks.create_task(session, spec, now)
     ep = eligible(session, task, spec, now or dt.datetime.now())
     _check_pool(task, ep)
     _check_drawable(spec, ep.pool)
     return task
+
+
+def _has_model_classes(session: Session, model: str) -> bool:
+    from creditcli.db.models import ModelClass
+
+    return session.scalars(select(ModelClass.id).where(ModelClass.model == model).limit(1)).first() is not None
 
 
 def freeze_with_notice(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -32,6 +33,9 @@ COMPLETED = "已完成"
 """Every drawn entity has at least one result."""
 PUBLISHED = "已公示"
 TASK_TYPES = ("定向", "不定向")
+IMPORTED = "imported"
+"""Class source: the class imported into the entity roster (the national classification)."""
+MODEL_PREFIX = "model:"
 
 
 class PoolScope(BaseModel):
@@ -82,6 +86,12 @@ class TaskSpec(BaseModel):
     maximum: dict[str, int] = Field(default_factory=dict)
     count: int | None = None
     weights: dict[str, Decimal] = Field(default_factory=dict)
+    class_source: str = IMPORTED
+    """Which classes the pool is stratified by: ``imported`` or ``model:NAME`` (creditcli risk classify)."""
+
+    @property
+    def class_model(self) -> str | None:
+        return self.class_source.removeprefix(MODEL_PREFIX) if self.class_source != IMPORTED else None
 
     def draw_parameters(self) -> dict[str, Any]:
         """The parameters the draw algorithm reads, as canonical JSON-ready values."""
@@ -228,6 +238,10 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     task_type = raw.get("task_type") or ("定向" if _has_scope(raw.get("pool") or {}) else "不定向")
     if task_type not in TASK_TYPES:
         problems.append(f"抽查类型 “{task_type}” 无效：应为 定向 或 不定向")
+    source = str(raw.get("class_source") or IMPORTED).strip()
+    if source != IMPORTED and not re.fullmatch(rf"{MODEL_PREFIX}[A-Za-z_][A-Za-z0-9_-]*", source):
+        problems.append(f"分类来源 “{source}” 无效：应为 imported（导入的分类）或 model:模型名（如 model:default）")
+    raw = {**raw, "class_source": source}
     if not str(raw.get("code") or "").strip():
         problems.append("缺少任务编号")
     if not str(raw.get("name") or "").strip():
@@ -277,7 +291,7 @@ def read_task_file(path: Path) -> dict[str, Any]:
     if "file" in excl:
         raw["exclude_file"] = (path.parent / str(excl["file"])).resolve()
     draw = dict(data.get("draw") or {})
-    for key in ("mode", "count"):
+    for key in ("mode", "count", "class_source"):
         if key in draw:
             raw[key] = draw[key]
     for key, field in (("ratios", "ratios"), ("weights", "weights"), ("min", "minimum"), ("max", "maximum")):

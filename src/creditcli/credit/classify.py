@@ -1,0 +1,461 @@
+"""信用风险分类 by the bureau's own model (domain.md §3, §9; docs/risk.md).
+
+Every entity gets a class from the general model, overridden within a professional model's field;
+only information still in its period of effect on the as-of date counts. The work is vectorised
+over the whole roster (1M entities), and a run that would change nothing writes nothing: the
+indicator values are part of what is compared, so the same data and model always give the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creditcli.credit import lists
+from creditcli.credit.penalties import add_months, publicity
+from creditcli.credit.riskmodel import Indicator, LoadedModel, RiskModel, Scoring
+from creditcli.credit.rules import Rules
+from creditcli.db import bulk
+from creditcli.db.models import ExternalScore, ListEntry, Penalty, Repair, RiskRun
+from creditcli.workdays import WorkCalendar
+
+UNSET_STATION = "（未填管辖单位）"
+GENERAL = "general"
+
+
+@dataclass
+class Roster:
+    """The entities as arrays, ordered by id; other tables are joined to it by USCC."""
+
+    ids: np.ndarray
+    station: np.ndarray
+    entity_type: np.ndarray
+    established: np.ndarray
+    """datetime64[D], NaT when unknown."""
+    tags: np.ndarray
+    """';tag;tag;' so that a tag is matched whole."""
+    index: dict[str, int]
+    """USCC → position."""
+
+
+def load_roster(session: Session) -> Roster:
+    with bulk.gc_paused():
+        rows = bulk.fetch_all(
+            session, "SELECT id, uscc, station, entity_type, established, tags FROM entities ORDER BY id"
+        )
+    if not rows:
+        empty = np.array([], dtype=object)
+        return Roster(np.array([], dtype=np.int64), empty, empty, np.array([], "datetime64[D]"), empty, {})
+    ids, codes, station, etype, est, tags = zip(*rows, strict=True)
+    established = np.array([str(e) if e else "NaT" for e in est], dtype="datetime64[D]")
+    return Roster(
+        np.array(ids, dtype=np.int64),
+        np.array([s or UNSET_STATION for s in station], dtype=object),
+        np.array(etype, dtype=object),
+        established,
+        np.array([f";{t};" if t else "" for t in tags], dtype=object),
+        {c: i for i, c in enumerate(codes)},
+    )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the indicators read, gathered once per run for the as-of date."""
+
+    penalties: list[tuple[int, frozenset[str]]]
+    """(entity position, 处罚种类) of each decision in its period of effect."""
+    listed: dict[str, list[tuple[int, str]]]
+    """list kind → (entity position, ground) of each entry standing on the as-of date."""
+    results: list[tuple[int, str, dt.date]]
+    """(entity position, result code, checked on) of each negative result not repaired by then."""
+    negative_codes: frozenset[str]
+    scores: dict[str, list[tuple[int, float]]]
+
+
+def gather(
+    session: Session, roster: Roster, rules: Rules, work: WorkCalendar, as_of: dt.date, score_names: set[str]
+) -> Facts:
+    from creditcli.db.models import Result, ResultCode, Task
+
+    pos = roster.index
+    in_effect: list[tuple[int, frozenset[str]]] = []
+    for p in session.scalars(select(Penalty).where(Penalty.decided_on <= as_of)):
+        if p.uscc not in pos or (p.withdrawn_on is not None and p.withdrawn_on <= as_of):
+            continue
+        if p.published_on is None:  # not published yet: its period of effect runs from the decision
+            p = Penalty(**{c: getattr(p, c) for c in _PENALTY_FIELDS}, published_on=p.decided_on)
+        d = publicity(p, rules.penalty_publicity, work)
+        if d.published and d.start is not None and d.end is not None and d.start <= as_of < d.end:
+            in_effect.append((pos[p.uscc], frozenset(k for k in p.kinds.split(";") if k)))
+    listed: dict[str, list[tuple[int, str]]] = {lists.SERIOUS: [], lists.ABNORMAL: []}
+    for e in session.scalars(select(ListEntry).where(ListEntry.listed_on <= as_of)):
+        automatic = lists.dates(e, rules).automatic
+        gone = (e.removed_on is not None and e.removed_on <= as_of) or (automatic is not None and automatic <= as_of)
+        if not gone and e.uscc in pos:
+            listed.setdefault(e.list_kind, []).append((pos[e.uscc], e.ground))
+    negative = frozenset(c for c, neg in session.execute(select(ResultCode.code, ResultCode.negative)) if neg)
+    repairs = select(Repair.record_ref).where(Repair.record_kind == "result", Repair.decided_on <= as_of)
+    repaired = {ref for (ref,) in session.execute(repairs)}
+    results = []
+    query = select(Result.uscc, Result.result_code, Result.checked_on, Result.item_code, Task.code).join(
+        Task, Task.id == Result.task_id
+    )
+    for uscc, code, checked, item, task in session.execute(query.where(Result.checked_on <= as_of)):
+        if uscc in pos and f"{task}/{item or '-'}/{code}" not in repaired:
+            results.append((pos[uscc], str(code), checked))
+    scores: dict[str, list[tuple[int, float]]] = {name: [] for name in score_names}
+    if score_names:
+        rows = session.execute(
+            select(ExternalScore.uscc, ExternalScore.name, ExternalScore.value, ExternalScore.scored_on).where(
+                ExternalScore.name.in_(sorted(score_names))
+            )
+        )
+        for uscc, name, value, scored_on in rows:
+            if uscc in pos and (scored_on is None or scored_on <= as_of):
+                scores[name].append((pos[uscc], float(value)))
+    return Facts(in_effect, listed, results, negative, scores)
+
+
+_PENALTY_FIELDS = ("decision_no", "uscc", "party_kind", "decided_on", "kinds", "amount", "procedure",
+                   "restriction_until", "withdrawn_on")  # fmt: skip
+
+
+def indicator_values(ind: Indicator, roster: Roster, facts: Facts, as_of: dt.date) -> np.ndarray:
+    """One float per entity (NaN: unknown)."""
+    n = len(roster.ids)
+    out = np.zeros(n, dtype=np.float64)
+    if ind.source == "penalties":
+        wanted = set(ind.kinds)
+        hits = [p for p, kinds in facts.penalties if not wanted or kinds & wanted]
+        np.add.at(out, np.array(hits, dtype=np.int64), 1)
+    elif ind.source in ("serious_list", "abnormal_list"):
+        kind = lists.SERIOUS if ind.source == "serious_list" else lists.ABNORMAL
+        hits = [
+            p for p, ground in facts.listed.get(kind, []) if not ind.grounds or any(g in ground for g in ind.grounds)
+        ]
+        out[np.array(hits, dtype=np.int64)] = 1
+    elif ind.source == "negative_results":
+        codes = set(ind.codes) if ind.codes else facts.negative_codes
+        since = add_months(as_of, -(ind.months or 0))
+        hits = [p for p, code, checked in facts.results if code in codes and checked > since]
+        np.add.at(out, np.array(hits, dtype=np.int64), 1)
+    elif ind.source == "registration_age":
+        out = _completed_years(roster.established, as_of)
+    elif ind.source == "entity_type":
+        out = np.isin(roster.entity_type, ind.values).astype(np.float64)
+    elif ind.source == "tag":
+        needle = f";{ind.tag};"
+        out = np.fromiter((needle in t for t in roster.tags), dtype=bool, count=n).astype(np.float64)
+    elif ind.source == "external_score":
+        out[:] = np.nan
+        pairs = facts.scores.get(ind.score or "", [])
+        if pairs:
+            where, values = zip(*pairs, strict=True)
+            out[np.array(where, dtype=np.int64)] = values
+    return out
+
+
+def _completed_years(established: np.ndarray, as_of: dt.date) -> np.ndarray:
+    """满 N 年: whole years completed on ``as_of`` (NaN when the date is unknown; 0 for future dates)."""
+    known = ~np.isnat(established)
+    years = established.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = established.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    days = (established - established.astype("datetime64[M]")).astype(np.int64) + 1
+    before = (months > as_of.month) | ((months == as_of.month) & (days > as_of.day))
+    age = (as_of.year - years - before).astype(np.float64)
+    return np.where(known, np.maximum(age, 0), np.nan)
+
+
+def indicator_points(ind: Indicator, values: np.ndarray) -> np.ndarray:
+    unknown = np.isnan(values)
+    safe = np.where(unknown, 0, values)
+    if ind.points is not None:
+        points = safe * ind.points
+        if ind.max_points is not None:
+            points = np.minimum(points, ind.max_points)
+    else:
+        points = np.zeros(len(values))
+        decided = np.zeros(len(values), dtype=bool)
+        for step in ind.steps:
+            hit = ~decided & ((safe < step.below) if step.below is not None else (safe >= (step.at_least or 0)))
+            points = np.where(hit, step.points, points)
+            decided |= hit
+    return np.round(np.where(unknown, ind.missing_points, points), 6)
+
+
+@dataclass
+class Scored:
+    """One scoring (general or professional) over the entities it applies to."""
+
+    name: str
+    applies: np.ndarray
+    values: list[np.ndarray]
+    points: list[np.ndarray]
+    score: np.ndarray
+    klass: np.ndarray
+    """Index into the class set."""
+    direct: np.ndarray
+    """Index of the direct rule that decided (-1: the score did)."""
+
+
+def score(scoring: Scoring, name: str, applies: np.ndarray, roster: Roster, facts: Facts, as_of: dt.date,
+          classes: Sequence[str]) -> Scored:  # fmt: skip
+    values = [indicator_values(i, roster, facts, as_of) for i in scoring.indicators]
+    points = [indicator_points(i, v) for i, v in zip(scoring.indicators, values, strict=True)]
+    total = np.round(np.sum(points, axis=0), 6) if points else np.zeros(len(roster.ids))
+    lows = np.array(list(scoring.bands.values()))
+    klass = np.maximum(np.searchsorted(lows, total, side="right") - 1, 0)
+    direct = np.full(len(roster.ids), -1, dtype=np.int64)
+    ids = [i.id for i in scoring.indicators]
+    for r, rule in enumerate(scoring.direct):
+        hit = values[ids.index(rule.when)] >= rule.at_least  # NaN compares False
+        target = classes.index(rule.risk_class)
+        # Several rules: the first that holds sets the class, a later one only raises it.
+        first = hit & (direct < 0)
+        higher = hit & (direct >= 0) & (target > klass)
+        klass = np.where(first | higher, target, klass)
+        direct = np.where(first | higher, r, direct)
+    return Scored(name, applies, values, points, total, klass, direct)
+
+
+@dataclass
+class Outcome:
+    """The classification of the whole roster by one model on one date."""
+
+    classes: np.ndarray
+    """Class letter per entity (object array)."""
+    details: np.ndarray
+    """Canonical JSON per entity: why it is in its class (docs/risk.md)."""
+    decided_by: np.ndarray
+
+
+def classify(model: RiskModel, roster: Roster, facts: Facts, as_of: dt.date) -> Outcome:
+    classes = model.model.classes
+    n = len(roster.ids)
+    everyone = np.ones(n, dtype=bool)
+    scored = [score(model.general, GENERAL, everyone, roster, facts, as_of, classes)]
+    for prof in model.professional:
+        applies = np.zeros(n, dtype=bool)
+        for tag in prof.tags:
+            needle = f";{tag};"
+            applies |= np.fromiter((needle in t for t in roster.tags), dtype=bool, count=n)
+        scored.append(score(prof, prof.name, applies, roster, facts, as_of, classes))
+    final = scored[0].klass.copy()
+    by = np.zeros(n, dtype=np.int64)
+    for s, sc in enumerate(scored[1:], start=1):
+        # Within its field a professional model replaces the general class; where fields overlap,
+        # the highest-risk professional class stands (the first model in the file on a tie).
+        first = sc.applies & (by == 0)
+        higher = sc.applies & (by > 0) & (sc.klass > final)
+        final = np.where(first | higher, sc.klass, final)
+        by = np.where(first | higher, s, by)
+    letters = np.array(classes, dtype=object)[final]
+    return Outcome(letters, _details(model, scored, by, final), by)
+
+
+def _details(model: RiskModel, scored: list[Scored], by: np.ndarray, final: np.ndarray) -> np.ndarray:
+    """One JSON text per entity, built once per distinct combination (most entities share one)."""
+    cols: list[np.ndarray] = [by.astype(np.float64), final.astype(np.float64)]
+    for sc in scored:
+        mask = sc.applies
+        cols.append(np.where(mask, sc.score, np.nan))
+        cols.append(np.where(mask, sc.direct, -2).astype(np.float64))
+        for v, p in zip(sc.values, sc.points, strict=True):
+            cols.append(np.where(mask, v, np.inf))
+            cols.append(np.where(mask, p, np.inf))
+    matrix = np.ascontiguousarray(np.column_stack(cols)) if len(by) else np.zeros((0, len(cols)))
+    keys = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    texts = np.array([_detail_text(model, scored, matrix[i]) for i in first], dtype=object)
+    return texts[inverse.ravel()] if len(unique) else np.array([], dtype=object)
+
+
+def _number(value: float) -> float | int | None:
+    if np.isnan(value):
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 6)
+
+
+def _detail_text(model: RiskModel, scored: list[Scored], row: np.ndarray) -> str:
+    scorings = dict(model.scorings())
+    out: dict[str, Any] = {"by": scored[int(row[0])].name, "class": model.model.classes[int(row[1])], "scores": {}}
+    at = 2
+    for sc in scored:
+        scoring = scorings[sc.name]
+        total, direct = row[at], int(row[at + 1])
+        at += 2
+        if direct == -2:
+            at += 2 * len(scoring.indicators)
+            continue
+        entry: dict[str, Any] = {"score": _number(total), "indicators": {}}
+        if direct >= 0:
+            entry["direct"] = scoring.direct[direct].id
+        for ind in scoring.indicators:
+            value, points = row[at], row[at + 1]
+            at += 2
+            if points != 0 or np.isnan(value) or value != 0:
+                entry["indicators"][ind.id] = [_number(value), _number(points)]
+        out["scores"][sc.name] = entry
+    return json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    model: str
+    version: str
+    as_of: dt.date
+    entities: int
+    new: int
+    changed: int
+    """Entities whose class moved."""
+    refreshed: int
+    """Entities whose class stayed but whose indicator values changed."""
+    distribution: dict[str, dict[str, int]]
+    by_model: dict[str, int]
+    dry_run: bool
+    run_id: int | None = None
+    noop: bool = False
+    moves: dict[str, int] = field(default_factory=dict)
+    """"B→C": how many entities moved so."""
+
+
+def run(
+    session: Session,
+    loaded: LoadedModel,
+    rules: Rules,
+    work: WorkCalendar,
+    as_of: dt.date,
+    *,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+) -> RunSummary:
+    """Classify every entity and store what changed (nothing on a dry run or an identical re-run)."""
+    now = now or dt.datetime.now()
+    model = loaded.model
+    name = model.model.name
+    roster = load_roster(session)
+    names = {i.score for _, sc in model.scorings() for i in sc.indicators if i.score}
+    facts = gather(session, roster, rules, work, as_of, names)
+    outcome = classify(model, roster, facts, as_of)
+    old_pos, old_ids, old_class, old_details = _current(session, name, roster)
+    known = old_pos >= 0
+    new = ~known
+    moved = known & (old_class != outcome.classes)
+    refreshed = known & ~moved & (old_details != outcome.details)
+    distribution = _distribution(roster.station, outcome.classes)
+    moves: dict[str, int] = {}
+    if moved.any():
+        pairs, counts = np.unique(
+            np.char.add(np.char.add(old_class[moved].astype(str), "→"), outcome.classes[moved].astype(str)),
+            return_counts=True,
+        )
+        moves = {str(k): int(v) for k, v in zip(pairs, counts, strict=True)}
+    by_model = {
+        sc_name: int(np.count_nonzero(outcome.decided_by == i)) for i, (sc_name, _) in enumerate(model.scorings())
+    }
+    summary = RunSummary(name, model.model.version, as_of, len(roster.ids), int(new.sum()), int(moved.sum()),
+                         int(refreshed.sum()), distribution, by_model, dry_run, moves=moves)  # fmt: skip
+    if dry_run:
+        return summary
+    last = session.scalars(select(RiskRun).where(RiskRun.model == name).order_by(RiskRun.id.desc())).first()
+    same_run = last is not None and last.model_sha256 == loaded.sha256 and last.as_of == as_of
+    if same_run and last is not None and not (new.any() or moved.any() or refreshed.any()):
+        return RunSummary(**{**summary.__dict__, "noop": True, "run_id": last.id})
+    record = RiskRun(
+        model=name, version=model.model.version, model_sha256=loaded.sha256, model_text=loaded.text, as_of=as_of,
+        entities=len(roster.ids), changed=int(new.sum() + moved.sum()),
+        distribution=json.dumps(distribution, ensure_ascii=False, sort_keys=True), operator=getpass.getuser(),
+        run_at=now,
+    )  # fmt: skip
+    session.add(record)
+    session.flush()
+    _store(session, record, model, roster, outcome, old_ids, new, moved, refreshed, now)
+    return RunSummary(**{**summary.__dict__, "run_id": record.id})
+
+
+def _current(session: Session, name: str, roster: Roster) -> tuple[np.ndarray, ...]:
+    """The stored classes of this model aligned with the roster (position -1: none yet)."""
+    n = len(roster.ids)
+    pos = np.full(n, -1, dtype=np.int64)
+    row_ids = np.zeros(n, dtype=np.int64)
+    klass = np.full(n, "", dtype=object)
+    details = np.full(n, "", dtype=object)
+    with bulk.gc_paused():
+        rows = bulk.fetch_all(
+            session, "SELECT id, entity_id, risk_class, details FROM model_classes WHERE model = ? ORDER BY entity_id",
+            [name],
+        )  # fmt: skip
+    if rows:
+        ids, entity_ids, classes, texts = zip(*rows, strict=True)
+        at = np.searchsorted(roster.ids, np.array(entity_ids, dtype=np.int64))
+        pos[at] = at
+        row_ids[at] = ids
+        klass[at] = classes
+        details[at] = texts
+    return pos, row_ids, klass, details
+
+
+def _distribution(station: np.ndarray, classes: np.ndarray) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    if not len(station):
+        return out
+    keys = np.char.add(np.char.add(station.astype(str), "\x1f"), classes.astype(str))
+    unique, counts = np.unique(keys, return_counts=True)
+    for key, count in zip(unique.tolist(), counts.tolist(), strict=True):
+        s, c = key.split("\x1f")
+        out.setdefault(s, {})[c] = count
+    return out
+
+
+def _store(session: Session, record: RiskRun, model: RiskModel, roster: Roster, outcome: Outcome,
+           old_ids: np.ndarray, new: np.ndarray, moved: np.ndarray, refreshed: np.ndarray,
+           now: dt.datetime) -> None:  # fmt: skip
+    import pyarrow as pa
+
+    name = model.model.name
+    stamp = bulk.timestamp(session, now)
+    as_of = record.as_of
+    if new.any():
+        bulk.insert_arrow(
+            session,
+            "model_classes",
+            pa.table(
+                {
+                    "entity_id": roster.ids[new],
+                    "risk_class": outcome.classes[new].astype(str),
+                    "details": outcome.details[new].astype(str),
+                }
+            ),
+            {"model": name, "effective_date": as_of.isoformat(), "run_id": record.id},
+        )
+    day = as_of.isoformat() if bulk.dialect(session) == "sqlite" else as_of
+    if moved.any():
+        rows = zip(outcome.classes[moved].tolist(), outcome.details[moved].tolist(), old_ids[moved].tolist(),
+                   strict=True)  # fmt: skip
+        columns = ["risk_class", "details", "effective_date", "run_id"]
+        bulk.update_rows(session, "model_classes", columns, ((c, d, day, record.id, i) for c, d, i in rows))
+    if refreshed.any():
+        rows2 = zip(outcome.details[refreshed].tolist(), old_ids[refreshed].tolist(), strict=True)
+        bulk.update_rows(session, "model_classes", ["details", "run_id"], ((d, record.id, i) for d, i in rows2))
+    changed = new | moved
+    if changed.any():
+        bulk.insert_arrow(
+            session,
+            "entity_class_history",
+            pa.table(
+                {
+                    "entity_id": roster.ids[changed],
+                    "risk_class": outcome.classes[changed].astype(str),
+                    "details": outcome.details[changed].astype(str),
+                }
+            ),
+            {"effective_date": as_of.isoformat(), "source": model.source, "recorded_at": stamp},
+        )
