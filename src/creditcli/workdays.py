@@ -28,8 +28,16 @@ class WorkCalendar:
     def __init__(self, local: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] | None = None) -> None:
         self.local = local or {}
         """year -> (holidays, working weekend days)."""
+        self._known: dict[dt.date, bool] = {}
+        """Answers so far: the package scans its whole table on every call (30 µs a day)."""
 
     def is_workday(self, day: dt.date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: dt.date) -> bool:
         if day.year in self.local:
             holidays, workdays = self.local[day.year]
             return day in workdays or (day.weekday() < 5 and day not in holidays)

@@ -33,36 +33,59 @@ GENERAL = "general"
 
 @dataclass
 class Roster:
-    """The entities as arrays, ordered by id; other tables are joined to it by USCC."""
+    """The entities as arrays, ordered by id; other tables are joined to it by entity id."""
 
     ids: np.ndarray
     station: np.ndarray
+    """Code per entity into ``stations``."""
+    stations: list[str]
     entity_type: np.ndarray
     established: np.ndarray
     """datetime64[D], NaT when unknown."""
     tags: np.ndarray
-    """';tag;tag;' so that a tag is matched whole."""
-    index: dict[str, int]
-    """USCC → position."""
+    """Code per entity into ``tag_sets``."""
+    tag_sets: list[frozenset[str]]
+
+    def positions(self, entity_ids: Sequence[int]) -> np.ndarray:
+        return np.searchsorted(self.ids, np.array(entity_ids, dtype=np.int64))
+
+    def has_tag(self, tags: Sequence[str]) -> np.ndarray:
+        """Whether each entity carries one of ``tags`` (decided once per distinct tag set)."""
+        wanted = set(tags)
+        per_set = np.array([bool(t & wanted) for t in self.tag_sets], dtype=bool)
+        return per_set[self.tags] if len(per_set) else np.zeros(len(self.ids), dtype=bool)
 
 
-def load_roster(session: Session) -> Roster:
+def _factorize(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    return codes.astype(np.int64), list(uniques)
+
+
+def load_roster(session: Session, with_type: bool) -> Roster:
+    """Only the columns indicators read, each distinct text kept once (1M rows: seconds, not minutes)."""
+    columns = "id, station, established, tags" + (", entity_type" if with_type else "")
     with bulk.gc_paused():
-        rows = bulk.fetch_all(
-            session, "SELECT id, uscc, station, entity_type, established, tags FROM entities ORDER BY id"
-        )
-    if not rows:
-        empty = np.array([], dtype=object)
-        return Roster(np.array([], dtype=np.int64), empty, empty, np.array([], "datetime64[D]"), empty, {})
-    ids, codes, station, etype, est, tags = zip(*rows, strict=True)
-    established = np.array([str(e) if e else "NaT" for e in est], dtype="datetime64[D]")
+        rows = bulk.fetch_all(session, f"SELECT {columns} FROM entities ORDER BY id")
+        n = len(rows)
+        cols = list(zip(*rows, strict=True)) if rows else [()] * (5 if with_type else 4)
+        del rows
+    station, stations = _factorize(cols[1])
+    tags, tag_texts = _factorize(cols[3])
+    established = (
+        np.array([str(e) if e else "NaT" for e in cols[2]], dtype="datetime64[D]")
+        if n
+        else np.array([], dtype="datetime64[D]")
+    )
     return Roster(
-        np.array(ids, dtype=np.int64),
-        np.array([s or UNSET_STATION for s in station], dtype=object),
-        np.array(etype, dtype=object),
+        np.array(cols[0], dtype=np.int64),
+        station,
+        [s if isinstance(s, str) and s else UNSET_STATION for s in stations],
+        np.array(cols[4], dtype=object) if with_type else np.array([], dtype=object),
         established,
-        np.array([f";{t};" if t else "" for t in tags], dtype=object),
-        {c: i for i, c in enumerate(codes)},
+        tags,
+        [frozenset(t for t in text.split(";") if t) if isinstance(text, str) else frozenset() for text in tag_texts],
     )
 
 
@@ -71,11 +94,11 @@ class Facts:
     """What the indicators read, gathered once per run for the as-of date."""
 
     penalties: list[tuple[int, frozenset[str]]]
-    """(entity position, 处罚种类) of each decision in its period of effect."""
+    """(entity id, 处罚种类) of each decision in its period of effect."""
     listed: dict[str, list[tuple[int, str]]]
-    """list kind → (entity position, ground) of each entry standing on the as-of date."""
+    """list kind → (entity id, ground) of each entry standing on the as-of date."""
     results: list[tuple[int, str, dt.date]]
-    """(entity position, result code, checked on) of each negative result not repaired by then."""
+    """(entity id, result code, checked on) of each negative result not repaired by then."""
     negative_codes: frozenset[str]
     scores: dict[str, list[tuple[int, float]]]
 
@@ -83,44 +106,47 @@ class Facts:
 def gather(
     session: Session, roster: Roster, rules: Rules, work: WorkCalendar, as_of: dt.date, score_names: set[str]
 ) -> Facts:
-    from creditcli.db.models import Result, ResultCode, Task
+    from creditcli.db.models import Entity, Result, ResultCode, Task
 
-    pos = roster.index
     in_effect: list[tuple[int, frozenset[str]]] = []
-    for p in session.scalars(select(Penalty).where(Penalty.decided_on <= as_of)):
-        if p.uscc not in pos or (p.withdrawn_on is not None and p.withdrawn_on <= as_of):
+    query_p = select(Penalty, Entity.id).join(Entity, Entity.uscc == Penalty.uscc)
+    for p, entity_id in session.execute(query_p.where(Penalty.decided_on <= as_of)):
+        if p.withdrawn_on is not None and p.withdrawn_on <= as_of:
             continue
         if p.published_on is None:  # not published yet: its period of effect runs from the decision
             p = Penalty(**{c: getattr(p, c) for c in _PENALTY_FIELDS}, published_on=p.decided_on)
         d = publicity(p, rules.penalty_publicity, work)
         if d.published and d.start is not None and d.end is not None and d.start <= as_of < d.end:
-            in_effect.append((pos[p.uscc], frozenset(k for k in p.kinds.split(";") if k)))
+            in_effect.append((int(entity_id), frozenset(k for k in p.kinds.split(";") if k)))
     listed: dict[str, list[tuple[int, str]]] = {lists.SERIOUS: [], lists.ABNORMAL: []}
-    for e in session.scalars(select(ListEntry).where(ListEntry.listed_on <= as_of)):
+    query_l = select(ListEntry, Entity.id).join(Entity, Entity.uscc == ListEntry.uscc)
+    for e, entity_id in session.execute(query_l.where(ListEntry.listed_on <= as_of)):
         automatic = lists.dates(e, rules).automatic
         gone = (e.removed_on is not None and e.removed_on <= as_of) or (automatic is not None and automatic <= as_of)
-        if not gone and e.uscc in pos:
-            listed.setdefault(e.list_kind, []).append((pos[e.uscc], e.ground))
+        if not gone:
+            listed.setdefault(e.list_kind, []).append((int(entity_id), e.ground))
     negative = frozenset(c for c, neg in session.execute(select(ResultCode.code, ResultCode.negative)) if neg)
     repairs = select(Repair.record_ref).where(Repair.record_kind == "result", Repair.decided_on <= as_of)
     repaired = {ref for (ref,) in session.execute(repairs)}
     results = []
-    query = select(Result.uscc, Result.result_code, Result.checked_on, Result.item_code, Task.code).join(
-        Task, Task.id == Result.task_id
+    query_r = (
+        select(Entity.id, Result.result_code, Result.checked_on, Result.item_code, Task.code)
+        .join(Task, Task.id == Result.task_id)
+        .join(Entity, Entity.uscc == Result.uscc)
     )
-    for uscc, code, checked, item, task in session.execute(query.where(Result.checked_on <= as_of)):
-        if uscc in pos and f"{task}/{item or '-'}/{code}" not in repaired:
-            results.append((pos[uscc], str(code), checked))
+    for entity_id, code, checked, item, task in session.execute(query_r.where(Result.checked_on <= as_of)):
+        if f"{task}/{item or '-'}/{code}" not in repaired:
+            results.append((int(entity_id), str(code), checked))
     scores: dict[str, list[tuple[int, float]]] = {name: [] for name in score_names}
     if score_names:
-        rows = session.execute(
-            select(ExternalScore.uscc, ExternalScore.name, ExternalScore.value, ExternalScore.scored_on).where(
-                ExternalScore.name.in_(sorted(score_names))
-            )
+        query_s = (
+            select(Entity.id, ExternalScore.name, ExternalScore.value, ExternalScore.scored_on)
+            .join(Entity, Entity.uscc == ExternalScore.uscc)
+            .where(ExternalScore.name.in_(sorted(score_names)))
         )
-        for uscc, name, value, scored_on in rows:
-            if uscc in pos and (scored_on is None or scored_on <= as_of):
-                scores[name].append((pos[uscc], float(value)))
+        for entity_id, name, value, scored_on in session.execute(query_s):
+            if scored_on is None or scored_on <= as_of:
+                scores[name].append((int(entity_id), float(value)))
     return Facts(in_effect, listed, results, negative, scores)
 
 
@@ -135,31 +161,30 @@ def indicator_values(ind: Indicator, roster: Roster, facts: Facts, as_of: dt.dat
     if ind.source == "penalties":
         wanted = set(ind.kinds)
         hits = [p for p, kinds in facts.penalties if not wanted or kinds & wanted]
-        np.add.at(out, np.array(hits, dtype=np.int64), 1)
+        np.add.at(out, roster.positions(hits), 1)
     elif ind.source in ("serious_list", "abnormal_list"):
         kind = lists.SERIOUS if ind.source == "serious_list" else lists.ABNORMAL
         hits = [
             p for p, ground in facts.listed.get(kind, []) if not ind.grounds or any(g in ground for g in ind.grounds)
         ]
-        out[np.array(hits, dtype=np.int64)] = 1
+        out[roster.positions(hits)] = 1
     elif ind.source == "negative_results":
         codes = set(ind.codes) if ind.codes else facts.negative_codes
         since = add_months(as_of, -(ind.months or 0))
         hits = [p for p, code, checked in facts.results if code in codes and checked > since]
-        np.add.at(out, np.array(hits, dtype=np.int64), 1)
+        np.add.at(out, roster.positions(hits), 1)
     elif ind.source == "registration_age":
         out = _completed_years(roster.established, as_of)
     elif ind.source == "entity_type":
         out = np.isin(roster.entity_type, ind.values).astype(np.float64)
     elif ind.source == "tag":
-        needle = f";{ind.tag};"
-        out = np.fromiter((needle in t for t in roster.tags), dtype=bool, count=n).astype(np.float64)
+        out = roster.has_tag([ind.tag or ""]).astype(np.float64)
     elif ind.source == "external_score":
         out[:] = np.nan
         pairs = facts.scores.get(ind.score or "", [])
         if pairs:
             where, values = zip(*pairs, strict=True)
-            out[np.array(where, dtype=np.int64)] = values
+            out[roster.positions(where)] = values
     return out
 
 
@@ -243,10 +268,7 @@ def classify(model: RiskModel, roster: Roster, facts: Facts, as_of: dt.date) -> 
     everyone = np.ones(n, dtype=bool)
     scored = [score(model.general, GENERAL, everyone, roster, facts, as_of, classes)]
     for prof in model.professional:
-        applies = np.zeros(n, dtype=bool)
-        for tag in prof.tags:
-            needle = f";{tag};"
-            applies |= np.fromiter((needle in t for t in roster.tags), dtype=bool, count=n)
+        applies = roster.has_tag(prof.tags)
         scored.append(score(prof, prof.name, applies, roster, facts, as_of, classes))
     final = scored[0].klass.copy()
     by = np.zeros(n, dtype=np.int64)
@@ -262,20 +284,22 @@ def classify(model: RiskModel, roster: Roster, facts: Facts, as_of: dt.date) -> 
 
 
 def _details(model: RiskModel, scored: list[Scored], by: np.ndarray, final: np.ndarray) -> np.ndarray:
-    """One JSON text per entity, built once per distinct combination (most entities share one)."""
-    cols: list[np.ndarray] = [by.astype(np.float64), final.astype(np.float64)]
-    for sc in scored:
-        mask = sc.applies
-        cols.append(np.where(mask, sc.score, np.nan))
-        cols.append(np.where(mask, sc.direct, -2).astype(np.float64))
-        for v, p in zip(sc.values, sc.points, strict=True):
-            cols.append(np.where(mask, v, np.inf))
-            cols.append(np.where(mask, p, np.inf))
-    matrix = np.ascontiguousarray(np.column_stack(cols)) if len(by) else np.zeros((0, len(cols)))
-    keys = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    texts = np.array([_detail_text(model, scored, matrix[i]) for i in first], dtype=object)
-    return texts[inverse.ravel()] if len(unique) else np.array([], dtype=object)
+    """One JSON text per entity, built once per distinct combination (most entities share one).
+
+    Entities with the same indicator values in the same scorings have the same points, scores and
+    class, so the values alone (with where each scoring applies) identify a text.
+    """
+    import pandas as pd
+
+    n = len(by)
+    key = np.zeros(n, dtype=np.int64)
+    for column in [sc.applies for sc in scored[1:]] + [v for sc in scored for v in sc.values]:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        key = key * len(uniques) + codes
+        key, _ = pd.factorize(key)  # renumbered densely: never overflows
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    texts = np.array([_detail_text(model, scored, by, final, int(i)) for i in first], dtype=object)
+    return texts[inverse.ravel()] if n else np.array([], dtype=object)
 
 
 def _number(value: float) -> float | int | None:
@@ -284,25 +308,20 @@ def _number(value: float) -> float | int | None:
     return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
-def _detail_text(model: RiskModel, scored: list[Scored], row: np.ndarray) -> str:
+def _detail_text(model: RiskModel, scored: list[Scored], by: np.ndarray, final: np.ndarray, i: int) -> str:
     scorings = dict(model.scorings())
-    out: dict[str, Any] = {"by": scored[int(row[0])].name, "class": model.model.classes[int(row[1])], "scores": {}}
-    at = 2
+    out: dict[str, Any] = {"by": scored[int(by[i])].name, "class": model.model.classes[int(final[i])], "scores": {}}
     for sc in scored:
-        scoring = scorings[sc.name]
-        total, direct = row[at], int(row[at + 1])
-        at += 2
-        if direct == -2:
-            at += 2 * len(scoring.indicators)
+        if not sc.applies[i]:
             continue
-        entry: dict[str, Any] = {"score": _number(total), "indicators": {}}
-        if direct >= 0:
-            entry["direct"] = scoring.direct[direct].id
-        for ind in scoring.indicators:
-            value, points = row[at], row[at + 1]
-            at += 2
-            if points != 0 or np.isnan(value) or value != 0:
-                entry["indicators"][ind.id] = [_number(value), _number(points)]
+        scoring = scorings[sc.name]
+        entry: dict[str, Any] = {"score": _number(sc.score[i]), "indicators": {}}
+        if sc.direct[i] >= 0:
+            entry["direct"] = scoring.direct[int(sc.direct[i])].id
+        for ind, values, points in zip(scoring.indicators, sc.values, sc.points, strict=True):
+            value, point = values[i], points[i]
+            if point != 0 or np.isnan(value) or value != 0:
+                entry["indicators"][ind.id] = [_number(value), _number(point)]
         out["scores"][sc.name] = entry
     return json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -341,16 +360,16 @@ def run(
     now = now or dt.datetime.now()
     model = loaded.model
     name = model.model.name
-    roster = load_roster(session)
+    sources = {i.source for _, sc in model.scorings() for i in sc.indicators}
+    roster = load_roster(session, "entity_type" in sources)
     names = {i.score for _, sc in model.scorings() for i in sc.indicators if i.score}
     facts = gather(session, roster, rules, work, as_of, names)
     outcome = classify(model, roster, facts, as_of)
-    old_pos, old_ids, old_class, old_details = _current(session, name, roster)
-    known = old_pos >= 0
+    known, old_class, old_details = _current(session, name, roster)
     new = ~known
     moved = known & (old_class != outcome.classes)
     refreshed = known & ~moved & (old_details != outcome.details)
-    distribution = _distribution(roster.station, outcome.classes)
+    distribution = _distribution(roster, outcome.classes)
     moves: dict[str, int] = {}
     if moved.any():
         pairs, counts = np.unique(
@@ -377,46 +396,46 @@ def run(
     )  # fmt: skip
     session.add(record)
     session.flush()
-    _store(session, record, model, roster, outcome, old_ids, new, moved, refreshed, now)
+    _store(session, record, model, roster, outcome, new, moved, refreshed, now)
     return RunSummary(**{**summary.__dict__, "run_id": record.id})
 
 
-def _current(session: Session, name: str, roster: Roster) -> tuple[np.ndarray, ...]:
-    """The stored classes of this model aligned with the roster (position -1: none yet)."""
+def _current(session: Session, name: str, roster: Roster) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stored classes and details of this model aligned with the roster (known: a row exists)."""
+    import pandas as pd
+
     n = len(roster.ids)
-    pos = np.full(n, -1, dtype=np.int64)
-    row_ids = np.zeros(n, dtype=np.int64)
+    known = np.zeros(n, dtype=bool)
     klass = np.full(n, "", dtype=object)
     details = np.full(n, "", dtype=object)
+    sql = "SELECT entity_id, details FROM model_classes WHERE model = ? ORDER BY entity_id"
     with bulk.gc_paused():
-        rows = bulk.fetch_all(
-            session, "SELECT id, entity_id, risk_class, details FROM model_classes WHERE model = ? ORDER BY entity_id",
-            [name],
-        )  # fmt: skip
-    if rows:
-        ids, entity_ids, classes, texts = zip(*rows, strict=True)
-        at = np.searchsorted(roster.ids, np.array(entity_ids, dtype=np.int64))
-        pos[at] = at
-        row_ids[at] = ids
-        klass[at] = classes
-        details[at] = texts
-    return pos, row_ids, klass, details
+        rows = bulk.fetch_all(session, sql, [name])
+        if rows:
+            entity_ids, texts = zip(*rows, strict=True)
+            del rows
+            at = roster.positions(entity_ids)
+            known[at] = True
+            codes, uniques = pd.factorize(np.array(texts, dtype=object))
+            details[at] = np.asarray(uniques, dtype=object)[codes]
+            # The class is inside the details: read once per distinct text.
+            klass[at] = np.array([json.loads(t)["class"] for t in uniques], dtype=object)[codes]
+    return known, klass, details
 
 
-def _distribution(station: np.ndarray, classes: np.ndarray) -> dict[str, dict[str, int]]:
+def _distribution(roster: Roster, classes: np.ndarray) -> dict[str, dict[str, int]]:
+    letters, codes = np.unique(classes.astype(str), return_inverse=True)
+    counts = np.bincount(roster.station * len(letters) + codes.ravel(), minlength=len(roster.stations) * len(letters))
     out: dict[str, dict[str, int]] = {}
-    if not len(station):
-        return out
-    keys = np.char.add(np.char.add(station.astype(str), "\x1f"), classes.astype(str))
-    unique, counts = np.unique(keys, return_counts=True)
-    for key, count in zip(unique.tolist(), counts.tolist(), strict=True):
-        s, c = key.split("\x1f")
-        out.setdefault(s, {})[c] = count
-    return out
+    for i, count in enumerate(counts.tolist()):
+        if count:
+            station, letter = roster.stations[i // len(letters)], str(letters[i % len(letters)])
+            out.setdefault(station, {})[letter] = count
+    return dict(sorted(out.items()))
 
 
 def _store(session: Session, record: RiskRun, model: RiskModel, roster: Roster, outcome: Outcome,
-           old_ids: np.ndarray, new: np.ndarray, moved: np.ndarray, refreshed: np.ndarray,
+           new: np.ndarray, moved: np.ndarray, refreshed: np.ndarray,
            now: dt.datetime) -> None:  # fmt: skip
     import pyarrow as pa
 
@@ -430,21 +449,23 @@ def _store(session: Session, record: RiskRun, model: RiskModel, roster: Roster, 
             pa.table(
                 {
                     "entity_id": roster.ids[new],
-                    "risk_class": outcome.classes[new].astype(str),
-                    "details": outcome.details[new].astype(str),
+                    "risk_class": pa.array(outcome.classes[new], pa.string()),
+                    "details": pa.array(outcome.details[new], pa.string()),
                 }
             ),
             {"model": name, "effective_date": as_of.isoformat(), "run_id": record.id},
         )
     day = as_of.isoformat() if bulk.dialect(session) == "sqlite" else as_of
     if moved.any():
-        rows = zip(outcome.classes[moved].tolist(), outcome.details[moved].tolist(), old_ids[moved].tolist(),
+        rows = zip(outcome.classes[moved].tolist(), outcome.details[moved].tolist(), roster.ids[moved].tolist(),
                    strict=True)  # fmt: skip
         columns = ["risk_class", "details", "effective_date", "run_id"]
-        bulk.update_rows(session, "model_classes", columns, ((c, d, day, record.id, i) for c, d, i in rows))
+        bulk.update_rows(session, "model_classes", columns, ((c, d, day, record.id, i) for c, d, i in rows),
+                         key="entity_id", match={"model": name})  # fmt: skip
     if refreshed.any():
-        rows2 = zip(outcome.details[refreshed].tolist(), old_ids[refreshed].tolist(), strict=True)
-        bulk.update_rows(session, "model_classes", ["details", "run_id"], ((d, record.id, i) for d, i in rows2))
+        rows2 = zip(outcome.details[refreshed].tolist(), roster.ids[refreshed].tolist(), strict=True)
+        bulk.update_rows(session, "model_classes", ["details", "run_id"], ((d, record.id, i) for d, i in rows2),
+                         key="entity_id", match={"model": name})  # fmt: skip
     changed = new | moved
     if changed.any():
         bulk.insert_arrow(
@@ -453,8 +474,8 @@ def _store(session: Session, record: RiskRun, model: RiskModel, roster: Roster, 
             pa.table(
                 {
                     "entity_id": roster.ids[changed],
-                    "risk_class": outcome.classes[changed].astype(str),
-                    "details": outcome.details[changed].astype(str),
+                    "risk_class": pa.array(outcome.classes[changed], pa.string()),
+                    "details": pa.array(outcome.details[changed], pa.string()),
                 }
             ),
             {"effective_date": as_of.isoformat(), "source": model.source, "recorded_at": stamp},

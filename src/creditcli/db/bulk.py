@@ -109,8 +109,11 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
     is copied. 1M entity rows: 16 s → 6 s. PostgreSQL takes COPY.
     """
     names = list(data.column_names)
-    slices = -(-data.num_rows // STAGE_SLICE) or 1
-    if dialect(session) == "postgresql" or _attached(session) + slices > MAX_ATTACHED:
+    free = MAX_ATTACHED - _attached(session) if dialect(session) == "sqlite" else 0
+    # Fewer, bigger slices when earlier inserts of this transaction hold most of the attach slots.
+    size = max(STAGE_SLICE, -(-data.num_rows // max(free, 1)))
+    slices = -(-data.num_rows // size) or 1
+    if free < 1:
         rows = (row for batch in data.to_batches(CHUNK) for row in zip(*batch.to_pydict().values(), strict=True))
         insert_rows(session, table, names, rows, constants)
         return
@@ -123,7 +126,7 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
     cur = driver_connection(session).cursor()
     try:
         with ThreadPoolExecutor(1) as staging:
-            parts = [data.slice(i * STAGE_SLICE, STAGE_SLICE) for i in range(slices)]
+            parts = [data.slice(i * size, size) for i in range(slices)]
             done = [staging.submit(_stage, path, part) for path, part in zip(stages, parts, strict=True)]
             for path, future in zip(stages, done, strict=True):
                 future.result()
@@ -212,10 +215,16 @@ def canonical_text(columns: Sequence[tuple[str, bool]]) -> str:
 
 
 def update_rows(
-    session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], key: str = "id"
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    key: str = "id",
+    match: Mapping[str, str] | None = None,
 ) -> None:
-    """Each row is ``(*values for columns, key value)``."""
+    """Each row is ``(*values for columns, key value)``; ``match``: text columns every updated row has."""
     conn = driver_connection(session)
+    fixed = dict(match or {})
     if dialect(session) == "postgresql":
         # COPY into a temporary twin of the table, then one UPDATE … FROM: executemany of
         # single-row UPDATEs is far slower over a network connection.
@@ -226,11 +235,15 @@ def update_rows(
                 for row in rows:
                     copy.write_row(row)
             sets = ", ".join(f"{c} = _upd.{c}" for c in columns)
-            cur.execute(f"UPDATE {table} SET {sets} FROM _upd WHERE {table}.{key} = _upd.{key}")
+            extra = "".join(f" AND {table}.{c} = %s" for c in fixed)
+            cur.execute(
+                f"UPDATE {table} SET {sets} FROM _upd WHERE {table}.{key} = _upd.{key}{extra}", tuple(fixed.values())
+            )
             cur.execute("DROP TABLE _upd")
         return
     sets = ", ".join(f"{c} = ?" for c in columns)
-    sql = f"UPDATE {table} SET {sets} WHERE {key} = ?"
+    extra = "".join(f" AND {c} = {_sqlite_literal(v)}" for c, v in fixed.items())
+    sql = f"UPDATE {table} SET {sets} WHERE {key} = ?{extra}"
     cur = conn.cursor()
     for batch in _chunks(rows):
         cur.executemany(sql, batch)
