@@ -188,9 +188,10 @@ def load_model(path: Path | None, classes: tuple[str, ...]) -> LoadedModel:
     except ValidationError as exc:
         details = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"模型文件 {path} 有误：{details}") from exc
-    problems: list[str] = []
     if tuple(model.model.classes) != classes:
-        problems.append(f"model.classes 为 {'、'.join(model.model.classes)}，与配置的分类 {'、'.join(classes)} 不一致")
+        given = "、".join(model.model.classes)
+        raise ConfigError(f"模型文件 {path} 有误：model.classes 为 {given}，与配置的分类 {'、'.join(classes)} 不一致")
+    problems: list[str] = []
     for name, scoring in model.scorings():
         where = "general" if name == "general" else f"professional.{name}"
         problems.extend(scoring.check(classes, where))
