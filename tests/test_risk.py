@@ -368,7 +368,8 @@ def test_five_classes_and_a_task_that_draws_by_the_computed_classes(cli: Cli, tm
     )
     assert summary["classes"] == {"A": 1, "B": 1, "C": 1, "D": 0, "E": 1}
     ratios = [a for c in "ABCDE" for a in ("--ratio", f"{c}=1")]
-    early = cli("--config", config, "tasks", "create", "T5", "--name", "按模型分类", "--window", "2026-12-01:2026-12-31",
+    window = ["--window", "2026-12-01:2026-12-31"]
+    early = cli("--config", config, "tasks", "create", "T5", "--name", "按模型分类", *window,
                 "--class-source", "model:other", *ratios)  # fmt: skip
     assert (early.exit_code, early.stderr) == (
         2,
