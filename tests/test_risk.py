@@ -400,3 +400,46 @@ def test_a_task_by_default_draws_by_the_imported_classes(cli: Cli, tmp_path: Pat
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
     drawn = cli.query("SELECT uscc, risk_class FROM draw_selections ORDER BY uscc")
     assert drawn == [(U1, "A"), (U2, "D"), (U3, "B"), (U4, "C")]
+
+
+def test_where_professional_fields_overlap_the_higher_class_stands(cli: Cli, tmp_path: Path) -> None:
+    rows = [
+        [
+            U1,
+            "济南甲食品设备有限公司",
+            "企业",
+            "2020-01-05",
+            "华山市场监管所",
+            "C1391",
+            "存续",
+            "A",
+            "食品生产;特种设备",
+        ]
+    ]
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", [*ENTITY_HEADER, "标签"], rows))
+    penalty(cli, tmp_path)
+    # food: 20 (penalty) + 15 (producer) = 35 → C; special equipment: 20 → B; general: 15 → B.
+    classify(cli)
+    m = explain(cli, U1)["models"][0]
+    assert (m["risk_class"], m["decided_by"]) == ("C", "food")
+    assert [(s["name"], s["score"], s["band_class"]) for s in m["scorings"]] == [
+        ("general", 15, "B"), ("food", 35, "C"), ("special_equipment", 20, "B"),
+    ]  # fmt: skip
+    assert scores(cli, tmp_path, [[U1, "特种设备隐患", "40", ""]]).exit_code == 0
+    summary = classify(cli)
+    assert summary["moves"] == {"C→D": 1}
+    m = explain(cli, U1)["models"][0]
+    assert (m["risk_class"], m["decided_by"]) == ("D", "special_equipment")
+
+
+def test_the_default_model_is_quoted_whole_in_the_docs() -> None:
+    """docs/risk.md explains the shipped model line by line: its toml blocks are the file, in order."""
+    shipped = [line.split("#")[0].rstrip() for line in default_model_path().read_text(encoding="utf-8").splitlines()]
+    docs = (Path(__file__).parent.parent / "docs" / "risk.md").read_text(encoding="utf-8")
+    quoted = [
+        line.rstrip()
+        for block in docs.split("```toml\n")[1:]
+        for line in block.split("```")[0].splitlines()
+        if line.strip()
+    ]
+    assert quoted == [line for line in shipped if line.strip()]
