@@ -443,3 +443,22 @@ def test_the_default_model_is_quoted_whole_in_the_docs() -> None:
         if line.strip()
     ]
     assert quoted == [line for line in shipped if line.strip()]
+
+
+def test_the_class_on_a_date_is_asked_of_one_source(cli: Cli, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from creditcli.rosters.entities import class_on
+
+    full_setup(cli, tmp_path)
+    classify(cli)
+    engine = create_engine(cli.db if "://" in cli.db else f"sqlite:///{cli.db}")
+    with Session(engine) as session:
+        day = dt.date(2026, 11, 27)
+        assert (class_on(session, U1, day), class_on(session, U1, day, "default")) == ("A", "C")
+        assert class_on(session, U1, dt.date(2026, 11, 26), "default") is None
+        assert class_on(session, U1, day, "other") is None
+    engine.dispose()

@@ -277,13 +277,16 @@ def get_entity(session: Session, uscc: str) -> EntityDetail:
     )
 
 
-def class_on(session: Session, uscc: str, day: dt.date) -> str | None:
-    """The risk class an entity had on ``day`` (None if none was recorded by then)."""
+def class_on(session: Session, uscc: str, day: dt.date, model: str | None = None) -> str | None:
+    """The risk class an entity had on ``day`` (None if none was recorded by then): the imported class,
+    or the one ``model`` computed (the two kinds share the history, told apart by their source)."""
     code = codes.normalise(uscc)
+    source = EntityClassHistory.source
+    which = source.not_like("model:%") if model is None else source.like(f"model:{model}@%")
     row = session.execute(
         select(EntityClassHistory.risk_class)
         .join(Entity, Entity.id == EntityClassHistory.entity_id)
-        .where(Entity.uscc == code, EntityClassHistory.effective_date <= day)
+        .where(Entity.uscc == code, EntityClassHistory.effective_date <= day, which)
         .order_by(EntityClassHistory.effective_date.desc(), EntityClassHistory.id.desc())
         .limit(1)
     ).first()
