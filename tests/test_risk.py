@@ -240,7 +240,7 @@ def test_registration_age_is_counted_in_completed_years(
     assert general_points(cli, as_of)["new_entity"] == [years, points]
 
 
-@pytest.mark.parametrize(("as_of", "counted"), [("2028-03-31", True), ("2028-04-01", False)])
+@pytest.mark.parametrize(("as_of", "counted"), [("2028-03-31", True), ("2028-04-01", False), ("2028-04-02", False)])
 def test_negative_results_count_for_24_months(
     cli: Cli, assigned: dict[str, list[str]], as_of: str, counted: bool
 ) -> None:
@@ -462,3 +462,22 @@ def test_the_class_on_a_date_is_asked_of_one_source(cli: Cli, tmp_path: Path) ->
         assert class_on(session, U1, dt.date(2026, 11, 26), "default") is None
         assert class_on(session, U1, day, "other") is None
     engine.dispose()
+
+
+def test_a_task_file_names_its_class_source(cli: Cli, tmp_path: Path) -> None:
+    full_setup(cli, tmp_path)
+    classify(cli)
+    task = tmp_path / "task.toml"
+    task.write_text(
+        'code = "T9"\nname = "按模型分类"\nwindow = "2026-12-01:2026-12-31"\n\n[draw]\n'
+        'class_source = "model:default"\nratios = { A = "1", B = "1", C = "1", D = "1" }\n',
+        encoding="utf-8",
+    )
+    cli.ok("tasks", "create", "--from", task)
+    notice = tmp_path / "notice.md"
+    cli.ok("tasks", "freeze", "T9", "-o", notice)
+    assert "- 分层所用分类：本局信用风险分类模型 default 计算的分类（内部使用，不公开）\n" in notice.read_text("utf-8")
+    shown = json.loads(cli.ok("tasks", "show", "T9", "-f", "json").stdout)
+    assert shown["class_source"] == "model:default"
+    strata = json.loads(cli.query("SELECT strata FROM pool_freezes")[0][0])
+    assert strata == {"B": 2, "C": 1, "D": 1}
