@@ -60,7 +60,12 @@ def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> Non
     assert "抽取范围摘要" in (tmp_path / "2026-SJ-001-抽取前公告.md").read_text(encoding="utf-8")
     assert runpy.run_path(str(ROOT / "tools" / "verify_draw.py"))["main"](cert, pool) == 0
     audited = CliRunner().invoke(app, ["--db", str(tmp_path / "creditcli.db"), "audit", "verify"])
-    assert audited.exit_code == 0 and audited.stdout.startswith("审计核验通过：12 条记录")
+    assert audited.exit_code == 0 and audited.stdout.startswith("审计核验通过：16 条记录")
+    # Last, the shipped risk model over the whole sample roster, with its professional fields.
+    assert (
+        "本局模型分类（default@2026.1，基准日 2026-07-30）：A 4524 户，B 642 户，C 28 户，D 6 户；"
+        "专业型模型定类：food 1341 户，special_equipment 854 户"
+    ) in result.stdout
     # The results part: every drawn entity got a sample result, the lists are out, the task is published.
     assert f"检查结果：录入 {len(data['selected'])} 条（示例），任务状态：已公示" in result.stdout
     results = CalamineWorkbook.from_path(str(tmp_path / "2026-SJ-001-抽查结果公告.xlsx")).get_sheet_by_index(0)

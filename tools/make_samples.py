@@ -240,6 +240,28 @@ min = { D = 5 }
 """
 
 
+def write_penalties(rng: np.random.Generator, active: pd.DataFrame, path: Path) -> None:
+    """行政处罚决定书 of 2024–2026: mostly fines, some 通报批评 (short publicity), a few suspensions."""
+    n = 150
+    codes = rng.choice(active["统一社会信用代码"].to_numpy(), n, replace=True)
+    decided = [dt.date(2024, 1, 2) + dt.timedelta(days=int(d)) for d in np.sort(rng.integers(0, 900, n))]
+    kinds = rng.choice(["罚款", "警告;罚款", "通报批评", "没收违法所得;罚款", "责令停产停业;罚款"], n,
+                       p=[0.55, 0.2, 0.1, 0.1, 0.05])  # fmt: skip
+    amounts = np.where(np.char.find(kinds.astype(str), "罚款") >= 0, rng.integers(20, 3000, n) * 100, 0)
+    pd.DataFrame(
+        {
+            "决定书文号": [f"济历市监罚〔{d.year}〕{100 + i}号" for i, d in enumerate(decided)],
+            "统一社会信用代码": codes,
+            "处罚决定日期": [d.isoformat() for d in decided],
+            "违法行为类型": rng.choice(["未按规定公示年度报告", "销售不合格产品", "虚假宣传", "无证经营"], n),
+            "处罚种类": kinds,
+            "罚款金额": [str(a) if a else "" for a in amounts],
+            "处罚机关": "济南市历城区市场监督管理局",
+            "公示日期": [(d + dt.timedelta(days=12)).isoformat() for d in decided],
+        }
+    ).to_csv(path, index=False, lineterminator="\r\n")
+
+
 def main(out: Path) -> None:
     rng = np.random.default_rng(SEED)
     out.mkdir(parents=True, exist_ok=True)
@@ -261,6 +283,13 @@ def main(out: Path) -> None:
     pairs.to_csv(out / "conflicts.csv", index=False, lineterminator="\r\n")
     refresh = synth.class_refresh(rng, pd.concat([licheng, tianqiao]), 0.05, "2026-11-01")
     refresh.to_csv(out / "risk_classes_2026-11.csv", index=False, lineterminator="\r\n")
+    everyone = pd.concat([licheng, tianqiao])
+    write_penalties(rng, everyone[everyone["登记状态"] == "存续"], out / "penalties.csv")
+    scored = rng.choice(everyone["统一社会信用代码"].to_numpy(), 300, replace=False)
+    opinion = np.minimum(rng.geometric(0.15, len(scored)), 30)
+    pd.DataFrame({"统一社会信用代码": scored, "评分名称": "舆情", "分值": opinion, "评分日期": "2026-06-30"}).to_csv(
+        out / "scores.csv", index=False, lineterminator="\r\n"
+    )
     (out / "task_2026-SJ-001.toml").write_bytes(TASK_FILE.encode("utf-8"))
 
 

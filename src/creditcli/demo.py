@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from creditcli import audit
+from creditcli.credit import penalties, scores
+from creditcli.credit.rules import Rules
 from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.schema import upgrade
 from creditcli.draw import service
@@ -31,6 +34,8 @@ SAMPLE_FILES: tuple[tuple[RosterSpec, str], ...] = (
     (items.SPEC, "items.csv"),
     (conflicts.SPEC, "conflicts.csv"),
     (entities.SPEC, "risk_classes_2026-11.csv"),
+    (penalties.SPEC, "penalties.csv"),
+    (scores.SPEC, "scores.csv"),
 )
 
 
@@ -63,10 +68,21 @@ class DemoDraw:
 
 
 @dataclass(frozen=True)
+class DemoRisk:
+    """The default risk model run over the sample roster once the task's results are in."""
+
+    model: str
+    as_of: dt.date
+    classes: dict[str, int]
+    by_model: dict[str, int]
+
+
+@dataclass(frozen=True)
 class DemoResult:
     db_path: Path
     imports: list[ImportResult]
     draw: DemoDraw
+    risk: DemoRisk
 
 
 def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> DemoResult:
@@ -97,9 +113,31 @@ def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> 
                 )
                 results.append(r)
         drawn = _draw(engine, settings, source / TASK_FILE, workdir)
+        risk = _classify(engine, settings, drawn.task)
     finally:
         engine.dispose()
-    return DemoResult(db_path, results, drawn)
+    return DemoResult(db_path, results, drawn, risk)
+
+
+def _classify(engine: Engine, settings: Settings, code: str) -> DemoRisk:
+    """Classify with the shipped model on the day the results were published (so they count)."""
+    from creditcli.credit import classify
+    from creditcli.credit.riskmodel import load_model
+    from creditcli.credit.rules import load_rules
+    from creditcli.workdays import load_calendar
+
+    loaded = load_model(None, settings.risk_classes)
+    rules, work = load_rules(settings.rules_file), load_calendar(settings.calendar_file)
+    with session_scope(engine) as session:
+        _list_samples(session, rules)
+    with session_scope(engine) as session:
+        as_of = get_task(session, code).window_end + dt.timedelta(days=30)
+        run = classify.run(session, loaded, rules, work, as_of)
+        counts = {"entities": run.entities, "new": run.new, "changed": run.changed}
+        audit.append(session, "creditcli demo: risk classify", {"as_of": as_of.isoformat()},
+                     audit.Change(counts, loaded.sha256))  # fmt: skip
+    totals = {c: sum(d.get(c, 0) for d in run.distribution.values()) for c in settings.risk_classes}
+    return DemoRisk(loaded.model.source.removeprefix("model:"), as_of, totals, run.by_model)
 
 
 def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) -> DemoDraw:
@@ -151,6 +189,28 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
         recorded,
         status,
     )
+
+
+def _list_samples(session: Session, rules: Rules) -> None:
+    """谁列入: the bureau lists the sample decisions that suspended production on the 严重违法失信名单, and the
+    entities found not to have published their annual report on the 经营异常名录."""
+    from sqlalchemy import select
+
+    from creditcli.credit import lists
+    from creditcli.db.models import Penalty, Result
+
+    unit = "济南市历城区市场监督管理局"
+    serious = select(Penalty).where(Penalty.kinds.like("%责令停产停业%")).order_by(Penalty.decided_on)
+    for n, p in enumerate(session.scalars(serious), start=1):
+        lists.add(session, rules, lists.SERIOUS, p.uscc, ground=f"受到责令停产停业的行政处罚（{p.decision_no}）",
+                  decision_no=f"济历市监严失〔{p.decided_on.year}〕{n}号",
+                  listed_on=p.decided_on + dt.timedelta(days=20), unit=unit)  # fmt: skip
+    found = select(Result).where(Result.findings == "未按规定公示年度报告").order_by(Result.checked_on, Result.uscc)
+    for n, r in enumerate(session.scalars(found), start=1):
+        lists.add(session, rules, lists.ABNORMAL, r.uscc, ground="未按规定公示年度报告",
+                  decision_no=f"济历市监异〔{r.checked_on.year}〕{n}号", listed_on=r.checked_on + dt.timedelta(days=10),
+                  unit=unit)  # fmt: skip
+    audit.append(session, "creditcli demo: lists add", {}, audit.Change())
 
 
 def _results_and_publicity(engine: Engine, code: str, workdir: Path) -> tuple[int, str, list[Path]]:

@@ -57,6 +57,12 @@ def demo(
     app_ctx.out.print(f"检查组：{d.teams} 组（所所交叉），每名执法人员 {low}–{high} 户", markup=False)
     app_ctx.out.print(f"复核（抽取与检查组）：{'一致' if d.verified else '不一致'}", markup=False)
     app_ctx.out.print(f"检查结果：录入 {d.results} 条（示例），任务状态：{d.status}", markup=False)
+    risk = result.risk
+    spread = "，".join(f"{c} {n} 户" for c, n in risk.classes.items())
+    fields = "，".join(f"{name} {n} 户" for name, n in risk.by_model.items() if name != "general")
+    app_ctx.out.print(
+        f"本局模型分类（{risk.model}，基准日 {risk.as_of}）：{spread}；专业型模型定类：{fields}", markup=False
+    )
     for path in d.files:
         app_ctx.out.print(f"已写出：{path}", markup=False)
     app_ctx.out.print(f"数据库：{result.db_path}", markup=False)
