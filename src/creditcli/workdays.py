@@ -29,6 +29,7 @@ class WorkCalendar:
         self.local = local or {}
         """year -> (holidays, working weekend days)."""
         self._known: dict[dt.date, bool] = {}
+        self._added: dict[tuple[dt.date, int], dt.date] = {}
         """Answers so far: the package scans its whole table on every call (30 µs a day)."""
 
     def is_workday(self, day: dt.date) -> bool:
@@ -53,11 +54,15 @@ class WorkCalendar:
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``start`` (start itself not counted)."""
+        known = self._added.get((start, count))
+        if known is not None:
+            return known
         day, left = start, count
         while left > 0:
             day += dt.timedelta(days=1)
             if self.is_workday(day):
                 left -= 1
+        self._added[start, count] = day
         return day
 
     def workdays_left(self, today: dt.date, due: dt.date) -> int:

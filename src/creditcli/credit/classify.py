@@ -13,7 +13,7 @@ import getpass
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import select
@@ -109,22 +109,28 @@ def gather(
     from creditcli.db.models import Entity, Result, ResultCode, Task
 
     in_effect: list[tuple[int, frozenset[str]]] = []
-    query_p = select(Penalty, Entity.id).join(Entity, Entity.uscc == Penalty.uscc)
-    for p, entity_id in session.execute(query_p.where(Penalty.decided_on <= as_of)):
+    columns = [getattr(Penalty, c) for c in _PENALTY_FIELDS]
+    query_p = select(Entity.id, *columns).join(Entity, Entity.uscc == Penalty.uscc).where(Penalty.decided_on <= as_of)
+    for entity_id, *values in session.execute(query_p):
+        p = _Decision(*values)
         if p.withdrawn_on is not None and p.withdrawn_on <= as_of:
             continue
         if p.published_on is None:  # not published yet: its period of effect runs from the decision
-            p = Penalty(**{c: getattr(p, c) for c in _PENALTY_FIELDS}, published_on=p.decided_on)
+            p = p._replace(published_on=p.decided_on)
         d = publicity(p, rules.penalty_publicity, work)
         if d.published and d.start is not None and d.end is not None and d.start <= as_of < d.end:
             in_effect.append((int(entity_id), frozenset(k for k in p.kinds.split(";") if k)))
     listed: dict[str, list[tuple[int, str]]] = {lists.SERIOUS: [], lists.ABNORMAL: []}
-    query_l = select(ListEntry, Entity.id).join(Entity, Entity.uscc == ListEntry.uscc)
-    for e, entity_id in session.execute(query_l.where(ListEntry.listed_on <= as_of)):
-        automatic = lists.dates(e, rules).automatic
-        gone = (e.removed_on is not None and e.removed_on <= as_of) or (automatic is not None and automatic <= as_of)
+    query_l = (
+        select(Entity.id, ListEntry.list_kind, ListEntry.listed_on, ListEntry.removed_on, ListEntry.ground)
+        .join(Entity, Entity.uscc == ListEntry.uscc)
+        .where(ListEntry.listed_on <= as_of)
+    )
+    for entity_id, kind, listed_on, removed_on, ground in session.execute(query_l):
+        automatic = lists.dates(_Listing(kind, listed_on), rules).automatic
+        gone = (removed_on is not None and removed_on <= as_of) or (automatic is not None and automatic <= as_of)
         if not gone:
-            listed.setdefault(e.list_kind, []).append((int(entity_id), e.ground))
+            listed.setdefault(kind, []).append((int(entity_id), ground))
     negative = frozenset(c for c, neg in session.execute(select(ResultCode.code, ResultCode.negative)) if neg)
     repairs = select(Repair.record_ref).where(Repair.record_kind == "result", Repair.decided_on <= as_of)
     repaired = {ref for (ref,) in session.execute(repairs)}
@@ -150,8 +156,23 @@ def gather(
     return Facts(in_effect, listed, results, negative, scores)
 
 
-_PENALTY_FIELDS = ("decision_no", "uscc", "party_kind", "decided_on", "kinds", "amount", "procedure",
-                   "restriction_until", "withdrawn_on")  # fmt: skip
+class _Decision(NamedTuple):
+    kinds: str
+    procedure: str
+    decided_on: dt.date
+    party_kind: str
+    amount: str | None
+    published_on: dt.date | None
+    restriction_until: dt.date | None
+    withdrawn_on: dt.date | None
+
+
+_PENALTY_FIELDS = _Decision._fields
+
+
+class _Listing(NamedTuple):
+    list_kind: str
+    listed_on: dt.date
 
 
 def indicator_values(ind: Indicator, roster: Roster, facts: Facts, as_of: dt.date) -> np.ndarray:

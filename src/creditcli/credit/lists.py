@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,7 +35,14 @@ class Dates:
     """When the entry leaves the list by itself (the serious list only)."""
 
 
-def dates(entry: ListEntry, rules: Rules) -> Dates:
+class Listing(Protocol):
+    @property
+    def list_kind(self) -> str: ...
+    @property
+    def listed_on(self) -> dt.date: ...
+
+
+def dates(entry: Listing, rules: Rules) -> Dates:
     if entry.list_kind == SERIOUS:
         s = rules.serious_list
         return Dates(

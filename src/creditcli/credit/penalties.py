@@ -8,6 +8,7 @@ import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy import select
@@ -109,7 +110,26 @@ class Publicity:
     """通报批评 or a low fine only: the short period."""
 
 
-def publicity(p: Penalty, rules: PenaltyPublicityRules, work: WorkCalendar) -> Publicity:
+class Decision(Protocol):
+    """What the publicity rules read of a decision (a stored Penalty, or a row read for classification)."""
+
+    @property
+    def kinds(self) -> str: ...
+    @property
+    def procedure(self) -> str: ...
+    @property
+    def decided_on(self) -> dt.date: ...
+    @property
+    def party_kind(self) -> str: ...
+    @property
+    def amount(self) -> str | None: ...
+    @property
+    def published_on(self) -> dt.date | None: ...
+    @property
+    def restriction_until(self) -> dt.date | None: ...
+
+
+def publicity(p: Decision, rules: PenaltyPublicityRules, work: WorkCalendar) -> Publicity:
     kinds = [k for k in p.kinds.split(";") if k]
     if p.procedure not in rules.published_procedures:
         return Publicity(False, f"{p.procedure}作出的处罚不公示", None, None, None, None)
