@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, record_result, write_csv
+from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, record_result, uscc, write_csv
 from creditcli.credit.riskmodel import default_model_path
 
 UNIT = "济南市历城区市场监督管理局"
@@ -481,3 +481,37 @@ def test_a_task_file_names_its_class_source(cli: Cli, tmp_path: Path) -> None:
     assert shown["class_source"] == "model:default"
     strata = json.loads(cli.query("SELECT strata FROM pool_freezes")[0][0])
     assert strata == {"B": 2, "C": 1, "D": 1}
+
+
+def test_a_decision_near_the_calendar_end_does_not_stop_the_classification(cli: Cli, tmp_path: Path) -> None:
+    """Its publication deadline falls in a year the holiday calendar lacks; its period of effect does not need it."""
+    roster(cli, tmp_path)
+    header = ["决定书文号", "统一社会信用代码", "处罚决定日期", "处罚种类", "罚款金额"]
+    cli.ok(
+        "penalties", "import", write_csv(tmp_path / "p.csv", header, [["罚9号", U1, "2026-12-20", "罚款", "200000"]])
+    )
+    assert cli("penalties", "list").exit_code == 78  # the deadline needs the 2027 calendar
+    assert general_points(cli, "2026-12-28")["penalties"] == [1, 15]
+
+
+def test_entities_imported_after_the_run_are_unclassified_for_a_model_task(cli: Cli, tmp_path: Path) -> None:
+    full_setup(cli, tmp_path)
+    classify(cli)
+    u5 = uscc("91370112MA3C00005")
+    cli.ok(
+        "entities",
+        "import",
+        write_csv(tmp_path / "n.csv", ["统一社会信用代码", "企业名称", "主体类型"], [[u5, "新", "企业"]]),
+    )
+    ratios = [a for c in "ABCD" for a in ("--ratio", f"{c}=1")]
+    result = cli("tasks", "create", "T1", "--name", "x", "--window", "2026-12-01:2026-12-31",
+                 "--class-source", "model:default", *ratios)  # fmt: skip
+    assert (result.exit_code, result.stderr) == (
+        65,
+        "错误：抽取范围中有分类 未分类 的检查对象，但任务没有该分类的抽取参数（用 --ratio 未分类=比例 指定）\n"
+        "其中 1 户没有模型 default 的分类（在上次计算之后才导入）：可先运行 creditcli risk classify 再创建任务\n",
+    )
+    assert cli.count("tasks") == 0
+    classify(cli)
+    cli.ok("tasks", "create", "T1", "--name", "x", "--window", "2026-12-01:2026-12-31",
+           "--class-source", "model:default", *ratios)  # fmt: skip

@@ -117,7 +117,7 @@ def gather(
             continue
         if p.published_on is None:  # not published yet: its period of effect runs from the decision
             p = p._replace(published_on=p.decided_on)
-        d = publicity(p, rules.penalty_publicity, work)
+        d = publicity(p, rules.penalty_publicity, work, deadline=False)
         if d.published and d.start is not None and d.end is not None and d.start <= as_of < d.end:
             in_effect.append((int(entity_id), frozenset(k for k in p.kinds.split(";") if k)))
     listed: dict[str, list[tuple[int, str]]] = {lists.SERIOUS: [], lists.ABNORMAL: []}

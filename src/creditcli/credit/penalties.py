@@ -129,13 +129,15 @@ class Decision(Protocol):
     def restriction_until(self) -> dt.date | None: ...
 
 
-def publicity(p: Decision, rules: PenaltyPublicityRules, work: WorkCalendar) -> Publicity:
+def publicity(p: Decision, rules: PenaltyPublicityRules, work: WorkCalendar, deadline: bool = True) -> Publicity:
+    """``deadline=False``: skip the publication deadline (working days), which needs the holiday calendar
+    of the following weeks; the classification only needs the period."""
     kinds = [k for k in p.kinds.split(";") if k]
     if p.procedure not in rules.published_procedures:
         return Publicity(False, f"{p.procedure}作出的处罚不公示", None, None, None, None)
     if kinds and set(kinds) <= set(rules.not_published_kinds):
         return Publicity(False, f"仅受{'、'.join(kinds)}的处罚不公示", None, None, None, None)
-    publish_by = work.add_workdays(p.decided_on, rules.publish_within_workdays)
+    publish_by = work.add_workdays(p.decided_on, rules.publish_within_workdays) if deadline else None
     threshold = rules.fine_threshold_person if p.party_kind == PERSON else rules.fine_threshold_organisation
     amount = plain_decimal(p.amount or "") or Decimal(0)
     short = bool(kinds) and all(k in rules.short_kinds or (k == FINE and amount < threshold) for k in kinds)

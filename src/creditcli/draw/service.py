@@ -204,10 +204,16 @@ def _check_drawable(spec: TaskSpec, pool: Pool) -> None:
             raise DataError(f"抽取数量 {spec.count} 大于可抽取的检查对象数 {len(pool)}")
     if missing:
         labels = "、".join(class_label(c) for c in missing)
-        raise DataError(
+        error = DataError(
             f"抽取范围中有分类 {labels} 的检查对象，但任务没有该分类的抽取参数"
             f"（用 {hint.format(class_label(missing[0]))} 指定）"
         )
+        if spec.class_model is not None and "" in missing:
+            error.hints.append(
+                f"其中 {sizes['']} 户没有模型 {spec.class_model} 的分类（在上次计算之后才导入）："
+                f"可先运行 creditcli risk classify 再创建任务"
+            )
+        raise error
 
 
 def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool) -> Outcome:
