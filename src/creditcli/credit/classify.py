@@ -8,6 +8,7 @@ indicator values are part of what is compared, so the same data and model always
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import json
@@ -406,9 +407,9 @@ def run(
     if dry_run:
         return summary
     last = session.scalars(select(RiskRun).where(RiskRun.model == name).order_by(RiskRun.id.desc())).first()
-    same_run = last is not None and last.model_sha256 == loaded.sha256 and last.as_of == as_of
-    if same_run and last is not None and not (new.any() or moved.any() or refreshed.any()):
-        return RunSummary(**{**summary.__dict__, "noop": True, "run_id": last.id})
+    unchanged = not (new.any() or moved.any() or refreshed.any())
+    if unchanged and last is not None and (last.model_sha256, last.as_of) == (loaded.sha256, as_of):
+        return dataclasses.replace(summary, noop=True, run_id=last.id)
     record = RiskRun(
         model=name, version=model.model.version, model_sha256=loaded.sha256, model_text=loaded.text, as_of=as_of,
         entities=len(roster.ids), changed=int(new.sum() + moved.sum()),
@@ -418,7 +419,7 @@ def run(
     session.add(record)
     session.flush()
     _store(session, record, model, roster, outcome, new, moved, refreshed, now)
-    return RunSummary(**{**summary.__dict__, "run_id": record.id})
+    return dataclasses.replace(summary, run_id=record.id)
 
 
 def _current(session: Session, name: str, roster: Roster) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -463,19 +464,19 @@ def _store(session: Session, record: RiskRun, model: RiskModel, roster: Roster, 
     name = model.model.name
     stamp = bulk.timestamp(session, now)
     as_of = record.as_of
-    if new.any():
-        bulk.insert_arrow(
-            session,
-            "model_classes",
-            pa.table(
-                {
-                    "entity_id": roster.ids[new],
-                    "risk_class": pa.array(outcome.classes[new], pa.string()),
-                    "details": pa.array(outcome.details[new], pa.string()),
-                }
-            ),
-            {"model": name, "effective_date": as_of.isoformat(), "run_id": record.id},
+
+    def arrow(mask: np.ndarray) -> pa.Table:
+        return pa.table(
+            {
+                "entity_id": roster.ids[mask],
+                "risk_class": pa.array(outcome.classes[mask], pa.string()),
+                "details": pa.array(outcome.details[mask], pa.string()),
+            }
         )
+
+    if new.any():
+        constants = {"model": name, "effective_date": as_of.isoformat(), "run_id": record.id}
+        bulk.insert_arrow(session, "model_classes", arrow(new), constants)
     day = as_of.isoformat() if bulk.dialect(session) == "sqlite" else as_of
     if moved.any():
         rows = zip(outcome.classes[moved].tolist(), outcome.details[moved].tolist(), roster.ids[moved].tolist(),
@@ -489,15 +490,5 @@ def _store(session: Session, record: RiskRun, model: RiskModel, roster: Roster, 
                          key="entity_id", match={"model": name})  # fmt: skip
     changed = new | moved
     if changed.any():
-        bulk.insert_arrow(
-            session,
-            "entity_class_history",
-            pa.table(
-                {
-                    "entity_id": roster.ids[changed],
-                    "risk_class": pa.array(outcome.classes[changed], pa.string()),
-                    "details": pa.array(outcome.details[changed], pa.string()),
-                }
-            ),
-            {"effective_date": as_of.isoformat(), "source": model.source, "recorded_at": stamp},
-        )
+        constants = {"effective_date": as_of.isoformat(), "source": model.source, "recorded_at": stamp}
+        bulk.insert_arrow(session, "entity_class_history", arrow(changed), constants)
