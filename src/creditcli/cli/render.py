@@ -53,7 +53,8 @@ def render_record(
     rich.add_column(style="bold")
     rich.add_column(overflow="fold")
     for key, value in flat.items():
-        rich.add_row(labels.get(key, key), Text("" if value is None else str(value)))
+        shown = "" if value is None else ("是" if value else "否") if isinstance(value, bool) else str(value)
+        rich.add_row(labels.get(key, key), Text(shown))
     app.out.print(rich)
 
 
