@@ -238,6 +238,12 @@ def indicator_points(ind: Indicator, values: np.ndarray) -> np.ndarray:
     return np.round(np.where(unknown, ind.missing_points, points), 6)
 
 
+def bands(scoring: Scoring, scores: np.ndarray) -> np.ndarray:
+    """Class index per score: the highest band reached (below the first band: the first class)."""
+    lows = np.array(list(scoring.bands.values()))
+    return np.maximum(np.searchsorted(lows, scores, side="right") - 1, 0)
+
+
 @dataclass
 class Scored:
     """One scoring (general or professional) over the entities it applies to."""
@@ -258,8 +264,7 @@ def score(scoring: Scoring, name: str, applies: np.ndarray, roster: Roster, fact
     values = [indicator_values(i, roster, facts, as_of) for i in scoring.indicators]
     points = [indicator_points(i, v) for i, v in zip(scoring.indicators, values, strict=True)]
     total = np.round(np.sum(points, axis=0), 6) if points else np.zeros(len(roster.ids))
-    lows = np.array(list(scoring.bands.values()))
-    klass = np.maximum(np.searchsorted(lows, total, side="right") - 1, 0)
+    klass = bands(scoring, total)
     direct = np.full(len(roster.ids), -1, dtype=np.int64)
     ids = [i.id for i in scoring.indicators]
     for r, rule in enumerate(scoring.direct):

@@ -7,9 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creditcli.credit.classify import bands
 from creditcli.credit.riskmodel import parse_text
 from creditcli.db.models import Entity, EntityClassHistory, ModelClass, RiskRun
 from creditcli.errors import InputMissingError
@@ -60,18 +62,19 @@ def _explain_one(mc: ModelClass, run: RiskRun) -> dict[str, Any]:
         if name not in details["scores"]:
             continue  # a professional model that does not apply to this entity
         entry = details["scores"][name]
+        stored = entry["indicators"]  # indicators with value and points both 0 are left out
         indicators = [
-            {"id": i.id, "label": i.label, "value": entry["indicators"].get(i.id, [0, 0])[0],
-             "points": entry["indicators"].get(i.id, [0, 0])[1]}
+            {"id": i.id, "label": i.label, "value": value, "points": points}
             for i in scoring.indicators
-        ]  # fmt: skip
+            for value, points in [stored.get(i.id, [0, 0])]
+        ]
         rule = next((r for r in scoring.direct if r.id == entry.get("direct")), None)
         parts.append(
             {
                 "name": name,
                 "label": labels[name],
                 "score": entry["score"],
-                "band_class": _band(scoring.bands, entry["score"]),
+                "band_class": list(scoring.bands)[int(bands(scoring, np.array([entry["score"]]))[0])],
                 "direct": None if rule is None else {"id": rule.id, "label": rule.label, "class": rule.risk_class},
                 "indicators": indicators,
             }
@@ -87,11 +90,6 @@ def _explain_one(mc: ModelClass, run: RiskRun) -> dict[str, Any]:
         "as_of": run.as_of,
         "scorings": parts,
     }
-
-
-def _band(bands: dict[str, float], score: float) -> str:
-    reached = [c for c, low in bands.items() if score >= low]
-    return reached[-1] if reached else next(iter(bands))
 
 
 @dataclass(frozen=True)
