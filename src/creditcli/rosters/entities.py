@@ -132,13 +132,15 @@ def _warn_older_classification(p: Pending) -> None:
     v = p.validated
     if "risk_class_date" not in v.frame:
         return
-    new = v.frame["risk_class_date"].to_numpy(dtype=object)
-    old = p.old("risk_class_date")
+    changed = np.flatnonzero(p.changed)  # only changed records have a stored date that differs
+    new = v.frame["risk_class_date"].iloc[changed].to_numpy(dtype=object)
+    old = p.old("risk_class_date", changed)
     older = np.flatnonzero((new != "") & (old != "") & (new < old))
     if len(older):
+        first = older[0]
         p.warnings.append(
-            f"{len(older)} 条记录的分类日期早于库中已有的分类日期（如第 {int(v.rows[older[0]])} 行 "
-            f"{new[older[0]]} < {old[older[0]]}），已按文件更新；请确认导入的不是旧文件"
+            f"{len(older)} 条记录的分类日期早于库中已有的分类日期（如第 {int(v.rows[changed[first]])} 行 "
+            f"{new[first]} < {old[first]}），已按文件更新；请确认导入的不是旧文件"
         )
 
 
@@ -146,10 +148,13 @@ def _derive_entity_type(p: Pending) -> None:
     """主体类型 can be read off the code's 2nd–3rd characters (91 企业, 92 个体工商户, 93 合作社)."""
     v = p.validated
     p.add_insert_only("entity_type")
-    types = v.frame["entity_type"].to_numpy(dtype=object)
-    prefix = v.frame["uscc"].str.slice(0, 2).to_numpy(dtype=object)
-    for pos in p.new[types[p.new] == ""].tolist():
-        types[pos] = codes.ENTITY_TYPE_BY_CATEGORY.get(prefix[pos], "")
+    missing = p.new[(v.frame["entity_type"] == "").to_numpy(dtype=bool)[p.new]]
+    if not len(missing):
+        return
+    types = v.frame["entity_type"].to_numpy(dtype=object).copy()
+    prefix = v.frame["uscc"].to_numpy(dtype=object)[missing]
+    for pos, code in zip(missing.tolist(), prefix.tolist(), strict=True):
+        types[pos] = codes.ENTITY_TYPE_BY_CATEGORY.get(code[:2], "")
     v.frame["entity_type"] = types
     v.frame["entity_type"] = v.frame["entity_type"].astype("str")
 
@@ -173,14 +178,16 @@ def _record_class_history(session: Session, p: Pending) -> None:
             ).bindparams(bindparam("today", type_=Date), bindparam("stamp", type_=DateTime)),
             {"today": p.now.date(), "source": source, "stamp": p.now, "max_id": p.max_id_before},
         )
-    new_class = v.frame["risk_class"].to_numpy(dtype=object)
-    moved = np.flatnonzero(p.changed & (new_class != "") & (new_class != p.old("risk_class")))
+    changed = np.flatnonzero(p.changed)
+    new_class = v.frame["risk_class"].iloc[changed].to_numpy(dtype=object)
+    hit = (new_class != "") & (new_class != p.old("risk_class", changed))
+    moved = changed[hit]
     if not len(moved):
         return
-    dates = v.frame["risk_class_date"].to_numpy(dtype=object) if "risk_class_date" in v.frame else None
+    dates = v.frame["risk_class_date"].iloc[moved].tolist() if "risk_class_date" in v.frame else None
     ids = p.ids[moved].tolist()
-    classes = new_class[moved].tolist()
-    days = dates[moved].tolist() if dates is not None else [""] * len(moved)
+    classes = new_class[hit].tolist()
+    days = dates if dates is not None else [""] * len(moved)
     rows = ((entity_id, klass, day or today) for entity_id, klass, day in zip(ids, classes, days, strict=True))
     bulk.insert_rows(
         session,

@@ -60,20 +60,16 @@ class Pending:
             self.validated.frame[column] = ""
             self.insert_only.add(column)
 
-    def old(self, column: str) -> np.ndarray:
-        """Stored values of ``column`` per frame row ("" for new rows), as canonical text.
+    def old(self, column: str, changed: np.ndarray) -> np.ndarray:
+        """Stored values of ``column`` at the frame positions ``changed`` (changed records), as canonical text.
 
-        Unchanged rows hold the file's values already; only changed rows are decoded.
+        Only those differ from the file; decoding them alone keeps a 1M-row import off Python objects.
         """
-        frame = self.validated.frame
         if column not in self.compared:
-            return np.full(len(frame), "", dtype=object)
-        values = frame[column].to_numpy(dtype=object).copy()
-        values[self.new] = ""
+            return np.full(len(changed), "", dtype=object)
         index = self.compared.index(column)
-        for pos in np.flatnonzero(self.changed).tolist():
-            values[pos] = str(self.stored.iloc[pos]).split(bulk.SEPARATOR)[index]
-        return values
+        stored = self.stored.iloc[changed].tolist()
+        return np.array([str(s).split(bulk.SEPARATOR)[index] for s in stored], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -279,7 +275,7 @@ def _complete_new(spec: RosterSpec, p: Pending) -> None:
         if col.default is None or not len(p.new):
             continue
         p.add_insert_only(col.name)
-        empty_new = p.new[(v.frame[col.name].to_numpy()[p.new] == "")]
+        empty_new = p.new[(v.frame[col.name] == "").to_numpy(dtype=bool)[p.new]]
         v.frame.loc[empty_new, col.name] = col.default
     if spec.prepare is not None:
         spec.prepare(p)
@@ -288,7 +284,7 @@ def _complete_new(spec: RosterSpec, p: Pending) -> None:
         # Empty cells of a column the file has were reported by the validator already.
         if not col.required or col.name in spec.key or col.name in v.headers:
             continue
-        missing = p.new[v.frame[col.name].to_numpy()[p.new] == ""] if col.name in v.frame else p.new
+        missing = p.new[(v.frame[col.name] == "").to_numpy(dtype=bool)[p.new]] if col.name in v.frame else p.new
         reason = f"{label}名录中还没有这条记录，新增时“{col.label}”不能为空"
         for pos in missing.tolist():
             v.problems.append(Problem(int(v.rows[pos]), col.label, "", reason))
