@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,62 @@ def test_a_failed_staging_leaves_nothing_behind(cli: Cli, tmp_path: Path, monkey
     assert result.exit_code == 1
     assert cli.count("entities") == 0  # the two rows copied before the failure were rolled back
     assert stage_files(cli) == []
+
+
+def entity_indexes(cli: Cli) -> list[tuple[object, ...]]:
+    return cli.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entities' ORDER BY name")
+
+
+def test_a_big_insert_into_a_smaller_table_rebuilds_its_indexes(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if "://" in cli.db:
+        pytest.skip("PostgreSQL keeps its indexes during COPY")
+    whole = imported(cli, tmp_path)
+    indexes = entity_indexes(cli)
+    assert ("ix_entities_station", "CREATE INDEX ix_entities_station ON entities (station)") in indexes
+    cli.execute("DELETE FROM entity_class_history")
+    cli.execute("DELETE FROM import_runs")
+    cli.execute("DELETE FROM entities")
+    during: list[list[str]] = []
+    rebuild = bulk._indexes_rebuilt
+
+    @contextmanager
+    def watched(cur: sqlite3.Cursor, table: str, rows: int) -> Iterator[None]:
+        with rebuild(cur, table, rows):
+            found = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name"
+            during.append([name for (name,) in cur.execute(found, (table,))])
+            yield
+
+    monkeypatch.setattr(bulk, "REBUILD_INDEXES", 2)
+    monkeypatch.setattr(bulk, "_indexes_rebuilt", watched)
+    rebuilt = imported(cli, tmp_path)
+    assert during == [["sqlite_autoindex_entities_1"]]  # the UNIQUE constraint's index stays
+    assert [r[1:] for r in rebuilt] == [r[1:] for r in whole]
+    assert entity_indexes(cli) == indexes
+    assert cli.query("PRAGMA integrity_check") == [("ok",)]
+    plan = cli.query("EXPLAIN QUERY PLAN SELECT id FROM entities WHERE station = 'x'")
+    assert "ix_entities_station" in str(plan)
+
+
+def test_a_failed_copy_keeps_the_dropped_indexes(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "://" in cli.db:
+        pytest.skip("PostgreSQL keeps its indexes during COPY")
+    cli.ok("db", "upgrade")
+    indexes = entity_indexes(cli)
+    staged = bulk._stage
+    calls: list[str] = []
+
+    def failing(path: str, part: object) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        staged(path, part)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "REBUILD_INDEXES", 2)
+    monkeypatch.setattr(bulk, "STAGE_SLICE", 1)
+    monkeypatch.setattr(bulk, "_stage", failing)
+    result = cli("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    assert result.exit_code == 1
+    assert cli.count("entities") == 0
+    assert entity_indexes(cli) == indexes  # dropped inside the transaction, so back with its rollback

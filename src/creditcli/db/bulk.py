@@ -14,6 +14,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +126,7 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
     stages = [_stage_path(folder) for _ in range(slices)]
     cur = driver_connection(session).cursor()
     try:
-        with ThreadPoolExecutor(1) as staging:
+        with ThreadPoolExecutor(1) as staging, _indexes_rebuilt(cur, table, data.num_rows):
             parts = [data.slice(i * size, size) for i in range(slices)]
             done = [staging.submit(_stage, path, part) for path, part in zip(stages, parts, strict=True)]
             for path, future in zip(stages, done, strict=True):
@@ -136,6 +137,32 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
     finally:
         for path in stages:
             Path(path).unlink(missing_ok=True)  # an attached file stays readable until it is detached
+
+
+REBUILD_INDEXES = 100_000
+"""From this many new rows, and no fewer than the table already holds, its indexes are rebuilt."""
+
+
+@contextmanager
+def _indexes_rebuilt(cur: sqlite3.Cursor, table: str, rows: int) -> Iterator[None]:
+    """Drop the table's named indexes for a big copy and create them again after it.
+
+    Sorting once beats a million B-tree inserts: the 管辖单位 index of 1M new entities cost
+    4 s during the copy and 0.7–1 s built afterwards. Both steps are DDL inside the session's
+    transaction, so a failed copy rolls the indexes back with the rows. Indexes that belong to a
+    constraint (``sql IS NULL``) stay.
+    """
+    held = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if rows >= REBUILD_INDEXES else rows
+    if held > rows or rows < REBUILD_INDEXES:
+        yield
+        return
+    found = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+    indexes = cur.execute(found, (table,)).fetchall()
+    for name, _sql in indexes:
+        cur.execute(f"DROP INDEX {name}")
+    yield
+    for _name, sql in indexes:
+        cur.execute(sql)
 
 
 def _stage(path: str, part: pa.Table) -> None:
