@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from creditcli.io.text import halfwidth
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int64)
-_LUT = np.full(256, -1, dtype=np.int64)
+_LUT = np.full(256, -1, dtype=np.int8)
 for _value, _char in enumerate(ALPHABET):
     _LUT[ord(_char)] = _value
 
@@ -66,15 +67,23 @@ def check_codes(codes: pd.Series) -> CodeCheck:
     reason[(lengths == 18) & ~ascii_ok] = CHARSET
     idx = np.flatnonzero(reason == OK)
     if len(idx):
-        joined = "".join(codes.iloc[idx].tolist()).encode("ascii")
-        values = _LUT[np.frombuffer(joined, dtype=np.uint8).reshape(-1, 18)]
+        values = _LUT[_ascii_rows(codes.iloc[idx])]
         bad_chars = (values < 0).any(axis=1)
         reason[idx[bad_chars]] = CHARSET
         good = ~bad_chars
-        sums = values[good, :17] @ WEIGHTS
+        sums = (values[good, :17] if bad_chars.any() else values[:, :17]).astype(np.int64) @ WEIGHTS
         want = (31 - sums % 31) % 31
         wrong = values[good, 17] != want
         failing = idx[good][wrong]
         reason[failing] = CHECKSUM
         expected[failing] = np.array(list(ALPHABET))[want[wrong]]
     return CodeCheck(reason, expected)
+
+
+def _ascii_rows(codes: pd.Series) -> np.ndarray:
+    """Codes of 18 ASCII characters as an (n, 18) byte matrix, read off the Arrow data buffer
+    (joining 1M Python strings cost 0.7 s)."""
+    arr = pa.chunked_array(pa.array(codes.array)).combine_chunks().cast(pa.large_string())
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return data.reshape(-1, 18)
