@@ -97,6 +97,7 @@ def insert_rows(
 
 STAGE_SLICE = 250_000
 """Rows per staging file: the driver fills the next file while SQLite copies the previous one."""
+STAGE_FIRST = 50_000
 MAX_ATTACHED = 8
 """SQLite attaches at most 10 files; staging files stay attached until the transaction ends."""
 
@@ -111,9 +112,6 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
     """
     names = list(data.column_names)
     free = MAX_ATTACHED - _attached(session) if dialect(session) == "sqlite" else 0
-    # Fewer, bigger slices when earlier inserts of this transaction hold most of the attach slots.
-    size = max(STAGE_SLICE, -(-data.num_rows // max(free, 1)))
-    slices = -(-data.num_rows // size) or 1
     if free < 1:
         rows = (row for batch in data.to_batches(CHUNK) for row in zip(*batch.to_pydict().values(), strict=True))
         insert_rows(session, table, names, rows, constants)
@@ -123,11 +121,13 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
     values = ", ".join([*names, *(_sqlite_literal(v) for v in fixed.values())])
     folder = Path(session.connection().engine.url.database or "").resolve().parent
     remove_leftover_stages(folder)
-    stages = [_stage_path(folder) for _ in range(slices)]
+    lengths = _slice_lengths(data.num_rows, free)
+    stages = [_stage_path(folder) for _ in lengths]
     cur = driver_connection(session).cursor()
     try:
         with ThreadPoolExecutor(1) as staging, _indexes_rebuilt(cur, table, data.num_rows):
-            parts = [data.slice(i * size, size) for i in range(slices)]
+            starts = itertools.accumulate(lengths, initial=0)
+            parts = [data.slice(start, length) for start, length in zip(starts, lengths, strict=False)]
             done = [staging.submit(_stage, path, part) for path, part in zip(stages, parts, strict=True)]
             for path, future in zip(stages, done, strict=True):
                 future.result()
@@ -137,6 +137,18 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
     finally:
         for path in stages:
             Path(path).unlink(missing_ok=True)  # an attached file stays readable until it is detached
+
+
+def _slice_lengths(rows: int, free: int) -> list[int]:
+    """Rows per staging file: a short first slice so that copying starts early (nothing overlaps
+    the staging of the first one), then ``STAGE_SLICE`` each; fewer, bigger slices when earlier
+    inserts of this transaction hold most of the attach slots."""
+    first = STAGE_FIRST if rows > STAGE_FIRST and free > 1 else 0
+    rest = rows - first
+    size = max(STAGE_SLICE, -(-rest // (free - (1 if first else 0))))
+    lengths = [first] if first else []
+    lengths += [min(size, rest - start) for start in range(0, rest, size)]
+    return lengths or [0]
 
 
 REBUILD_INDEXES = 100_000
