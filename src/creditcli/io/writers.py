@@ -195,7 +195,8 @@ def _write_rows(batches: Iterable[list[tuple[Any, ...]]], table: Table, fh: IO[s
     for batch in batches:
         start = buffer.tell()
         writer.writerows(_with_flags(batch, positions) if positions else batch)
-        if _RISKY_TEXT.search(buffer.getvalue(), start):
+        text = buffer.getvalue()
+        if _maybe_risky(text, start) and _RISKY_TEXT.search(text, start):
             buffer.seek(start)
             buffer.truncate()
             columns = [_csv_column(col, flag) for col, flag in zip(zip(*batch, strict=True), flags, strict=True)]
@@ -212,6 +213,15 @@ _YES_NO = ("否", "是")
 # A cell that starts a line or follows a comma: unquoted and risky, or quoted (the csv module
 # quotes cells holding CR) and risky after its opening quote.
 _RISKY_TEXT = re.compile(r'(?:^|,)(?:[=+\-@\t]|"[=+\-@\t\r])', re.MULTILINE)
+
+
+_RISKY_ANYWHERE = ("=", "+", "@", "\t", ",-", "\n-", '"-', '"\r')
+
+
+def _maybe_risky(text: str, start: int) -> bool:
+    """A cheap superset of ``_RISKY_TEXT``: plain substring scans rule out almost every batch
+    (1M rows: the regular expression alone took 2.2 s)."""
+    return text.startswith("-", start) or any(piece in text for piece in _RISKY_ANYWHERE)
 
 
 def _with_flags(batch: list[tuple[Any, ...]], positions: Sequence[int]) -> list[tuple[Any, ...]]:
