@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
 from creditcli.cli.app import app
+from creditcli.rosters import importer
 from creditcli.rosters.codes import check_char
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CREDITCLI_TEST_PG_URL") else [])
@@ -95,6 +96,14 @@ class Cli:
 
     def count(self, table: str) -> int:
         return int(self.query(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+
+@pytest.fixture(params=["by key", "whole table"])
+def both_lookups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored records are looked up by key for small files and read whole for big ones (through
+    Arrow on SQLite): the import rules must hold either way."""
+    if request.param == "whole table":
+        monkeypatch.setattr(importer, "SMALL_FILE", 0)
 
 
 @pytest.fixture

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
+from conftest import ENTITY_HEADER, U1, Cli, entity_rows, write_csv
 from creditcli.db import bulk
+from creditcli.db.engine import make_engine, session_scope, to_url
+from creditcli.db.schema import upgrade
+from creditcli.rosters import entities, importer
 
 STORED = "SELECT id, uscc, name, entity_type, established, station, industry, status, risk_class, abnormal"
 STORED += " FROM entities"
@@ -124,3 +127,67 @@ def test_a_failed_copy_keeps_the_dropped_indexes(cli: Cli, tmp_path: Path, monke
     assert result.exit_code == 1
     assert cli.count("entities") == 0
     assert entity_indexes(cli) == indexes  # dropped inside the transaction, so back with its rollback
+
+
+def sqlite_only(cli: Cli) -> None:
+    if "://" in cli.db:
+        pytest.skip("PostgreSQL reads stored rows through its driver")
+
+
+def other_writer_blocked(db: str) -> bool:
+    other = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        assert str(exc) == "database is locked"
+        return True
+    else:
+        other.execute("ROLLBACK")
+        return False
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize(("dry_run", "blocked"), [(False, True), (True, False)])
+def test_a_whole_table_read_holds_the_write_lock_unless_dry_run(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry_run: bool, blocked: bool
+) -> None:
+    """Read on a connection of its own, the stored rows must be the ones the writes then change."""
+    sqlite_only(cli)
+    imported(cli, tmp_path)
+    seen: list[tuple[int, bool]] = []
+    fetch = bulk.fetch_arrow
+
+    def watched(session: object, sql: str, *, writing: str | None) -> object:
+        table = fetch(session, sql, writing=writing)  # type: ignore[arg-type]
+        assert table is not None
+        seen.append((table.num_rows, other_writer_blocked(cli.db)))
+        return table
+
+    monkeypatch.setattr(importer, "SMALL_FILE", 0)
+    monkeypatch.setattr(bulk, "fetch_arrow", watched)
+    rows = entity_rows()
+    rows[0][7] = "B"
+    args = ["entities", "import", write_csv(tmp_path / "e2.csv", ENTITY_HEADER, rows)]
+    out = cli.ok(*args, *(["--dry-run"] if dry_run else []), "-f", "json")
+    assert seen == [(4, blocked)]
+    assert '"updated": 1' in out.stdout and '"unchanged": 3' in out.stdout
+    assert cli.query(f"SELECT risk_class FROM entities WHERE uscc = '{U1}'") == [("A" if dry_run else "B",)]
+
+
+def test_rows_written_earlier_in_the_transaction_are_seen(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second import in one transaction cannot read through another connection: it falls back."""
+    sqlite_only(cli)
+    monkeypatch.setattr(importer, "SMALL_FILE", 0)
+    path = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())
+    engine = make_engine(to_url(cli.db))
+    upgrade(engine)
+    with session_scope(engine) as session:
+        first = importer.import_roster(session, entities.SPEC, path, mapping={}, classes="ABCD")
+        second = importer.import_roster(session, entities.SPEC, path, mapping={}, classes="ABCD")
+    engine.dispose()
+    assert (first.inserted, first.unchanged) == (4, 0)
+    assert (second.inserted, second.unchanged) == (0, 4)
+    assert cli.count("entities") == 4

@@ -6,10 +6,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 import xlwt
 
 from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, entity_rows, uscc, write_csv, write_xlsx
 from creditcli.rosters.codes import check_char
+
+pytestmark = pytest.mark.usefixtures("both_lookups")
 
 
 def snapshot(cli: Cli) -> list[tuple[object, ...]]:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import ENTITY_HEADER, INSPECTOR_HEADER, U1, U2, Cli, entity_rows, inspector_rows, write_csv
+
+pytestmark = pytest.mark.usefixtures("both_lookups")
 
 ITEM_HEADER = ["事项编码", "抽查事项名称", "抽查类别", "事项类别", "检查对象", "所需资质"]
 ITEM_ROWS = [

@@ -12,6 +12,7 @@ import itertools
 import os
 import sqlite3
 import tempfile
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -304,6 +305,34 @@ def fetch_rows(
         yield [tuple(r) for r in batch]
 
 
+def fetch_arrow(session: Session, sql: str, *, writing: str | None) -> pa.Table | None:
+    """The rows of ``sql`` as an Arrow table, read by ADBC on a connection of its own (1M roster
+    rows: 5.7 s as the driver's tuples, 1.9 s), or None where that connection could not see what
+    the session sees: not a SQLite file, or rows this transaction wrote already.
+
+    ``writing``: a table the session is about to write. It takes SQLite's write lock first (with a
+    statement that changes no row), so nobody can commit between this read and those writes.
+    """
+    database = session.connection().engine.url.database
+    if dialect(session) != "sqlite" or not database or database == ":memory:":
+        return None
+    if driver_connection(session).total_changes != session.connection().info.get(CHANGES_AT_BEGIN):
+        return None
+    if writing is not None:
+        driver_connection(session).execute(f"DELETE FROM {writing} WHERE 0")
+    import adbc_driver_sqlite.dbapi as adbc
+
+    with adbc.connect(readonly_uri(database)) as conn, conn.cursor() as cur:
+        cur.execute(sql)
+        table: pa.Table = cur.fetch_arrow_table()
+    return table
+
+
+def readonly_uri(path: str) -> str:
+    """A SQLite URI that opens ``path`` read-only (any character of the path quoted)."""
+    return f"file:{urllib.parse.quote(str(Path(path).resolve()))}?mode=ro"
+
+
 def fetch_all(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """All rows at once, as the driver gives them (for 1M short rows: no per-batch copies)."""
     conn = driver_connection(session)
@@ -357,7 +386,7 @@ class SqliteSplit:
         return cls(database, table, names, where, params, key)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(self.path), uri=True)
         conn.execute("PRAGMA mmap_size = 1073741824")  # fewer read() calls in key order: 9.1 → 7.6 s per 1M
         return conn
 
