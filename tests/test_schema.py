@@ -57,3 +57,21 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=f"数据库结构版本 9999 比本程序（{HEAD_REVISION}）更新"):
         ensure_schema(engine)
     engine.dispose()
+
+
+def test_a_new_file_gets_big_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    import sqlite3
+
+    from creditcli.db.engine import PAGE_SIZE
+
+    new = tmp_path / "new.db"
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:
+        conn.execute("CREATE TABLE t (x)")  # a file made elsewhere with SQLite's default pages
+    for path in (new, old):
+        engine = make_engine(to_url(str(path)))
+        upgrade(engine)
+        engine.dispose()
+    sizes = [sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0] for path in (new, old)]
+    assert sizes == [PAGE_SIZE, 4096]
+    assert PAGE_SIZE == 16384
