@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from measure import run_creditcli
+from measure import loop_seconds, run_creditcli
 
 from creditcli import synth
 
@@ -61,12 +61,13 @@ def bench(size: int) -> None:
         ("export to CSV", ["--db", str(db), "-q", "entities", "export", str(OUT / f"export_{size}.csv")]),
     ]
     for label, args in steps:
+        loop = loop_seconds()
         wall, rss = run_creditcli(args)
-        print(f"{size:>10,} | {label:<30} | {wall:7.2f} s | {rss:7.0f} MiB", flush=True)
+        print(f"{size:>10,} | {label:<30} | {wall:7.2f} s | {rss:7.0f} MiB | {loop:5.2f} s", flush=True)
 
 
 if __name__ == "__main__":
     sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
-    print(f"{'entities':>10} | {'step':<30} | {'wall':>9} | {'peak RSS':>11}")
+    print(f"{'entities':>10} | {'step':<30} | {'wall':>9} | {'peak RSS':>11} | {'loop':>7}")
     for n in sizes:
         bench(n)

@@ -17,3 +17,16 @@ def run_creditcli(args: list[str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: creditcli {' '.join(args)}")
     return wall, usage.ru_maxrss / 1024
+
+
+def loop_seconds() -> float:
+    """The machine's speed right now: a fixed pure-Python loop (20M additions; 1.0 s here unthrottled).
+
+    The host throttles this machine at times (the loop then takes 2–6 s); figures are only
+    comparable at similar loop times, so every step prints the loop time measured just before it.
+    """
+    start = time.perf_counter()
+    i = 0
+    while i < 20_000_000:
+        i += 1
+    return time.perf_counter() - start

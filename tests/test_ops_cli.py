@@ -47,20 +47,25 @@ def test_backup_copies_a_sqlite_database(cli: Cli, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
-    """60,000 entities, and how long their import takes here (into a scratch SQLite file)."""
+    """60,000 entities, and how long their import takes here (into a scratch SQLite file; the
+    quicker of two runs, so that the first run's cold start does not make the kills come late)."""
     folder = tmp_path_factory.mktemp("big")
     path = folder / "big.csv"
     synth.entities(np.random.default_rng(1), 60_000).to_csv(path, index=False)
-    start = time.monotonic()
-    subprocess.run(
-        [sys.executable, "-m", "creditcli", "--db", str(folder / "scratch.db"), "-q", "entities", "import", str(path)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return path, time.monotonic() - start
+    durations = []
+    for run in range(2):
+        start = time.monotonic()
+        scratch = str(folder / f"scratch{run}.db")
+        subprocess.run(
+            [sys.executable, "-m", "creditcli", "--db", scratch, "-q", "entities", "import", str(path)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        durations.append(time.monotonic() - start)
+    return path, min(durations)
 
 
-@pytest.mark.parametrize("fraction", [0.4, 0.7, 0.9])
+@pytest.mark.parametrize("fraction", [0.4, 0.65, 0.85])
 def test_an_import_killed_midway_leaves_the_database_as_it_was(
     cli: Cli, tmp_path: Path, big_file: tuple[Path, float], fraction: float
 ) -> None:
