@@ -151,7 +151,7 @@ def _derive_entity_type(p: Pending) -> None:
     missing = p.new[(v.frame["entity_type"] == "").to_numpy(dtype=bool)[p.new]]
     if not len(missing):
         return
-    types = v.frame["entity_type"].to_numpy(dtype=object).copy()
+    types = v.frame["entity_type"].to_numpy(dtype=object)
     prefix = v.frame["uscc"].to_numpy(dtype=object)[missing]
     for pos, code in zip(missing.tolist(), prefix.tolist(), strict=True):
         types[pos] = codes.ENTITY_TYPE_BY_CATEGORY.get(code[:2], "")
