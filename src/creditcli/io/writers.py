@@ -155,16 +155,18 @@ def _write_csv_split(table: Table, split: SqliteSplit, fh: io.TextIOWrapper) -> 
     if middle is None:
         return None
 
+    words = dict.fromkeys(table.flags, _YES_NO)  # the flags come out of SQLite as 是/否 already
+
     def second_half() -> bytes:
         out = io.StringIO()
-        rows = _write_rows(split.part(middle, None), table, out, header=False)
+        rows = _write_rows(split.part(middle, None, words), table, out, header=False, flags_as_words=True)
         return rows.to_bytes(8, "big") + out.getvalue().encode("utf-8")
 
     child = Forked(second_half)
-    count = _write_rows(split.part(None, middle), table, fh, header=True)
+    count = _write_rows(split.part(None, middle, words), table, fh, header=True, flags_as_words=True)
     data = child.result()
     if data is None:
-        count += _write_rows(split.part(middle, None), table, fh, header=False)
+        count += _write_rows(split.part(middle, None, words), table, fh, header=False, flags_as_words=True)
     else:
         fh.flush()
         fh.buffer.write(data[8:])
@@ -176,7 +178,9 @@ def write_csv_stream(table: Table, fh: IO[str]) -> int:
     return _write_rows(table.batches, table, fh, header=True)
 
 
-def _write_rows(batches: Iterable[list[tuple[Any, ...]]], table: Table, fh: IO[str], header: bool) -> int:
+def _write_rows(
+    batches: Iterable[list[tuple[Any, ...]]], table: Table, fh: IO[str], header: bool, flags_as_words: bool = False
+) -> int:
     """Straight from row tuples with the csv module: pandas frames tripled the time of a 1M export.
 
     A batch is written as it comes (flags turned into 是/否) and the text searched once for a cell
@@ -189,7 +193,7 @@ def _write_rows(batches: Iterable[list[tuple[Any, ...]]], table: Table, fh: IO[s
     writer = csv.writer(buffer, lineterminator="\r\n")
     if header:
         writer.writerow(table.labels)
-    flags = [name in table.flags for name in table.names]
+    flags = [name in table.flags and not flags_as_words for name in table.names]
     positions = [i for i, flag in enumerate(flags) if flag]
     count = 0
     for batch in batches:
