@@ -15,7 +15,6 @@ under benchmarks/out/ and reused. Reported per size:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import sqlite3
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from measure import run_creditcli
 
-from creditcli import synth
+from creditcli import clock, synth
 from creditcli.db.engine import make_engine, to_url
 from creditcli.db.schema import upgrade
 from creditcli.draw import strategies, tickets
@@ -55,7 +54,7 @@ def build(size: int) -> Path:
     classes = rng.choice(np.array(list("ABCD")), size, p=[0.30, 0.55, 0.12, 0.03])
     status = rng.choice(np.array(["存续", "注销", "吊销"]), size, p=[0.93, 0.04, 0.03])
     types = np.where(categories == "2", "个体工商户", np.where(categories == "3", "农民专业合作社", "企业"))
-    now = dt.datetime.now().isoformat(sep=" ")
+    now = clock.now().isoformat(sep=" ")
     conn = sqlite3.connect(tmp, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

@@ -4,6 +4,7 @@ a runner that drives the real CLI, and helpers that write roster files as office
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import uuid
@@ -17,11 +18,28 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
+from creditcli import clock
 from creditcli.cli.app import app
 from creditcli.rosters import importer
 from creditcli.rosters.codes import check_char
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CREDITCLI_TEST_PG_URL") else [])
+
+PINNED_NOW = dt.datetime(2028, 6, 1, 9, 0, 0) + dt.timedelta(days=int(os.environ.get("CREDITCLI_TEST_SHIFT_DAYS", "0")))
+"""The suite's "now". No test may depend on it: CI runs the suite again with it moved by ±400 days
+(``CREDITCLI_TEST_SHIFT_DAYS``), so a test that needs a particular day states it (``--today``, a
+date in its data, or its own ``clock.pinned``). It lies after every fixed date the tests' data
+holds, shifted or not, as a real day of use does."""
+OPERATOR = "测试员"
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test runs at PINNED_NOW as OPERATOR, in process and in the processes it starts."""
+    monkeypatch.setenv(clock.NOW_ENV, PINNED_NOW.isoformat())
+    monkeypatch.setenv(clock.OPERATOR_ENV, OPERATOR)
+    with clock.pinned(PINNED_NOW, OPERATOR):
+        yield
 
 
 def uscc(body: str) -> str:

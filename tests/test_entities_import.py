@@ -10,6 +10,7 @@ import pytest
 import xlwt
 
 from conftest import ENTITY_HEADER, U1, U2, U3, U4, Cli, entity_rows, uscc, write_csv, write_xlsx
+from creditcli import clock
 from creditcli.rosters.codes import check_char
 
 pytestmark = pytest.mark.usefixtures("both_lookups")
@@ -188,7 +189,7 @@ def test_partial_class_refresh_keeps_other_columns_and_history(cli: Cli, tmp_pat
 
 def test_class_without_date_is_dated_on_import_day(cli: Cli, tmp_path: Path) -> None:
     load_base(cli, tmp_path)
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     assert cli.query("SELECT DISTINCT CAST(effective_date AS TEXT) FROM entity_class_history") == [(today,)]
     assert cli.count("entity_class_history") == 4
 

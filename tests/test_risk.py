@@ -17,6 +17,10 @@ AS_OF = "2026-11-27"
 SOURCE = "model:default@2026.1"
 
 
+CLASSIFIED = "2026-01-05"
+"""When the imported classes were decided (the national classification, well before AS_OF)."""
+
+
 def roster(cli: Cli, tmp_path: Path, established: str = "2020-01-05") -> None:
     rows = [
         [U1, "济南甲有限公司", "企业", established, "华山市场监管所", "F5211", "存续", "A", ""],
@@ -24,7 +28,8 @@ def roster(cli: Cli, tmp_path: Path, established: str = "2020-01-05") -> None:
         [U3, "济南丙食品店", "个体工商户", "2015-06-01", "唐冶市场监管所", "C1391", "存续", "B", "食品生产"],
         [U4, "济南丁合作社", "农民专业合作社", "2018-01-02", "唐冶市场监管所", "C3411", "存续", "C", "特种设备"],
     ]
-    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", [*ENTITY_HEADER, "标签"], rows))
+    header = [*ENTITY_HEADER, "标签", "分类日期"]
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", header, [[*r, CLASSIFIED] for r in rows]))
 
 
 def penalty(cli: Cli, tmp_path: Path, kinds: str = "罚款", published: str = "2026-03-10") -> None:

@@ -10,7 +10,6 @@ log therefore shows too). An entry is appended in the same transaction as the ch
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.db import bulk
 from creditcli.db.models import Assignment, AuditEntry, Draw, Task
 from creditcli.draw.tasks import canonical_json
@@ -52,8 +52,8 @@ def append(
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()
     entry = AuditEntry(
         seq=1 if last is None else last.seq + 1,
-        at=(now or dt.datetime.now()).replace(microsecond=0),
-        os_user=getpass.getuser(),
+        at=(now or clock.now()).replace(microsecond=0),
+        os_user=clock.operator(),
         command=command,
         arguments=_json(arguments),
         counts=_json(change.counts),

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from creditcli import clock
 from creditcli.cli.context import OutputFormat
 from creditcli.errors import UsageError
 from creditcli.io.writers import FileFormat
@@ -42,7 +43,7 @@ def day_option(text: str | None, option: str) -> dt.date:
     from creditcli.io.dates import parse_date
 
     if text is None:
-        return dt.date.today()
+        return clock.today()
     day = parse_date(text)
     if day is None:
         raise UsageError(f"{option} {text} 无法识别（可写作 2026-07-10、2026/7/10、2026年7月10日、20260710）")

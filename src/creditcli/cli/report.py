@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from creditcli import clock
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FormatOpt
@@ -23,14 +24,13 @@ def coverage(
     fmt: FormatOpt = None,
 ) -> None:
     """按信用风险分类和监管所统计：名录户数、已抽取、已检查、检查结果、年度最低抽查比例的完成情况。"""
-    import datetime as dt
 
     from creditcli.results.coverage import coverage as compute
     from creditcli.results.coverage import coverage_table
 
     app_ctx = AppContext.from_typer(ctx)
     out = app_ctx.format(fmt)
-    chosen = year or dt.date.today().year
+    chosen = year or clock.today().year
     with app_ctx.session() as session:
         rows = compute(session, chosen, dict(app_ctx.settings.default_ratios))
     title = f"{chosen} 年抽查覆盖情况" if out is OutputFormat.table else None

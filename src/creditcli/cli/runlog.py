@@ -6,7 +6,6 @@ warning line the run prints, each error, and one line when it ends (exit code an
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import shlex
@@ -14,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from creditcli import clock
 from creditcli.errors import OutputError
 
 LOG = logging.getLogger("creditcli.run")
@@ -33,7 +33,7 @@ def open_log(path: Path) -> None:
     LOG.addHandler(handler)
     LOG.setLevel(logging.INFO)
     command = shlex.join(["creditcli", *sys.argv[1:]])
-    LOG.info(f"开始：用户 {getpass.getuser()}，目录 {os.getcwd()}，命令 {command}")
+    LOG.info(f"开始：用户 {clock.operator()}，目录 {os.getcwd()}，命令 {command}")
 
 
 def note(message: str) -> None:

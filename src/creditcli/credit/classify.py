@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import getpass
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.credit import lists
 from creditcli.credit.penalties import add_months, publicity
 from creditcli.credit.riskmodel import Indicator, LoadedModel, RiskModel, Scoring
@@ -384,7 +384,7 @@ def run(
     now: dt.datetime | None = None,
 ) -> RunSummary:
     """Classify every entity and store what changed (nothing on a dry run or an identical re-run)."""
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     model = loaded.model
     name = model.model.name
     sources = {i.source for _, sc in model.scorings() for i in sc.indicators}
@@ -418,7 +418,7 @@ def run(
     record = RiskRun(
         model=name, version=model.model.version, model_sha256=loaded.sha256, model_text=loaded.text, as_of=as_of,
         entities=len(roster.ids), changed=int(new.sum() + moved.sum()),
-        distribution=json.dumps(distribution, ensure_ascii=False, sort_keys=True), operator=getpass.getuser(),
+        distribution=json.dumps(distribution, ensure_ascii=False, sort_keys=True), operator=clock.operator(),
         run_at=now,
     )  # fmt: skip
     session.add(record)

@@ -8,13 +8,13 @@ automatic removal date is derived, never stored.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.credit.penalties import add_months
 from creditcli.credit.rules import Rules
 from creditcli.db.models import ListEntry
@@ -87,8 +87,8 @@ def add(
         decision_no=decision_no.strip(),
         listed_on=listed_on,
         unit=unit.strip(),
-        operator=getpass.getuser(),
-        recorded_at=now or dt.datetime.now(),
+        operator=clock.operator(),
+        recorded_at=now or clock.now(),
     )
     session.add(entry)
     session.flush()

@@ -8,12 +8,12 @@ negative. A recorded repair ends the record's publicity early: a penalty is with
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.credit import lists
 from creditcli.credit.penalties import add_months, publicity
 from creditcli.credit.rules import Rules
@@ -141,8 +141,8 @@ def record(
             decided_on=decided_on,
             decision_no=decision_no.strip(),
             unit=unit.strip(),
-            operator=getpass.getuser(),
-            recorded_at=now or dt.datetime.now(),
+            operator=clock.operator(),
+            recorded_at=now or clock.now(),
         )
     )
     if kind == PENALTY:

@@ -6,13 +6,13 @@ is never changed behind the administrator's back: commands refuse until ``credit
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from creditcli import clock
 from creditcli.db.engine import sqlite_path
 from creditcli.errors import ConfigError
 
@@ -41,7 +41,7 @@ def _backup_sqlite(path: Path, revision: str | None) -> Path | None:
     """Copy the file before a migration touches it."""
     if not path.exists() or path.stat().st_size == 0:
         return None
-    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d%H%M%S")
     target = path.with_name(f"{path.name}.bak-{revision or 'empty'}-{stamp}")
     copy_sqlite(path, target)
     return target

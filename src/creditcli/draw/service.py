@@ -6,7 +6,6 @@ Nothing here prints; results are dataclasses for the CLI (or any Python caller) 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 import re
@@ -22,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creditcli import __version__
+from creditcli import __version__, clock
 from creditcli.db import bulk
 from creditcli.db.models import Draw, DrawSelection, PoolFreeze, Result, Task
 from creditcli.draw import strategies, tasks
@@ -140,7 +139,7 @@ def _freeze_record(
         pool=packed.pool,
         exclusions=packed.exclusions,
         excluded=len(ep.exclusions),
-        operator=getpass.getuser(),
+        operator=clock.operator(),
         frozen_at=now,
     )
     session.add(record)
@@ -162,7 +161,7 @@ def freeze(
     session: Session, task: Task, *, refreeze: bool = False, now: dt.datetime | None = None
 ) -> tuple[FreezeResult, EligiblePool]:
     """Fix the pool before the seed exists; a second freeze needs ``refreeze`` and no standing draw."""
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     if standing_draw(session, task) is not None:
         raise StateError(f"任务 {task.code} 已抽取，不能再冻结抽取范围（重新抽取请用 tasks draw --redraw --reason）")
     previous = latest_freeze(session, task)
@@ -239,7 +238,7 @@ def draw(
     allow_seed_reuse: bool = False,
     now: dt.datetime | None = None,
 ) -> DrawResult:
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     generated = seed is None
     seed = new_seed() if seed is None else check_seed(seed)
     current = standing_draw(session, task)
@@ -283,7 +282,7 @@ def draw(
         superseded = current.seq
     seq = next_seq(session, Draw.seq, task)
     result = DrawResult(task.code, seq, seed, generated, record.pool_digest, len(pool), outcome, froze, superseded)
-    certificate = certificate_json(task, spec, record, result, operator=getpass.getuser(), drawn_at=now)
+    certificate = certificate_json(task, spec, record, result, operator=clock.operator(), drawn_at=now)
     row = Draw(
         task_id=task.id,
         freeze_id=record.id,
@@ -298,7 +297,7 @@ def draw(
         selected_count=len(outcome.selected),
         certificate=certificate,
         certificate_sha256=hashlib.sha256(certificate.encode()).hexdigest(),
-        operator=getpass.getuser(),
+        operator=clock.operator(),
         tool_version=__version__,
         drawn_at=now,
     )
@@ -442,7 +441,7 @@ def verify(session: Session, task: Task, seq: int | None = None, now: dt.datetim
     if cert.get("seed") != row.seed or cert.get("pool_digest") != row.pool_digest:
         problems.append("证书中的随机种子或范围摘要与抽取记录不符")
     result.selected = len(expected)
-    current = eligible(session, task, spec, now or dt.datetime.now()).pool
+    current = eligible(session, task, spec, now or clock.now()).pool
     recorded = dict(zip(pool.uscc.tolist(), pool.classes.tolist(), strict=True))
     today = dict(zip(current.uscc.tolist(), current.classes.tolist(), strict=True))
     result.roster_added = len(today.keys() - recorded.keys())
@@ -482,7 +481,7 @@ def create_task(session: Session, settings: Settings, raw: dict[str, Any], now: 
             f"模型 {spec.class_model} 还没有计算过分类，不能作为分类来源（先运行 creditcli risk classify）"
         )
     task = tasks.create_task(session, spec, now)
-    ep = eligible(session, task, spec, now or dt.datetime.now())
+    ep = eligible(session, task, spec, now or clock.now())
     _check_pool(task, ep)
     _check_drawable(spec, ep.pool)
     return task

@@ -7,7 +7,6 @@ in), so a later change of the configuration never changes how an old task draws.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import re
 import tomllib
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.db.models import Item, Task
 from creditcli.draw.strategies import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import InputMissingError, UsageError
@@ -303,7 +303,7 @@ def read_task_file(path: Path) -> dict[str, Any]:
 def create_task(session: Session, spec: TaskSpec, now: dt.datetime | None = None) -> Task:
     if session.scalar(select(Task.id).where(Task.code == spec.code)) is not None:
         raise UsageError(f"任务编号 {spec.code} 已存在")
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     task = Task(
         code=spec.code,
         name=spec.name,
@@ -311,7 +311,7 @@ def create_task(session: Session, spec: TaskSpec, now: dt.datetime | None = None
         status=PENDING,
         window_start=spec.window_start,
         window_end=spec.window_end,
-        created_by=getpass.getuser(),
+        created_by=clock.operator(),
         created_at=now,
         updated_at=now,
     )

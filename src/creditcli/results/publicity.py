@@ -7,7 +7,6 @@ whatever a province's column template asks for. Text cells are made formula-safe
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.db import bulk
 from creditcli.db.models import Item, Publication, ResultCode, Task
 from creditcli.draw.service import StateError, drawn_codes, standing_draw
@@ -212,8 +212,8 @@ def mark(session: Session, task: Task, kind: str, day: dt.date, now: dt.datetime
         _drawn(session, task)
     if kind == RESULTS and task.status not in (COMPLETED, PUBLISHED):
         raise StateError(f"任务 {task.code} 的状态为 {task.status}：检查结果全部录入（已完成）后才能登记结果公示")
-    now = now or dt.datetime.now()
-    session.add(Publication(task_id=task.id, what=kind, published_on=day, operator=getpass.getuser(), recorded_at=now))
+    now = now or clock.now()
+    session.add(Publication(task_id=task.id, what=kind, published_on=day, operator=clock.operator(), recorded_at=now))
     if kind == RESULTS:
         task.status = PUBLISHED
         task.updated_at = now

@@ -10,13 +10,13 @@ that changes is kept in ``result_changes`` with the old value, who and when.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.db import bulk
 from creditcli.db.models import Task
 from creditcli.draw.service import StateError, drawn_codes, standing_draw
@@ -165,9 +165,9 @@ def write(
 
     Through the driver (bulk): 50,000 results as ORM objects took 17 s to write.
     """
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     stamp = bulk.timestamp(session, now)
-    operator = getpass.getuser()
+    operator = clock.operator()
     columns = ", ".join(("id", "uscc", "item_code", "result_code", *FIELDS))
     stored = {
         (r[1], r[2], r[3]): (r[0], _stored_text(r[4:]))

@@ -7,7 +7,6 @@ and updated. A new record must still have every required column.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -21,6 +20,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Boolean
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.db import bulk
 from creditcli.db.models import Base, ImportRun
 from creditcli.errors import DataError, Problem
@@ -48,7 +48,7 @@ class Pending:
     changed: np.ndarray
     """Existing records whose compared columns differ from the file."""
     source: str = ""
-    now: dt.datetime = field(default_factory=dt.datetime.now)
+    now: dt.datetime = field(default_factory=clock.now)
     warnings: list[str] = field(default_factory=list)
     insert_only: set[str] = field(default_factory=set)
     """Columns the file left out but new records get (defaults, derived values): never updated."""
@@ -202,7 +202,7 @@ def _import(
                 inserted=result.inserted,
                 updated=result.updated,
                 unchanged=result.unchanged,
-                operator=getpass.getuser(),
+                operator=clock.operator(),
                 imported_at=pending.now,
             )
         )

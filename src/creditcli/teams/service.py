@@ -8,7 +8,6 @@ change, and replays every replacement.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from creditcli import clock
 from creditcli.db import bulk
 from creditcli.db.models import Assignment, Conflict, Draw, Entity, Inspector, Item, Replacement, Task, TeamMember
 from creditcli.draw import service as draw_service
@@ -169,7 +169,7 @@ def assign(
     solution, problems = _teams(problem, snapshot, experts)
     if problems:
         raise DataError(f"任务 {task.code} 有 {len(problems)} 个检查对象无法组成检查组，未保存任何匹配结果", problems)
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     seq = next_seq(session, Assignment.seq, task)
     record = Assignment(
         task_id=task.id,
@@ -181,7 +181,7 @@ def assign(
         capacity=solution.capacity,
         spread=solution.spread,
         digest=_digest(solution.teams),
-        operator=getpass.getuser(),
+        operator=clock.operator(),
         created_at=now,
     )
     session.add(record)
@@ -268,7 +268,7 @@ def replace(
         where = f"对象 {uscc} 的检查组" if uscc else f"任务 {task.code} 的任何检查组"
         raise InputMissingError(f"执法检查人员 {code} 不在{where}中")
     withdrawn = {r.old_code for r in _replacements(session, assignment)} | {code}
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     out = []
     problems = []
     for u in on:
@@ -291,7 +291,7 @@ def replace(
                 new_code=new.code,
                 ticket=new.ticket,
                 reason=reason,
-                operator=getpass.getuser(),
+                operator=clock.operator(),
                 replaced_at=now,
             )
         )
