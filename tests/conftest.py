@@ -115,6 +115,29 @@ class Cli:
     def count(self, table: str) -> int:
         return int(self.query(f"SELECT COUNT(*) FROM {table}")[0][0])
 
+    def dump(self) -> str:
+        """Every table's rows as text, in a fixed order: equal dumps before and after a refused command
+        prove it wrote nothing (on SQLite the schema's SQL is part of it too)."""
+        from sqlalchemy import inspect
+
+        url = self.db if "://" in self.db else f"sqlite:///{self.db}"
+        engine = create_engine(url)
+        lines: list[str] = []
+        try:
+            with engine.connect() as conn:
+                if engine.dialect.name == "sqlite":
+                    lines += [
+                        str(r) for r in conn.exec_driver_sql("SELECT type, name, sql FROM sqlite_master ORDER BY 1, 2")
+                    ]
+                for table in sorted(inspect(conn).get_table_names()):
+                    quoted = conn.dialect.identifier_preparer.quote(table)
+                    rows = conn.exec_driver_sql(f"SELECT * FROM {quoted}").fetchall()
+                    lines.append(f"-- {table}: {len(rows)}")
+                    lines += sorted(repr(tuple(r)) for r in rows)
+        finally:
+            engine.dispose()
+        return "\n".join(lines)
+
 
 @pytest.fixture(params=["by key", "whole table"])
 def both_lookups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:

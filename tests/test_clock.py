@@ -66,3 +66,12 @@ def test_an_unreadable_moment_is_a_configuration_error(tmp_path: Path, monkeypat
         78,
         "错误：CREDITCLI_NOW=明天 不是时间（写作 2026-12-05 或 2026-12-05T09:30:00）\n",
     )
+
+
+def test_the_dump_shows_any_change(cli: Cli, tmp_path: Path) -> None:
+    """The suite's proof that a refused command wrote nothing is only as good as the dump: it must see a change."""
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    before = cli.dump()
+    assert before == cli.dump() and "-- entities: 4" in before
+    cli.execute("UPDATE entities SET name = name || '。' WHERE id = 1")
+    assert cli.dump() != before
