@@ -69,7 +69,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     from creditcli.db.engine import make_engine
     from creditcli.db.schema import upgrade
 
-    engine = make_engine(url)
+    engine = make_engine(url, write=True)
     upgrade(engine)
     engine.dispose()
     try:
