@@ -176,7 +176,7 @@ _SQLITE = (
         "或加 --wait 秒数 等待",
     ),
     ("SQLITE_NOTADB", ConfigError, "它不是 SQLite 数据库文件：请检查 --db 是否指向了数据库文件"),
-    ("SQLITE_CORRUPT", ConfigError, "数据库文件已损坏：请从备份恢复（creditcli db backup 所做的备份）"),
+    ("SQLITE_CORRUPT", ConfigError, "数据库文件已损坏：请用 creditcli db backup 所做的备份恢复"),
     ("SQLITE_CANTOPEN", ConfigError, "无法打开数据库文件：请检查 --db 的路径及其目录的权限"),
 )
 # The same errors as words, for drivers that give no code (the ADBC staging driver).
