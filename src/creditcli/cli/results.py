@@ -70,10 +70,11 @@ def record(
 ) -> None:
     """录入一户的一条检查结果；同一对象、事项、结果再次录入即更新，改动留痕。"""
     from creditcli.draw.tasks import get_task
+    from creditcli.io.dates import RECORDED
     from creditcli.results import service
     from creditcli.rosters.codes import normalise
 
-    checked_on = day_option(date, "--date")
+    checked_on = day_option(date, "--date", RECORDED, "检查日期")
     entry = service.ResultEntry(
         uscc=normalise(uscc),
         result_code=result,

@@ -18,6 +18,7 @@ from creditcli.credit.rules import PenaltyPublicityRules
 from creditcli.db.models import Penalty
 from creditcli.errors import InputMissingError
 from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.dates import RECORDED, DateBounds
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import RosterSpec
 from creditcli.rosters.validate import Validated
@@ -47,7 +48,7 @@ COLUMNS = ColumnSet(
             },
             default=ORGANISATION,
         ),
-        Column("decided_on", "处罚决定日期", ("处罚日期", "决定日期"), Kind.DATE, required=True),
+        Column("decided_on", "处罚决定日期", ("处罚日期", "决定日期"), Kind.DATE, required=True, bounds=RECORDED),
         Column("violation", "违法行为类型", ("违法行为",)),
         Column("kinds", "处罚种类", ("处罚类别", "处罚内容"), Kind.TAGS, required=True),
         Column("amount", "罚款金额", ("罚款金额（元）", "罚款数额"), max_len=32),
@@ -60,10 +61,10 @@ COLUMNS = ColumnSet(
             choices={ORDINARY: ORDINARY, "普通": ORDINARY, SUMMARY: SUMMARY, "简易": SUMMARY},
             default=ORDINARY,
         ),
-        Column("fulfilled_on", "履行日期", ("履行完毕日期",), Kind.DATE),
-        Column("restriction_until", "限制期限至", ("限制期至",), Kind.DATE),
-        Column("published_on", "公示日期", (), Kind.DATE),
-        Column("withdrawn_on", "撤下日期", ("停止公示日期",), Kind.DATE),
+        Column("fulfilled_on", "履行日期", ("履行完毕日期",), Kind.DATE, bounds=RECORDED),
+        Column("restriction_until", "限制期限至", ("限制期至",), Kind.DATE, bounds=DateBounds(RECORDED.earliest)),
+        Column("published_on", "公示日期", (), Kind.DATE, bounds=RECORDED),
+        Column("withdrawn_on", "撤下日期", ("停止公示日期",), Kind.DATE, bounds=RECORDED),
     )
 )
 

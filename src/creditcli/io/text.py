@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,22 @@ if TYPE_CHECKING:
 
 # Full-width ASCII variants (U+FF01–U+FF5E) map to U+0021–U+007E; U+3000 is the ideographic space.
 HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+"""Characters no imported cell may hold: C0 controls but tab, line feed and carriage return (a line
+break typed inside a cell), DEL and the C1 controls. Written for both Python's re and Arrow's RE2."""
+_SHOWN_ESCAPED = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control(value: str) -> bool:
+    return re.search(CONTROL_PATTERN, value) is not None
+
+
+def escape_controls(value: str) -> str:
+    """Control characters as ``\\xNN`` (tab and line breaks too), so that a message shows them
+    instead of letting a terminal obey them (an ESC sequence) or a NUL end the line."""
+    return _SHOWN_ESCAPED.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 def halfwidth(value: str) -> str:

@@ -19,7 +19,7 @@ from creditcli.db.models import Item, Task
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import DataError, Problem
 from creditcli.io.columns import Column, ColumnSet, Kind
-from creditcli.io.dates import parse_date
+from creditcli.io.dates import RECORDED, parse_date
 from creditcli.io.tabular import read_table
 from creditcli.io.writers import Table
 from creditcli.results import service
@@ -35,7 +35,7 @@ COLUMNS = ColumnSet(
         Column("item_name", "抽查事项名称", ("事项名称",)),
         Column("result_code", "检查结果代码", ("检查结果", "结果代码", "result"), max_len=16),
         Column("method", "核查方式", ("method",)),
-        Column("checked_on", "检查日期", ("date",), Kind.DATE),
+        Column("checked_on", "检查日期", ("date",), Kind.DATE, bounds=RECORDED),
         Column("inspectors", "检查人员执法证号", ("检查人员", "inspectors")),
         Column("findings", "发现问题情况", ("发现问题", "findings")),
         Column("action", "后续处置措施", ("处置措施", "action")),
@@ -93,8 +93,13 @@ def import_results(
     problems = list(v.problems)
     columns = {c.name: _column(v, c.name) for c in COLUMNS.columns}  # each column as a list, once
     filled = [pos for pos, code in enumerate(columns["result_code"]) if code]
+    # A row whose cells the validator refused (a control character, a date out of range …) is not
+    # checked further: its other messages would only repeat the same cells.
+    refused = v.rows_with_problems()
     by_task: dict[str, list[service.Placed]] = {}
     for pos in filled:
+        if refused[pos]:
+            continue
         entry = _entry(v, {name: values[pos] for name, values in columns.items()}, int(v.rows[pos]), problems)
         if entry is not None:
             by_task.setdefault(columns["task_code"][pos], []).append(entry)

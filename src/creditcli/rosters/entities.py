@@ -13,6 +13,7 @@ from creditcli.db import bulk
 from creditcli.db.models import Entity, EntityClassHistory
 from creditcli.errors import InputMissingError
 from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.dates import FOUNDED, RECORDED
 from creditcli.io.writers import Table
 from creditcli.rosters import codes
 from creditcli.rosters.importer import Pending, RosterSpec
@@ -74,7 +75,7 @@ COLUMNS = ColumnSet(
         ),
         Column("reg_no", "注册号", ("原注册号", "工商注册号"), max_len=32),
         Column("entity_type", "主体类型", ("市场主体类型", "类型", "type"), Kind.CHOICE, choices=ENTITY_TYPES),
-        Column("established", "成立日期", ("登记日期", "注册日期", "成立时间"), Kind.DATE),
+        Column("established", "成立日期", ("登记日期", "注册日期", "成立时间"), Kind.DATE, bounds=FOUNDED),
         Column("reg_authority", "登记机关", ("登记管理机关",)),
         Column("station", "管辖单位", ("属地监管所", "监管所", "管辖机关", "所属监管所", "管辖所")),
         Column("area", "片区", ("网格", "监管片区")),
@@ -95,7 +96,7 @@ COLUMNS = ColumnSet(
             ("风险等级", "风险分类", "信用风险等级", "分类结果"),
             Kind.RISK_CLASS,
         ),
-        Column("risk_class_date", "分类日期", ("风险分类日期", "评定日期", "class_date"), Kind.DATE),
+        Column("risk_class_date", "分类日期", ("风险分类日期", "评定日期", "class_date"), Kind.DATE, bounds=RECORDED),
         Column("tags", "标签", ("专项库", "专项标签", "专业领域"), Kind.TAGS),
         Column("abnormal", "经营异常名录", ("列入经营异常名录", "经营异常"), Kind.BOOL, default="0"),
         Column(

@@ -1,0 +1,261 @@
+"""Issue 14 §3 (files and dates): bad cells refused at the edge, every one listed, nothing written.
+
+Each test drives the real CLI and asserts the exit code, the exact message and that the database dump
+is unchanged (on both backends). Dates relative to the pinned clock are computed from it, so that the
+suite passes on any day (``CREDITCLI_TEST_SHIFT_DAYS``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from conftest import ENTITY_HEADER, U1, U2, U3, Cli, entity_rows, write_csv, write_xlsx
+from creditcli import clock
+
+CONTROL = "含有控制字符（以 \\xNN 显示；常因文件损坏或由其他程序误写入），请删去后重新导入"
+NUMBER = (
+    "是一个数，不是日期（年份或 Excel 日期序号都不能当日期：Excel 中请把单元格设为日期格式，"
+    "或可写作 2023-01-05、2023/1/5、2023年1月5日、20230105）"
+)
+RESULT_HEADER = ["抽查任务编号", "统一社会信用代码", "检查结果代码", "核查方式", "检查日期", "检查人员执法证号"]
+
+
+def base(cli: Cli, tmp_path: Path) -> str:
+    """The four sample entities, imported; returns the dump to compare against."""
+    cli.ok("entities", "import", write_csv(tmp_path / "base.csv", ENTITY_HEADER, entity_rows()))
+    return cli.dump()
+
+
+def refused(cli: Cli, before: str, *args: str | Path, code: int = 65) -> list[str]:
+    result = cli(*args)
+    assert result.exit_code == code, result.stderr
+    assert cli.dump() == before
+    return result.stderr.splitlines()
+
+
+def today() -> dt.date:
+    return clock.today()
+
+
+def tomorrow() -> str:
+    return (clock.today() + dt.timedelta(days=1)).isoformat()
+
+
+# ---- control characters ---------------------------------------------------------------------------
+
+
+def test_a_nul_in_a_one_row_file_is_refused_not_a_crash(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = write_csv(tmp_path / "nul.csv", ["统一社会信用代码", "企业名称"], [[U1, "济南\x00甲"]])
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 1 处问题，未导入任何数据",
+        f"  第 2 行 “企业名称”: 济南\\x00甲 {CONTROL}",
+    ]
+
+
+def test_every_cell_with_a_control_character_is_listed_once(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    rows = [
+        [U1, "济南甲\x1b[31m", "2020-01-05", "华山所"],
+        [U2, "济南乙", "2019-03-07\x00", "华山\x7f所"],
+        [U3, "济南丙\x85", "2019-03-07", "唐冶所"],
+    ]
+    path = write_csv(tmp_path / "c.csv", ["统一社会信用代码", "企业名称", "成立日期", "管辖单位"], rows)
+    # The date with a NUL is reported as a control character only, not also as an unreadable date.
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 4 处问题，未导入任何数据",
+        f"  第 2 行 “企业名称”: 济南甲\\x1b[31m {CONTROL}",
+        f"  第 3 行 “成立日期”: 2019-03-07\\x00 {CONTROL}",
+        f"  第 3 行 “管辖单位”: 华山\\x7f所 {CONTROL}",
+        f"  第 4 行 “企业名称”: 济南丙\\x85 {CONTROL}",
+    ]
+
+
+def test_control_characters_in_an_excel_file_are_refused(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = write_xlsx(tmp_path / "c.xlsx", ["统一社会信用代码", "企业名称"], [[U1, "甲\x00"], [U2, "乙\x01丙"]])
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 2 处问题，未导入任何数据",
+        f"  第 2 行 “企业名称”: 甲\\x00 {CONTROL}",
+        f"  第 3 行 “企业名称”: 乙\\x01丙 {CONTROL}",
+    ]
+
+
+def test_a_control_character_in_a_header_is_refused(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = write_csv(tmp_path / "h.csv", ["统一社会信用代码", "企业名称", "备\x1b注"], [[U1, "甲", "x"]])
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 表头含有控制字符，未导入任何数据",
+        f"  第 1 行 “表头”: 备\\x1b注 {CONTROL}",
+    ]
+
+
+def test_tabs_and_line_breaks_inside_quoted_cells_are_text(cli: Cli, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "t.csv", ["统一社会信用代码", "企业名称", "住所"], [[U1, "甲\t公司", "一号\r\n二号"]])
+    cli.ok("entities", "import", path)
+    assert cli.query("SELECT name, address FROM entities") == [("甲\t公司", "一号\r\n二号")]
+
+
+def test_a_results_file_with_a_control_character_records_nothing(
+    cli: Cli, assigned: dict[str, list[str]], tmp_path: Path
+) -> None:
+    before = cli.dump()
+    rows = [["T1", U1, "1", "实地\x00检查", "2026-04-01", assigned[U1][0]]]
+    path = write_csv(tmp_path / "r.csv", RESULT_HEADER, rows)
+    assert refused(cli, before, "results", "import", path) == [
+        f"错误：{path}: 发现 1 处问题，未录入任何检查结果",
+        f"  第 2 行 “核查方式”: 实地\\x00检查 {CONTROL}",
+    ]
+
+
+# ---- dates ----------------------------------------------------------------------------------------
+
+
+def test_a_bare_year_in_a_csv_is_not_an_excel_serial(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    rows = [[U1, "甲", "2023"], [U2, "乙", "44931"]]
+    path = write_csv(tmp_path / "y.csv", ["统一社会信用代码", "企业名称", "成立日期"], rows)
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 2 处问题，未导入任何数据",
+        f"  第 2 行 “成立日期”: 2023 {NUMBER}",
+        f"  第 3 行 “成立日期”: 44931 {NUMBER}",
+    ]
+
+
+def test_excel_serials_come_only_from_date_cells(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = write_xlsx(tmp_path / "n.xlsx", ["统一社会信用代码", "企业名称", "成立日期"], [[U1, "甲", 43531]])
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 1 处问题，未导入任何数据",
+        f"  第 2 行 “成立日期”: 43531 {NUMBER}",
+    ]
+    # A number shown as a date by any date format (here a Chinese custom one) is a date cell.
+    good = tmp_path / "d.xlsx"
+    book = xlsxwriter.Workbook(str(good))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["统一社会信用代码", "企业名称", "成立日期"])
+    sheet.write_row(1, 0, [U1, "甲"])
+    sheet.write_number(1, 2, 43531, book.add_format({"num_format": 'yyyy"年"m"月"d"日"'}))
+    book.close()
+    cli.ok("entities", "import", good)
+    assert cli.query(f"SELECT CAST(established AS TEXT) FROM entities WHERE uscc = '{U1}'") == [("2019-03-07",)]
+
+
+def test_dates_out_of_range_are_refused_with_the_range(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    now = today().isoformat()
+    rows = [
+        [U1, "甲", tomorrow(), ""],
+        [U2, "乙", "1899-12-31", "1999-12-31"],
+        [U3, "丙", now, tomorrow()],
+    ]
+    path = write_csv(tmp_path / "f.csv", ["统一社会信用代码", "企业名称", "成立日期", "分类日期"], rows)
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 4 处问题，未导入任何数据",
+        f"  第 2 行 “成立日期”: {tomorrow()} 晚于今天，应在 1900-01-01 至今天（{now}）之间",
+        f"  第 3 行 “成立日期”: 1899-12-31 早于 1900-01-01，应在 1900-01-01 至今天（{now}）之间",
+        f"  第 3 行 “分类日期”: 1999-12-31 早于 2000-01-01，应在 2000-01-01 至今天（{now}）之间",
+        f"  第 4 行 “分类日期”: {tomorrow()} 晚于今天，应在 2000-01-01 至今天（{now}）之间",
+    ]
+    # Today itself is allowed (tolerance none means: not after today).
+    ok = write_csv(tmp_path / "ok.csv", ["统一社会信用代码", "企业名称", "成立日期"], [[U1, "甲", now]])
+    cli.ok("entities", "import", ok)
+
+
+def test_a_future_penalty_is_refused_so_the_lists_keep_working(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    header = ["决定书文号", "统一社会信用代码", "处罚决定日期", "处罚种类", "公示日期"]
+    rows = [
+        ["济市监罚〔2026〕1号", U1, tomorrow(), "警告", ""],
+        ["济市监罚〔2026〕2号", U1, "2026-01-05", "警告", "1999-01-01"],
+    ]
+    path = write_csv(tmp_path / "p.csv", header, rows)
+    now = today().isoformat()
+    assert refused(cli, before, "penalties", "import", path) == [
+        f"错误：{path}: 发现 2 处问题，未导入任何数据",
+        f"  第 2 行 “处罚决定日期”: {tomorrow()} 晚于今天，应在 2000-01-01 至今天（{now}）之间",
+        f"  第 3 行 “公示日期”: 1999-01-01 早于 2000-01-01，应在 2000-01-01 至今天（{now}）之间",
+    ]
+    cli.ok("penalties", "due", "--today", "2026-06-01")
+
+
+def test_a_results_file_date_in_the_future_is_refused(cli: Cli, assigned: dict[str, list[str]], tmp_path: Path) -> None:
+    before = cli.dump()
+    path = write_csv(tmp_path / "r.csv", RESULT_HEADER, [["T1", U1, "1", "实地检查", tomorrow(), assigned[U1][0]]])
+    assert refused(cli, before, "results", "import", path) == [
+        f"错误：{path}: 发现 1 处问题，未录入任何检查结果",
+        f"  第 2 行 “检查日期”: {tomorrow()} 晚于今天，应在 2000-01-01 至今天（{today().isoformat()}）之间",
+    ]
+
+
+def test_dates_typed_as_options_are_bounded_too(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    before = cli.dump()
+    now = today().isoformat()
+    team = ["--inspector", assigned[U1][0]]
+    cases = [
+        (["results", "record", "T1", U1, "--result", "1", "--date", tomorrow(), *team], "检查日期", "晚于今天", "2000"),
+        (["publicity", "mark", "T1", "--what", "plan", "--date", tomorrow()], "公示日期", "晚于今天", "2000"),
+        (["lists", "add", "--list", "serious", U1, "--ground", "x", "--decision-no", "1", "--date", "1999-12-31",
+          "--unit", "济南市市场监管局"], "列入日期", "早于 2000-01-01", "2000"),
+        (["lists", "remove", "--list", "serious", U1, "--reason", "x", "--date", tomorrow(), "--unit", "局"],
+         "移出日期", "晚于今天", "2000"),
+    ]  # fmt: skip
+    for args, field, why, year in cases:
+        typed = args[args.index("--date") + 1]
+        assert refused(cli, before, *args, code=2) == [
+            f"错误：--date {typed}：{field}{why}，应在 {year}-01-01 至今天（{now}）之间"
+        ]
+
+
+# ---- line endings and mapping files ---------------------------------------------------------------
+
+
+def test_a_cr_only_csv_is_read_row_by_row(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(f'统一社会信用代码,企业名称,住所\r{U1},甲,"一号\r二号"\r{U2},乙,三号\r'.encode("gb18030"))
+    result = cli.ok("-f", "json", "entities", "import", path)
+    assert json.loads(result.stdout)["rows"] == 2
+    assert "提示：文件以 CR（旧 Mac 格式）换行，已按行读取" in result.stderr
+    assert cli.query("SELECT uscc, name, address FROM entities ORDER BY uscc") == [
+        (U1, "甲", "一号\n二号"),
+        (U2, "乙", "三号"),
+    ]
+
+
+def test_a_cr_only_csv_with_a_bad_row_names_its_line(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = tmp_path / "mac.csv"
+    path.write_bytes(f"统一社会信用代码,企业名称,成立日期\r{U1},甲,2020-01-01\r{U2},乙,明天\r".encode())
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 1 处问题，未导入任何数据",
+        "  第 3 行 “成立日期”: 明天 日期无法识别（可写作 2023-01-05、2023/1/5、2023年1月5日、20230105）",
+    ]
+
+
+def test_a_gbk_mapping_file_is_read(cli: Cli, tmp_path: Path) -> None:
+    mapping = tmp_path / "映射.toml"
+    mapping.write_bytes('"纳税人识别号" = "uscc"\n"户名" = "name"\n'.encode("gbk"))
+    path = write_csv(tmp_path / "e.csv", ["纳税人识别号", "户名"], [[U1, "甲"]], encoding="gbk")
+    cli.ok("entities", "import", path, "--mapping", mapping)
+    assert cli.query("SELECT uscc, name FROM entities") == [(U1, "甲")]
+
+
+@pytest.mark.parametrize("kind", ["directory", "binary", "csv-binary"])
+def test_a_mapping_file_that_is_no_text_file_is_a_usage_error(cli: Cli, tmp_path: Path, kind: str) -> None:
+    before = base(cli, tmp_path)
+    path = write_csv(tmp_path / "e.csv", ["统一社会信用代码", "企业名称"], [[U1, "甲"]])
+    if kind == "directory":
+        mapping = tmp_path / "映射"
+        mapping.mkdir()
+        message = f"错误：列映射文件 {mapping} 是目录，不是文件"
+    else:
+        mapping = tmp_path / ("m.csv" if kind == "csv-binary" else "m.toml")
+        mapping.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U0#\xf4\x00\x00\x00L\x02")
+        message = (
+            f"错误：列映射文件 {mapping} 不是文本文件（含有控制字符或无法解码）；应为 TOML、JSON 或两列 CSV 的文本文件"
+        )
+    assert refused(cli, before, "entities", "import", path, "--mapping", mapping, code=2) == [message]
