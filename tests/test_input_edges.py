@@ -259,3 +259,67 @@ def test_a_mapping_file_that_is_no_text_file_is_a_usage_error(cli: Cli, tmp_path
             f"错误：列映射文件 {mapping} 不是文本文件（含有控制字符或无法解码）；应为 TOML、JSON 或两列 CSV 的文本文件"
         )
     assert refused(cli, before, "entities", "import", path, "--mapping", mapping, code=2) == [message]
+
+
+# ---- workbooks ------------------------------------------------------------------------------------
+
+
+def workbook(path: Path, sheets: list[tuple[str, list[list[str]], bool]]) -> Path:
+    """Sheets as (name, rows, hidden); the first visible one is made the active one (Excel needs one)."""
+    book = xlsxwriter.Workbook(str(path))
+    made = []
+    for name, rows, hidden in sheets:
+        sheet = book.add_worksheet(name)
+        for i, row in enumerate(rows):
+            sheet.write_row(i, 0, row)
+        made.append((sheet, hidden))
+    next(s for s, hidden in made if not hidden).activate()
+    for sheet, hidden in made:
+        if hidden:
+            sheet.hide()
+    book.close()
+    return path
+
+
+ROSTER = [["统一社会信用代码", "企业名称"], [U1, "甲"]]
+OTHER = [["统一社会信用代码", "企业名称"], [U2, "乙"]]
+
+
+def test_a_hidden_first_sheet_is_skipped(cli: Cli, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "h.xlsx", [("旧名录", OTHER, True), ("名录", ROSTER, False), ("空表", [], False)])
+    result = cli.ok("entities", "import", path)
+    assert "提示：跳过隐藏的工作表：旧名录" in result.stderr
+    assert cli.query("SELECT uscc FROM entities") == [(U1,)]
+
+
+def test_a_second_sheet_with_data_needs_sheet(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = workbook(tmp_path / "two.xlsx", [("名录", ROSTER, False), ("补充", OTHER, False)])
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 有多张含数据的工作表（“名录”“补充”），不知道该导入哪一张；请用 --sheet 指定，如 --sheet 名录"
+    ]
+    cli.ok("entities", "import", path, "--sheet", "补充")
+    assert cli.query(f"SELECT name FROM entities WHERE uscc = '{U2}'") == [("乙",)]
+
+
+def test_sheet_names_a_sheet_that_exists_in_an_excel_file(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = workbook(tmp_path / "one.xlsx", [("名录", ROSTER, False)])
+    assert refused(cli, before, "inspectors", "import", path, "--sheet", "人员", code=2) == [
+        f"错误：{path} 中没有名为“人员”的工作表（有：名录）"
+    ]
+    csv = write_csv(tmp_path / "e.csv", ["统一社会信用代码", "企业名称"], [[U1, "甲"]])
+    assert refused(cli, before, "entities", "import", csv, "--sheet", "名录", code=2) == [
+        "错误：--sheet 只用于 Excel 文件；CSV 文件只有一张表"
+    ]
+
+
+def test_the_results_import_takes_sheet_too(cli: Cli, assigned: dict[str, list[str]], tmp_path: Path) -> None:
+    rows = [RESULT_HEADER, ["T1", U1, "1", "实地检查", "2026-04-01", assigned[U1][0]]]
+    path = workbook(tmp_path / "r.xlsx", [("说明", [["请填写第二张表"]], False), ("结果", rows, False)])
+    before = cli.dump()
+    assert refused(cli, before, "results", "import", path) == [
+        f"错误：{path}: 有多张含数据的工作表（“说明”“结果”），不知道该导入哪一张；请用 --sheet 指定，如 --sheet 说明"
+    ]
+    cli.ok("results", "import", path, "--sheet", "结果")
+    assert cli.count("results") == 1

@@ -30,6 +30,10 @@ MappingOpt = Annotated[
     Path | None,
     typer.Option("--mapping", help="列映射文件（TOML/JSON/CSV：原列名 = 字段）", show_default=False),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option("--sheet", help="Excel 文件中要导入的工作表名（默认第一张可见的工作表）", show_default=False),
+]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查并报告，不写入数据库")]
 RejectsOpt = Annotated[
     Path | None, typer.Option("--rejects", help="把发现的问题写入此文件（CSV/XLSX/JSON）", show_default=False)

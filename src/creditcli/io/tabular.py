@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from creditcli.errors import DataError, InputMissingError, Problem, UsageError
+from creditcli.errors import CreditError, DataError, InputMissingError, Problem, UsageError
 from creditcli.io.encoding import decode_bytes
 from creditcli.io.text import CONTROL_PATTERN, escape_controls, has_control
 
@@ -48,8 +49,9 @@ class RawTable:
     skips its per-cell search)."""
 
 
-def read_table(path: Path, score: HeaderScore, encoding: str | None = None) -> RawTable:
-    """Read any supported file; the format follows the file name's suffix."""
+def read_table(path: Path, score: HeaderScore, encoding: str | None = None, sheet: str | None = None) -> RawTable:
+    """Read any supported file; the format follows the file name's suffix. ``sheet``: the worksheet
+    of a workbook to read (default: the first visible one, when no other visible one holds data)."""
     if not path.exists():
         raise InputMissingError(f"找不到文件：{path}")
     if path.is_dir():
@@ -64,7 +66,9 @@ def read_table(path: Path, score: HeaderScore, encoding: str | None = None) -> R
     if suffix in EXCEL_SUFFIXES:
         if encoding is not None:
             raise UsageError("--encoding 只用于 CSV 文件；Excel 文件自带编码")
-        table = _read_excel(path, raw, score)
+        table = _read_excel(path, raw, score, sheet)
+    elif sheet is not None:
+        raise UsageError("--sheet 只用于 Excel 文件；CSV 文件只有一张表")
     elif suffix in {".csv", ".txt", ".tsv"} or not suffix:
         table = _read_csv(path, raw, score, encoding, "\t" if suffix == ".tsv" else ",")
     else:
@@ -235,18 +239,20 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_excel(path: Path, raw: bytes, score: HeaderScore) -> RawTable:
+def _read_excel(path: Path, raw: bytes, score: HeaderScore, name: str | None) -> RawTable:
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-        sheet = book.get_sheet_by_index(0)
-        cells = sheet.to_python(skip_empty_area=False)
+        chosen, notes = _choose_sheet(path, book, name)
+        cells = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except CreditError:
+        raise
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise DataError(f"{path}: 无法读取 Excel 文件：{exc}") from exc
+        raise DataError(f"{path}: 无法读取 Excel 文件：{escape_controls(str(exc))}") from exc
     rows = [[_cell_text(v) for v in r] for r in cells]
     if not rows:
-        raise DataError(f"{path}: 工作表是空的")
+        raise DataError(f"{path}: 工作表“{chosen}”是空的")
     header_index = _find_header(rows, score)
     headers = [h.strip() for h in rows[header_index]]
     width = len(headers)
@@ -262,8 +268,38 @@ def _read_excel(path: Path, raw: bytes, score: HeaderScore) -> RawTable:
         np.arange(first, first + len(frame), dtype=np.int64),
         "xlsx",
         "",
-        _header_note(header_index),
+        notes + _header_note(header_index),
     )
+
+
+def _choose_sheet(path: Path, book: Any, name: str | None) -> tuple[str, list[str]]:
+    """The worksheet to read: ``--sheet NAME``, or the first visible one. Hidden sheets are skipped
+    (a clerk never saw them); a second visible sheet that holds data makes the choice the user's."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    names = [m.name for m in sheets]
+    if name is not None:
+        if name not in names:
+            raise UsageError(f"{path} 中没有名为“{name}”的工作表（有：{'、'.join(names)}）")
+        return name, []
+    visible = [m.name for m in sheets if m.visible == SheetVisibleEnum.Visible]
+    if not visible:
+        raise DataError(f"{path}: 没有可见的工作表（有：{'、'.join(names)}），请用 --sheet 指定要导入的工作表")
+    first = visible[0]
+    others = [n for n in visible[1:] if _holds_data(book, n)]
+    if others:
+        listed = "”“".join([first, *others])
+        raise DataError(
+            f"{path}: 有多张含数据的工作表（“{listed}”），不知道该导入哪一张；请用 --sheet 指定，如 --sheet {first}"
+        )
+    hidden = names[: names.index(first)]
+    return first, [f"跳过隐藏的工作表：{'、'.join(hidden)}"] if hidden else []
+
+
+def _holds_data(book: Any, name: str) -> bool:
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=True)
+    return any(_cell_text(v).strip() for r in rows for v in r)
 
 
 def _drop_blank_and_total_rows(table: RawTable) -> None:

@@ -82,13 +82,18 @@ class ImportSummary:
 
 
 def import_results(
-    session: Session, path: Path, mapping: dict[str, str], encoding: str | None = None, dry_run: bool = False
+    session: Session,
+    path: Path,
+    mapping: dict[str, str],
+    encoding: str | None = None,
+    dry_run: bool = False,
+    sheet: str | None = None,
 ) -> ImportSummary:
     """Read, check every row (all tasks of the file), then record them all or nothing (exit 65)."""
     from creditcli.draw.tasks import get_task
     from creditcli.errors import InputMissingError
 
-    table = read_table(path, COLUMNS.score(mapping), encoding)
+    table = read_table(path, COLUMNS.score(mapping), encoding, sheet)
     v = validate(table, COLUMNS, mapping, REQUIRED, (), unique_key=False)
     problems = list(v.problems)
     columns = {c.name: _column(v, c.name) for c in COLUMNS.columns}  # each column as a list, once
