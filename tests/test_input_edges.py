@@ -323,3 +323,43 @@ def test_the_results_import_takes_sheet_too(cli: Cli, assigned: dict[str, list[s
     ]
     cli.ok("results", "import", path, "--sheet", "结果")
     assert cli.count("results") == 1
+
+
+# ---- encodings ------------------------------------------------------------------------------------
+
+BIG5_ROWS = [
+    [U1, "濟南甲貿易股份有限公司", "臺北市中正區重慶南路一段"],
+    [U2, "臺灣乙實業有限公司", "高雄市前鎮區中華五路"],
+]
+
+
+def test_a_big5_file_is_refused_with_the_encoding_to_pass(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = write_csv(tmp_path / "big5.csv", ["uscc", "name", "address"], BIG5_ROWS, encoding="big5")
+    lines = refused(cli, before, "entities", "import", path)
+    assert lines == [
+        f"错误：{path}: 按 GB18030 解码后 76% 是生僻字符，不像是 GB18030/GBK 编码的中文；"
+        "很可能是 big5 编码，请加 --encoding big5 重新导入"
+    ]
+    cli.ok("entities", "import", path, "--encoding", "big5")
+    assert cli.query(f"SELECT name, address FROM entities WHERE uscc = '{U2}'") == [
+        ("臺灣乙實業有限公司", "高雄市前鎮區中華五路")
+    ]
+
+
+def test_a_one_row_big5_file_is_refused_too(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    path = write_csv(tmp_path / "b.csv", ["統一社會信用代碼", "名稱"], [[U1, "濟南甲"]], encoding="big5")
+    assert refused(cli, before, "entities", "import", path)[0].endswith("请加 --encoding big5 重新导入")
+
+
+@pytest.mark.parametrize("encoding", [None, "gbk"])
+def test_short_gbk_files_with_rare_names_are_read_as_gbk(cli: Cli, tmp_path: Path, encoding: str | None) -> None:
+    rows = [[U1, "济南喆堃商贸有限公司", "王喆"], [U2, "历城区乙商店", "李娜"]]
+    path = write_csv(tmp_path / "g.csv", ["统一社会信用代码", "企业名称", "法定代表人"], rows, encoding="gbk")
+    result = cli.ok("-f", "json", "entities", "import", path, *(["--encoding", encoding] if encoding else []))
+    assert json.loads(result.stdout)["encoding"] == (encoding or "gb18030")
+    assert cli.query("SELECT name, legal_rep FROM entities ORDER BY uscc") == [
+        ("济南喆堃商贸有限公司", "王喆"),
+        ("历城区乙商店", "李娜"),
+    ]
