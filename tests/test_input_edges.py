@@ -363,3 +363,30 @@ def test_short_gbk_files_with_rare_names_are_read_as_gbk(cli: Cli, tmp_path: Pat
         ("济南喆堃商贸有限公司", "王喆"),
         ("历城区乙商店", "李娜"),
     ]
+
+
+# ---- text lengths ---------------------------------------------------------------------------------
+
+
+def test_text_longer_than_its_field_allows_is_refused_with_its_length(cli: Cli, tmp_path: Path) -> None:
+    before = base(cli, tmp_path)
+    rows = [[U1, "甲" * 200, "路" * 200], [U2, "乙" * 201, "路" * 40000]]
+    path = write_xlsx(tmp_path / "long.xlsx", ["统一社会信用代码", "企业名称", "住所"], rows)
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 2 处问题，未导入任何数据",
+        f"  第 3 行 “企业名称”: {'乙' * 20}… 有 201 个字符，超过上限 200 个字符",
+        f"  第 3 行 “住所”: {'路' * 20}… 有 32767 个字符，超过上限 200 个字符",
+    ]
+    cli.ok("entities", "import", write_csv(tmp_path / "ok.csv", ["统一社会信用代码", "企业名称", "住所"], rows[:1]))
+    assert cli.query(f"SELECT length(name) FROM entities WHERE uscc = '{U1}'") == [(200,)]
+
+
+def test_free_text_is_limited_to_2000_characters(cli: Cli, assigned: dict[str, list[str]], tmp_path: Path) -> None:
+    before = cli.dump()
+    header = [*RESULT_HEADER, "发现问题情况"]
+    rows = [["T1", U1, "1", "实地检查", "2026-04-01", assigned[U1][0], "问" * 2001]]
+    path = write_csv(tmp_path / "r.csv", header, rows)
+    assert refused(cli, before, "results", "import", path) == [
+        f"错误：{path}: 发现 1 处问题，未录入任何检查结果",
+        f"  第 2 行 “发现问题情况”: {'问' * 20}… 有 2001 个字符，超过上限 2000 个字符",
+    ]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from creditcli.credit.rules import PenaltyPublicityRules
 from creditcli.db.models import Penalty
 from creditcli.errors import InputMissingError
-from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.dates import RECORDED, DateBounds
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import RosterSpec
@@ -49,10 +49,10 @@ COLUMNS = ColumnSet(
             default=ORGANISATION,
         ),
         Column("decided_on", "处罚决定日期", ("处罚日期", "决定日期"), Kind.DATE, required=True, bounds=RECORDED),
-        Column("violation", "违法行为类型", ("违法行为",)),
+        Column("violation", "违法行为类型", ("违法行为",), max_len=NAME_LEN),
         Column("kinds", "处罚种类", ("处罚类别", "处罚内容"), Kind.TAGS, required=True),
         Column("amount", "罚款金额", ("罚款金额（元）", "罚款数额"), max_len=32),
-        Column("authority", "处罚机关", ("作出处罚决定的机关", "决定机关")),
+        Column("authority", "处罚机关", ("作出处罚决定的机关", "决定机关"), max_len=NAME_LEN),
         Column(
             "procedure",
             "处罚程序",

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from creditcli.io.dates import DateBounds
 
 
+NAME_LEN = 200
+"""Names, addresses, units and other short text fields (issue 14: nothing silently cut in XLSX)."""
+TEXT_LEN = 2000
+"""Free text (findings, remarks, basis, reasons): the default of every TEXT and TAGS column."""
+
+
 class Kind(StrEnum):
     TEXT = "text"
     USCC = "uscc"
@@ -46,10 +52,18 @@ class Column:
     choices: Mapping[str, str] = field(default_factory=dict)
     """Accepted spelling (normalised) -> canonical value, for CHOICE columns."""
     max_len: int | None = None
+    """Most characters a cell may hold; TEXT and TAGS columns default to TEXT_LEN (see ``limit``)."""
     default: str | None = None
     """Canonical value for a new record when the file leaves the column out or empty."""
     bounds: DateBounds | None = None
     """For DATE columns: the earliest date and whether a future date is refused."""
+
+    @property
+    def limit(self) -> int | None:
+        """The documented maximum length of the field (None: the kind bounds it, e.g. dates, USCC)."""
+        if self.max_len is not None:
+            return self.max_len
+        return TEXT_LEN if self.kind in (Kind.TEXT, Kind.TAGS) else None
 
 
 def header_key(text: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from creditcli.db.models import Item, Task
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import DataError, Problem
-from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.dates import RECORDED, parse_date
 from creditcli.io.tabular import read_table
 from creditcli.io.writers import Table
@@ -30,11 +30,11 @@ COLUMNS = ColumnSet(
     (
         Column("task_code", "抽查任务编号", ("任务编号", "task"), required=True, max_len=64),
         Column("uscc", "统一社会信用代码", ("信用代码", "uscc"), Kind.USCC, required=True),
-        Column("name", "市场主体名称", ("企业名称", "名称", "name")),
+        Column("name", "市场主体名称", ("企业名称", "名称", "name"), max_len=NAME_LEN),
         Column("item_code", "抽查事项编码", ("事项编码", "item"), max_len=64),
-        Column("item_name", "抽查事项名称", ("事项名称",)),
+        Column("item_name", "抽查事项名称", ("事项名称",), max_len=NAME_LEN),
         Column("result_code", "检查结果代码", ("检查结果", "结果代码", "result"), max_len=16),
-        Column("method", "核查方式", ("method",)),
+        Column("method", "核查方式", ("method",), max_len=32),
         Column("checked_on", "检查日期", ("date",), Kind.DATE, bounds=RECORDED),
         Column("inspectors", "检查人员执法证号", ("检查人员", "inspectors")),
         Column("findings", "发现问题情况", ("发现问题", "findings")),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import Pending, RosterSpec
 from creditcli.rosters.query import Filter, roster_table
@@ -39,11 +39,11 @@ STATUSES = {
 COLUMNS = ColumnSet(
     (
         Column("code", "执法证号", ("人员编号", "编号", "证号", "执法证编号", "id"), required=True, max_len=64),
-        Column("name", "姓名", ("人员姓名",), required=True),
+        Column("name", "姓名", ("人员姓名",), required=True, max_len=NAME_LEN),
         Column("kind", "人员类别", ("类别", "人员类型", "kind"), Kind.CHOICE, choices=KINDS, default=OFFICER),
-        Column("unit", "单位", ("所在单位", "工作单位")),
-        Column("station", "所属监管所", ("监管所", "所属单位", "科室", "station")),
-        Column("position", "岗位", ("职务",)),
+        Column("unit", "单位", ("所在单位", "工作单位"), max_len=NAME_LEN),
+        Column("station", "所属监管所", ("监管所", "所属单位", "科室", "station"), max_len=NAME_LEN),
+        Column("position", "岗位", ("职务",), max_len=NAME_LEN),
         Column("qualifications", "资质", ("业务专长", "专业资质", "资质标签", "qualifications"), Kind.TAGS),
         Column(
             "cert_expiry",

@@ -214,12 +214,23 @@ def _check_value(v: Validated, col: Column, classes: Sequence[str], accept_bad: 
         )
     else:
         v.frame[col.name] = _strip(values)
-    if col.max_len is not None:
-        long = np.flatnonzero((v.frame[col.name].str.len() > col.max_len).to_numpy())
-        v.problem(long, col.name, f"超过 {col.max_len} 个字符")
+    limit = col.limit
+    if limit is not None:
+        lengths = v.frame[col.name].str.len()
+        long = np.flatnonzero((lengths > limit).to_numpy())
+        if len(long):  # the value itself is shown cut short: the message names its length
+            _too_long(v, col, long, lengths.iloc[long].tolist(), limit)
     if col.required:
         empty = np.flatnonzero((v.frame[col.name] == "").to_numpy())
         v.problem(empty, col.name, "不能为空")
+
+
+def _too_long(v: Validated, col: Column, positions: np.ndarray, lengths: list[int], limit: int) -> None:
+    header = v.headers.get(col.name, col.name)
+    values = v.frame[col.name].iloc[positions].tolist()
+    for pos, value, n in zip(positions.tolist(), values, lengths, strict=True):
+        shown = escape_controls(value[:20]) + "…"
+        v.problems.append(Problem(int(v.rows[pos]), header, shown, f"有 {n} 个字符，超过上限 {limit} 个字符"))
 
 
 def _strip(values: pd.Series) -> pd.Series:
