@@ -390,3 +390,62 @@ def test_free_text_is_limited_to_2000_characters(cli: Cli, assigned: dict[str, l
         f"错误：{path}: 发现 1 处问题，未录入任何检查结果",
         f"  第 2 行 “发现问题情况”: {'问' * 20}… 有 2001 个字符，超过上限 2000 个字符",
     ]
+
+
+# ---- codes ----------------------------------------------------------------------------------------
+
+
+def test_inspector_codes_are_normalised_like_usccs(cli: Cli, tmp_path: Path) -> None:
+    header = ["执法证号", "姓名", "人员类别", "执法证有效期至"]
+    typed = [["３７０１ ０００１", "王伟", "执法人员", "2027-12-31"], ["zj0001", "张强", "专家", ""]]
+    cli.ok("inspectors", "import", write_csv(tmp_path / "a.csv", header, typed))
+    assert cli.query("SELECT code, name FROM inspectors ORDER BY code") == [("37010001", "王伟"), ("ZJ0001", "张强")]
+    plain = [["37010001", "王伟", "执法人员", "2027-12-31"], ["ZJ0001", "张强", "专家", ""]]
+    again = json.loads(
+        cli.ok("-f", "json", "inspectors", "import", write_csv(tmp_path / "b.csv", header, plain)).stdout
+    )
+    assert (again["inserted"], again["unchanged"]) == (0, 2)  # the same two people, no phantom second
+    shown = json.loads(cli.ok("-f", "json", "inspectors", "show", "３７０１０００１").stdout)
+    assert shown["name"] == "王伟"
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    conflict = write_csv(tmp_path / "c.csv", ["执法证号", "统一社会信用代码", "回避原因"], [["Ｚｊ0001", U1, "亲属"]])
+    cli.ok("conflicts", "import", conflict)
+    listed = json.loads(cli.ok("-f", "json", "conflicts", "list", "--inspector", "zj０００１").stdout)
+    assert [(r["inspector_code"], r["uscc"]) for r in listed["rows"]] == [("ZJ0001", U1)]
+
+
+def test_item_result_and_decision_codes_are_normalised(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("items", "import", write_csv(tmp_path / "i.csv", ["事项编码", "抽查事项名称"], [["ｓｊ01", "登记事项检查"]]))
+    assert cli.query("SELECT code FROM items") == [("SJ01",)]
+    vocabulary = write_csv(
+        tmp_path / "v.csv", ["代码", "检查结果", "上级代码"], [["a1", "甲", ""], ["a2", "乙", "Ａ1"]]
+    )
+    cli.ok("results", "vocabulary", vocabulary)
+    assert cli.query("SELECT code, parent FROM result_codes WHERE code IN ('A1', 'A2') ORDER BY code") == [
+        ("A1", None),
+        ("A2", "A1"),
+    ]
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    header = ["决定书文号", "统一社会信用代码", "处罚决定日期", "处罚种类"]
+    cli.ok(
+        "penalties",
+        "import",
+        write_csv(tmp_path / "p.csv", header, [["济市监罚（２０２６）１号", U1, "2026-01-05", "警告"]]),
+    )
+    again = write_csv(tmp_path / "q.csv", header, [["济市监罚(2026)1号", U1, "2026-01-05", "警告"]])
+    assert json.loads(cli.ok("-f", "json", "penalties", "import", again).stdout)["unchanged"] == 1
+    assert cli.query("SELECT decision_no FROM penalties") == [("济市监罚(2026)1号",)]
+    assert json.loads(cli.ok("-f", "json", "penalties", "show", "济市监罚（2026） 1号").stdout)["uscc"] == U1
+
+
+def test_codes_typed_for_results_are_normalised(cli: Cli, assigned: dict[str, list[str]], tmp_path: Path) -> None:
+    wide = assigned[U1][0].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    cli.ok(
+        "results", "record", "Ｔ1", U1, "--result", "1", "--date", "2026-04-01", "--inspector", wide, "--item", "sj01"
+    )
+    assert cli.query("SELECT item_code, inspectors FROM results") == [("SJ01", assigned[U1][0])]
+    other = assigned[U2][0].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    rows = [["Ｔ1", U2, "1", "实地检查", "2026-04-01", other]]
+    result = cli.ok("-f", "json", "results", "import", write_csv(tmp_path / "r.csv", RESULT_HEADER, rows))
+    assert json.loads(result.stdout)["tasks"] == {"T1": "检查中"}
+    assert cli.count("results") == 2

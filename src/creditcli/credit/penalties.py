@@ -31,7 +31,12 @@ FINE = "罚款"
 COLUMNS = ColumnSet(
     (
         Column(
-            "decision_no", "决定书文号", ("行政处罚决定书文号", "处罚决定书文号", "文号"), required=True, max_len=128
+            "decision_no",
+            "决定书文号",
+            ("行政处罚决定书文号", "处罚决定书文号", "文号"),
+            Kind.CODE,
+            required=True,
+            max_len=128,
         ),
         Column("uscc", "统一社会信用代码", ("信用代码", "uscc"), Kind.USCC, required=True),
         Column(
@@ -160,10 +165,13 @@ def publicity(p: Decision, rules: PenaltyPublicityRules, work: WorkCalendar, dea
 
 
 def get_penalty(session: Session, decision_no: str) -> Penalty:
-    found = session.scalars(select(Penalty).where(Penalty.decision_no == decision_no.strip())).one_or_none()
-    if found is None:
-        raise InputMissingError(f"没有决定书文号为 {decision_no.strip()} 的行政处罚")
-    return found
+    from creditcli.rosters.codes import normalise
+
+    for typed in dict.fromkeys((normalise(decision_no), decision_no.strip())):  # (stored before normalising)
+        found = session.scalars(select(Penalty).where(Penalty.decision_no == typed)).one_or_none()
+        if found is not None:
+            return found
+    raise InputMissingError(f"没有决定书文号为 {normalise(decision_no)} 的行政处罚")
 
 
 LIST_COLUMNS = (

@@ -31,6 +31,8 @@ TEXT_LEN = 2000
 
 class Kind(StrEnum):
     TEXT = "text"
+    CODE = "code"
+    """A case-insensitive key (执法证号, 事项编码 …): normalised like a USCC (``rosters.codes.normalise``)."""
     USCC = "uscc"
     DATE = "date"
     CHOICE = "choice"

@@ -29,6 +29,18 @@ def escape_controls(value: str) -> str:
     return _SHOWN_ESCAPED.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
+# Full-width digits, Latin letters and - . _ only: what a task code may hold besides CJK and brackets.
+_CODE_WIDTH = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+_CODE_WIDTH |= {0xFF0D: 0x2D, 0xFF0E: 0x2E, 0xFF3F: 0x5F}
+
+
+def fold_task_code(value: str) -> str:
+    """A task code as typed into a file or a terminal: trimmed, full-width digits, letters and ``-._``
+    made half-width. Case and the Chinese brackets （）〔〕 are kept: a task code is written into its
+    certificate exactly as it was created."""
+    return value.translate(_CODE_WIDTH).strip().strip("\u3000")
+
+
 def halfwidth(value: str) -> str:
     return value.translate(HALFWIDTH).strip()
 

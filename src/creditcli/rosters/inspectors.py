@@ -38,7 +38,9 @@ STATUSES = {
 
 COLUMNS = ColumnSet(
     (
-        Column("code", "执法证号", ("人员编号", "编号", "证号", "执法证编号", "id"), required=True, max_len=64),
+        Column(
+            "code", "执法证号", ("人员编号", "编号", "证号", "执法证编号", "id"), Kind.CODE, required=True, max_len=64
+        ),
         Column("name", "姓名", ("人员姓名",), required=True, max_len=NAME_LEN),
         Column("kind", "人员类别", ("类别", "人员类型", "kind"), Kind.CHOICE, choices=KINDS, default=OFFICER),
         Column("unit", "单位", ("所在单位", "工作单位"), max_len=NAME_LEN),
@@ -117,10 +119,12 @@ LABELS = {c.name: c.label for c in COLUMNS.columns}
 
 def get_inspector(session: Session, code: str) -> dict[str, str]:
     from creditcli.errors import InputMissingError
+    from creditcli.rosters.codes import normalise
 
-    table = roster_table(
-        session, "inspectors", COLUMNS, Filter().equals("code", code.strip()), "code", "creditcli.inspector/1"
-    )
-    for frame in table.chunks:
-        return {str(k): str(v) for k, v in frame.iloc[0].to_dict().items()}
-    raise InputMissingError(f"名录中没有执法证号为 {code.strip()} 的人员")
+    for typed in dict.fromkeys((normalise(code), code.strip())):  # (a record stored before keys were normalised)
+        table = roster_table(
+            session, "inspectors", COLUMNS, Filter().equals("code", typed), "code", "creditcli.inspector/1"
+        )
+        for frame in table.chunks:
+            return {str(k): str(v) for k, v in frame.iloc[0].to_dict().items()}
+    raise InputMissingError(f"名录中没有执法证号为 {normalise(code)} 的人员")

@@ -21,7 +21,7 @@ ITEM_TYPES = {
 
 COLUMNS = ColumnSet(
     (
-        Column("code", "事项编码", ("事项代码", "编码", "事项编号", "code"), required=True, max_len=64),
+        Column("code", "事项编码", ("事项代码", "编码", "事项编号", "code"), Kind.CODE, required=True, max_len=64),
         Column("seq", "序号", ("seq",), max_len=16),
         Column("name", "抽查事项名称", ("事项名称", "抽查事项", "name"), required=True, max_len=NAME_LEN),
         Column("category", "抽查类别", ("category",), max_len=NAME_LEN),

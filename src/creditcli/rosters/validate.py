@@ -208,6 +208,8 @@ def _check_value(v: Validated, col: Column, classes: Sequence[str], accept_bad: 
         canon = map_unique(values, canon_bool)
         v.problem(np.flatnonzero((canon == "!").to_numpy()), col.name, "应为“是”或“否”")
         v.frame[col.name] = canon
+    elif col.kind is Kind.CODE:
+        v.frame[col.name] = codes.normalise_series(values)
     elif col.kind is Kind.TAGS:
         v.frame[col.name] = map_unique(
             values, lambda s: ";".join(sorted({t for t in _TAG_SPLIT.split(halfwidth(s)) if t}))
