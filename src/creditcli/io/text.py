@@ -38,7 +38,7 @@ def fold_task_code(value: str) -> str:
     """A task code as typed into a file or a terminal: trimmed, full-width digits, letters and ``-._``
     made half-width. Case and the Chinese brackets （）〔〕 are kept: a task code is written into its
     certificate exactly as it was created."""
-    return value.translate(_CODE_WIDTH).strip().strip("\u3000")
+    return value.translate(_CODE_WIDTH).strip()
 
 
 def halfwidth(value: str) -> str:
