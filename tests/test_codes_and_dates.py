@@ -58,8 +58,9 @@ def test_reasons_and_normalisation() -> None:
         ("2023.01.05", dt.date(2023, 1, 5)),
         ("2023年1月5日", dt.date(2023, 1, 5)),
         ("20230105", dt.date(2023, 1, 5)),
-        ("44931", dt.date(2023, 1, 5)),
-        ("44931.0", dt.date(2023, 1, 5)),
+        ("44931", None),  # an Excel serial only from an Excel date cell (the reader makes it a date)
+        ("44931.0", None),
+        ("2023", None),
         ("2023-01-05 00:00:00", dt.date(2023, 1, 5)),
         ("2023-02-29", None),
         ("2023-13-01", None),

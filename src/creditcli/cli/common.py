@@ -11,7 +11,7 @@ import typer
 
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import DryRunOpt, EncodingOpt, FormatOpt, InputPath, MappingOpt, RejectsOpt
+from creditcli.cli.options import DryRunOpt, EncodingOpt, FormatOpt, InputPath, MappingOpt, RejectsOpt, SheetOpt
 from creditcli.cli.render import problems_table, render_record, to_jsonable
 from creditcli.errors import DataError
 from creditcli.io.columns import load_mapping
@@ -43,6 +43,7 @@ def run_import(
     rejects: Path | None,
     fmt: OutputFormat | None,
     accept_bad_checksum: bool = False,
+    sheet: str | None = None,
 ) -> ImportResult:
     from creditcli.audit import Change
     from creditcli.rosters.importer import import_roster
@@ -59,6 +60,7 @@ def run_import(
             encoding=encoding,
             dry_run=dry_run,
             accept_bad_checksum=accept_bad_checksum,
+            sheet=sheet,
         )
         counts = {"rows": result.rows, "inserted": result.inserted, "updated": result.updated}
         app.audited(None if dry_run else Change(counts, result.sha256))
@@ -106,6 +108,7 @@ def add_import_command(typer_app: CreditTyper, spec: Callable[[], RosterSpec], d
         dry_run: DryRunOpt = False,
         rejects: RejectsOpt = None,
         fmt: FormatOpt = None,
+        sheet: SheetOpt = None,
     ) -> None:
         run_import(
             AppContext.from_typer(ctx),
@@ -116,6 +119,7 @@ def add_import_command(typer_app: CreditTyper, spec: Callable[[], RosterSpec], d
             dry_run=dry_run,
             rejects=rejects,
             fmt=fmt,
+            sheet=sheet,
         )
 
     import_.__doc__ = doc

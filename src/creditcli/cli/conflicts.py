@@ -42,5 +42,7 @@ def list_(
     with app_ctx.session() as session:
         from creditcli.rosters.codes import normalise
 
-        table = conflicts.conflict_table(session, inspector, normalise(uscc) if uscc else None)
+        table = conflicts.conflict_table(
+            session, normalise(inspector) if inspector else None, normalise(uscc) if uscc else None
+        )
         render_table(app_ctx, table, app_ctx.format(fmt))

@@ -21,6 +21,7 @@ from creditcli.cli.options import (
     MappingOpt,
     OutputPath,
     RejectsOpt,
+    SheetOpt,
 )
 from creditcli.cli.render import render_record, render_table, to_jsonable
 
@@ -52,6 +53,7 @@ def import_(
         bool, typer.Option("--accept-bad-checksum", help="校验位不符的代码也导入，并在该对象上记录警告")
     ] = False,
     fmt: FormatOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """导入检查对象名录（按统一社会信用代码新增或更新）。
 
@@ -68,6 +70,7 @@ def import_(
         rejects=rejects,
         fmt=fmt,
         accept_bad_checksum=accept_bad_checksum,
+        sheet=sheet,
     )
 
 

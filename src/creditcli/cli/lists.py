@@ -39,6 +39,7 @@ def add(
     """把对象列入名单。"""
     from creditcli.credit import lists
     from creditcli.credit.rules import load_rules
+    from creditcli.io.dates import RECORDED
     from creditcli.rosters.codes import normalise
 
     app_ctx = AppContext.from_typer(ctx)
@@ -46,7 +47,8 @@ def add(
     with app_ctx.session(write=True) as session:
         entry = lists.add(
             session, rules, lists.KINDS[which.value], normalise(uscc),
-            ground=ground, decision_no=decision_no, listed_on=day_option(date, "--date"), unit=unit,
+            ground=ground, decision_no=decision_no, listed_on=day_option(date, "--date", RECORDED, "列入日期"),
+            unit=unit,
         )  # fmt: skip
         d = lists.dates(entry, rules)
     auto = f"，{d.automatic} 自动移出" if d.automatic else ""
@@ -65,6 +67,7 @@ def remove(
     """把对象移出名单；规则尚不允许时拒绝并说明何时可以。"""
     from creditcli.credit import lists
     from creditcli.credit.rules import load_rules
+    from creditcli.io.dates import RECORDED
     from creditcli.rosters.codes import normalise
 
     app_ctx = AppContext.from_typer(ctx)
@@ -76,7 +79,7 @@ def remove(
             lists.KINDS[which.value],
             normalise(uscc),
             reason=reason,
-            removed_on=day_option(date, "--date"),
+            removed_on=day_option(date, "--date", RECORDED, "移出日期"),
             unit=unit,
         )
     app_ctx.info(f"已移出{entry.list_kind}：{entry.uscc}（{entry.removed_on}）")

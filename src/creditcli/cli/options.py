@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,9 @@ from creditcli import clock
 from creditcli.cli.context import OutputFormat
 from creditcli.errors import UsageError
 from creditcli.io.writers import FileFormat
+
+if TYPE_CHECKING:
+    from creditcli.io.dates import DateBounds
 
 FormatOpt = Annotated[
     OutputFormat | None,
@@ -27,6 +30,10 @@ MappingOpt = Annotated[
     Path | None,
     typer.Option("--mapping", help="列映射文件（TOML/JSON/CSV：原列名 = 字段）", show_default=False),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option("--sheet", help="Excel 文件中要导入的工作表名（默认第一张可见的工作表）", show_default=False),
+]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查并报告，不写入数据库")]
 RejectsOpt = Annotated[
     Path | None, typer.Option("--rejects", help="把发现的问题写入此文件（CSV/XLSX/JSON）", show_default=False)
@@ -38,8 +45,9 @@ CalendarOpt = Annotated[
 TodayOpt = Annotated[str | None, typer.Option("--today", help="按哪一天计算（默认今天）", show_default=False)]
 
 
-def day_option(text: str | None, option: str) -> dt.date:
-    """A date typed for ``option`` in any accepted form (None: today); exit 2 when it is none."""
+def day_option(text: str | None, option: str, bounds: DateBounds | None = None, field: str = "") -> dt.date:
+    """A date typed for ``option`` in any accepted form (None: today); exit 2 when it is none, or when
+    it lies outside ``bounds`` (the same ranges the column registry gives the file's date columns)."""
     from creditcli.io.dates import parse_date
 
     if text is None:
@@ -47,4 +55,7 @@ def day_option(text: str | None, option: str) -> dt.date:
     day = parse_date(text)
     if day is None:
         raise UsageError(f"{option} {text} 无法识别（可写作 2026-07-10、2026/7/10、2026年7月10日、20260710）")
+    reason = None if bounds is None else bounds.reason(day, clock.today())
+    if reason is not None:
+        raise UsageError(f"{option} {text}：{field or '日期'}{reason}")
     return day

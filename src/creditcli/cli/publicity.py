@@ -68,9 +68,10 @@ def mark(
 ) -> None:
     """登记某份名单已于某日公示；结果公示登记后任务进入“已公示”。"""
     from creditcli.draw.tasks import get_task
+    from creditcli.io.dates import RECORDED
     from creditcli.results import publicity
 
-    day = day_option(date, "--date")
+    day = day_option(date, "--date", RECORDED, "公示日期")
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session(write=True) as session:
         result = publicity.mark(session, get_task(session, code), what.value, day)

@@ -53,10 +53,11 @@ def record(
     """登记信用修复决定，提前停止该记录的公示；规则尚不允许或条件未满足时拒绝并说明。"""
     from creditcli.credit import repair
     from creditcli.credit.rules import load_rules
+    from creditcli.io.dates import RECORDED
     from creditcli.rosters.codes import normalise
     from creditcli.workdays import load_calendar
 
-    day = day_option(date, "--date")
+    day = day_option(date, "--date", RECORDED, "修复决定日期")
     app_ctx = AppContext.from_typer(ctx)
     rules = load_rules(app_ctx.settings.rules_file)
     work = load_calendar(calendar or app_ctx.settings.calendar_file)

@@ -10,7 +10,16 @@ from creditcli.cli.common import add_import_command
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.lazy import lazy_module
-from creditcli.cli.options import DryRunOpt, EncodingOpt, FormatOpt, InputPath, MappingOpt, RejectsOpt, day_option
+from creditcli.cli.options import (
+    DryRunOpt,
+    EncodingOpt,
+    FormatOpt,
+    InputPath,
+    MappingOpt,
+    RejectsOpt,
+    SheetOpt,
+    day_option,
+)
 from creditcli.cli.render import render_record, render_table, to_jsonable
 
 if TYPE_CHECKING:
@@ -70,10 +79,11 @@ def record(
 ) -> None:
     """录入一户的一条检查结果；同一对象、事项、结果再次录入即更新，改动留痕。"""
     from creditcli.draw.tasks import get_task
+    from creditcli.io.dates import RECORDED
     from creditcli.results import service
     from creditcli.rosters.codes import normalise
 
-    checked_on = day_option(date, "--date")
+    checked_on = day_option(date, "--date", RECORDED, "检查日期")
     entry = service.ResultEntry(
         uscc=normalise(uscc),
         result_code=result,
@@ -114,6 +124,7 @@ def import_(
     dry_run: DryRunOpt = False,
     rejects: RejectsOpt = None,
     fmt: FormatOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """导入填好的检查结果录入表（tasks export --what result-template 导出的表，或同样表头的表）。
 
@@ -127,7 +138,8 @@ def import_(
     app_ctx = AppContext.from_typer(ctx)
     app_ctx.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
     with write_rejects(rejects), app_ctx.session(write=True, create=not dry_run) as session:
-        summary = files.import_results(session, path, load_mapping(mapping, files.COLUMNS), encoding, dry_run)
+        columns = load_mapping(mapping, files.COLUMNS)
+        summary = files.import_results(session, path, columns, encoding, dry_run, sheet)
         counts = {"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}
         app_ctx.audited(None if dry_run else Change(counts))
     for note in summary.notes:

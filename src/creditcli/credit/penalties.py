@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from creditcli.credit.rules import PenaltyPublicityRules
 from creditcli.db.models import Penalty
 from creditcli.errors import InputMissingError
-from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
+from creditcli.io.dates import RECORDED, DateBounds
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import RosterSpec
 from creditcli.rosters.validate import Validated
@@ -30,7 +31,12 @@ FINE = "罚款"
 COLUMNS = ColumnSet(
     (
         Column(
-            "decision_no", "决定书文号", ("行政处罚决定书文号", "处罚决定书文号", "文号"), required=True, max_len=128
+            "decision_no",
+            "决定书文号",
+            ("行政处罚决定书文号", "处罚决定书文号", "文号"),
+            Kind.CODE,
+            required=True,
+            max_len=128,
         ),
         Column("uscc", "统一社会信用代码", ("信用代码", "uscc"), Kind.USCC, required=True),
         Column(
@@ -47,11 +53,11 @@ COLUMNS = ColumnSet(
             },
             default=ORGANISATION,
         ),
-        Column("decided_on", "处罚决定日期", ("处罚日期", "决定日期"), Kind.DATE, required=True),
-        Column("violation", "违法行为类型", ("违法行为",)),
+        Column("decided_on", "处罚决定日期", ("处罚日期", "决定日期"), Kind.DATE, required=True, bounds=RECORDED),
+        Column("violation", "违法行为类型", ("违法行为",), max_len=NAME_LEN),
         Column("kinds", "处罚种类", ("处罚类别", "处罚内容"), Kind.TAGS, required=True),
         Column("amount", "罚款金额", ("罚款金额（元）", "罚款数额"), max_len=32),
-        Column("authority", "处罚机关", ("作出处罚决定的机关", "决定机关")),
+        Column("authority", "处罚机关", ("作出处罚决定的机关", "决定机关"), max_len=NAME_LEN),
         Column(
             "procedure",
             "处罚程序",
@@ -60,10 +66,10 @@ COLUMNS = ColumnSet(
             choices={ORDINARY: ORDINARY, "普通": ORDINARY, SUMMARY: SUMMARY, "简易": SUMMARY},
             default=ORDINARY,
         ),
-        Column("fulfilled_on", "履行日期", ("履行完毕日期",), Kind.DATE),
-        Column("restriction_until", "限制期限至", ("限制期至",), Kind.DATE),
-        Column("published_on", "公示日期", (), Kind.DATE),
-        Column("withdrawn_on", "撤下日期", ("停止公示日期",), Kind.DATE),
+        Column("fulfilled_on", "履行日期", ("履行完毕日期",), Kind.DATE, bounds=RECORDED),
+        Column("restriction_until", "限制期限至", ("限制期至",), Kind.DATE, bounds=DateBounds(RECORDED.earliest)),
+        Column("published_on", "公示日期", (), Kind.DATE, bounds=RECORDED),
+        Column("withdrawn_on", "撤下日期", ("停止公示日期",), Kind.DATE, bounds=RECORDED),
     )
 )
 
@@ -159,10 +165,13 @@ def publicity(p: Decision, rules: PenaltyPublicityRules, work: WorkCalendar, dea
 
 
 def get_penalty(session: Session, decision_no: str) -> Penalty:
-    found = session.scalars(select(Penalty).where(Penalty.decision_no == decision_no.strip())).one_or_none()
-    if found is None:
-        raise InputMissingError(f"没有决定书文号为 {decision_no.strip()} 的行政处罚")
-    return found
+    from creditcli.rosters.codes import normalise
+
+    for typed in dict.fromkeys((normalise(decision_no), decision_no.strip())):  # (stored before normalising)
+        found = session.scalars(select(Penalty).where(Penalty.decision_no == typed)).one_or_none()
+        if found is not None:
+            return found
+    raise InputMissingError(f"没有决定书文号为 {normalise(decision_no)} 的行政处罚")
 
 
 LIST_COLUMNS = (

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from creditcli.credit.penalties import plain_decimal
 from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.dates import RECORDED
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import RosterSpec
 from creditcli.rosters.query import Filter, roster_table
@@ -18,7 +19,7 @@ COLUMNS = ColumnSet(
         Column("uscc", "统一社会信用代码", ("信用代码", "uscc"), Kind.USCC, required=True),
         Column("name", "评分名称", ("指标名称", "指标", "name"), required=True, max_len=64),
         Column("value", "分值", ("评分", "得分", "value"), required=True, max_len=32),
-        Column("scored_on", "评分日期", ("日期",), Kind.DATE),
+        Column("scored_on", "评分日期", ("日期",), Kind.DATE, bounds=RECORDED),
     )
 )
 

@@ -23,6 +23,7 @@ from creditcli import clock
 from creditcli.db.models import Item, Task
 from creditcli.draw.strategies import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import InputMissingError, UsageError
+from creditcli.rosters.codes import normalise
 from creditcli.settings import Settings
 
 PENDING = "待抽取"
@@ -218,7 +219,9 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
             problems.append("按分类比例抽取（stratified）不使用 --weight / --count；按权重抽取请加 --mode weighted")
         for c, default in settings.default_ratios.items():
             ratios.setdefault(class_key(c), default)
-    items = [str(i).strip() for i in raw.get("items") or [] if str(i).strip()]
+    # 事项编码 are keys normalised like USCCs; one stored before that is still found as typed.
+    typed = [str(i).strip() for i in raw.get("items") or [] if str(i).strip()]
+    items = [i if i in known_items else normalise(i) for i in typed]
     unknown = [i for i in items if i not in known_items]
     if unknown:
         problems.append(f"未知的抽查事项：{'、'.join(unknown)}（先用 creditcli items import 导入抽查事项清单）")
@@ -325,7 +328,12 @@ def known_items(session: Session) -> set[str]:
 
 
 def get_task(session: Session, code: str) -> Task:
+    """The task named ``code`` as typed, or with full-width digits and letters made half-width."""
+    from creditcli.io.text import fold_task_code
+
     task = session.scalar(select(Task).where(Task.code == code))
+    if task is None and fold_task_code(code) != code:
+        task = session.scalar(select(Task).where(Task.code == fold_task_code(code)))
     if task is None:
         raise InputMissingError(f"没有编号为 {code} 的抽查任务（用 creditcli tasks list 查看已有任务）")
     return task

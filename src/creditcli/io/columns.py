@@ -14,13 +14,25 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from creditcli.errors import InputMissingError, UsageError
-from creditcli.io.text import halfwidth
+from creditcli.io.text import escape_controls, halfwidth, has_control
+
+if TYPE_CHECKING:
+    from creditcli.io.dates import DateBounds
+
+
+NAME_LEN = 200
+"""Names, addresses, units and other short text fields (issue 14: nothing silently cut in XLSX)."""
+TEXT_LEN = 2000
+"""Free text (findings, remarks, basis, reasons): the default of every TEXT and TAGS column."""
 
 
 class Kind(StrEnum):
     TEXT = "text"
+    CODE = "code"
+    """A case-insensitive key (执法证号, 事项编码 …): normalised like a USCC (``rosters.codes.normalise``)."""
     USCC = "uscc"
     DATE = "date"
     CHOICE = "choice"
@@ -42,8 +54,18 @@ class Column:
     choices: Mapping[str, str] = field(default_factory=dict)
     """Accepted spelling (normalised) -> canonical value, for CHOICE columns."""
     max_len: int | None = None
+    """Most characters a cell may hold; TEXT and TAGS columns default to TEXT_LEN (see ``limit``)."""
     default: str | None = None
     """Canonical value for a new record when the file leaves the column out or empty."""
+    bounds: DateBounds | None = None
+    """For DATE columns: the earliest date and whether a future date is refused."""
+
+    @property
+    def limit(self) -> int | None:
+        """The documented maximum length of the field (None: the kind bounds it, e.g. dates, USCC)."""
+        if self.max_len is not None:
+            return self.max_len
+        return TEXT_LEN if self.kind in (Kind.TEXT, Kind.TAGS) else None
 
 
 def header_key(text: str) -> str:
@@ -94,6 +116,27 @@ class HeaderScorer:
         return sum(1 for c in cells if c.strip() and self.columns.resolve(c, self.mapping) is not None)
 
 
+def _mapping_text(path: Path) -> str:
+    """The mapping file as text, decoded by the same ladder as the data files (an office's Notepad may
+    still save GBK); a binary file (an Excel workbook given by mistake) is refused by name."""
+    from creditcli.errors import DataError
+    from creditcli.io.encoding import decode_bytes
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"无法读取列映射文件 {path}：{exc.strerror}") from exc
+    try:
+        text = decode_bytes(raw, path).text_utf8.decode("utf-8")
+    except DataError:
+        text = "\x00"
+    if has_control(text):
+        raise UsageError(
+            f"列映射文件 {path} 不是文本文件（含有控制字符或无法解码）；应为 TOML、JSON 或两列 CSV 的文本文件"
+        )
+    return text
+
+
 def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
     """``--mapping FILE``: a file header -> a field (internal name or any known header).
 
@@ -104,7 +147,9 @@ def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
         return {}
     if not path.exists():
         raise InputMissingError(f"找不到列映射文件：{path}")
-    text = path.read_text(encoding="utf-8-sig")
+    if path.is_dir():
+        raise UsageError(f"列映射文件 {path} 是目录，不是文件")
+    text = _mapping_text(path)
     pairs: dict[str, str]
     try:
         if path.suffix.lower() == ".json":
@@ -115,8 +160,8 @@ def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
             data = tomllib.loads(text)
             table = data.get("columns", data)
             pairs = {str(k): str(v) for k, v in table.items()}
-    except (ValueError, AttributeError, IndexError) as exc:
-        raise UsageError(f"列映射文件 {path} 无法解析：{exc}") from exc
+    except (ValueError, AttributeError, IndexError, csv.Error) as exc:
+        raise UsageError(f"列映射文件 {path} 无法解析：{escape_controls(str(exc))}") from exc
     index = columns.alias_index
     unknown = [v for v in pairs.values() if header_key(v) not in index]
     if unknown:

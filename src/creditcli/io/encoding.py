@@ -1,7 +1,11 @@
-"""Decode text files by a ladder — BOM, strict UTF-8, GB18030 — rather than a detector.
+"""Decode text files by a ladder — BOM, strict UTF-8, GB18030 — with a detector as second opinion.
 
-A detector read a short GBK file as Korean here (engineering.md); the ladder never guesses:
-GB18030 is a superset of GBK/GB2312 and decodes any byte string that UTF-8 rejects.
+A detector alone read a short GBK file as Korean here (engineering.md), so the ladder stays the
+first opinion: GB18030 is a superset of GBK/GB2312 and decodes almost any byte string that UTF-8
+rejects. That is also its weakness: a Big5 (Taiwan, Hong Kong) file decodes too, into a jumble of
+rare characters. So a GB18030 reading is checked for plausibility (``rare_share``); only when it is
+implausible is a detector (charset-normalizer) asked, and the file is refused with its guess as
+the ``--encoding`` to pass, unless it too says GB18030.
 """
 
 from __future__ import annotations
@@ -55,11 +59,67 @@ def decode_bytes(raw: bytes, source: Path, encoding: str | None = None) -> Decod
     if _is_utf8(raw):
         return Decoded(raw, "utf-8")
     try:
-        return Decoded(raw.decode("gb18030").encode("utf-8"), "gb18030")
+        text = raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise DataError(
             f"{source}: 既不是 UTF-8 也不是 GB18030/GBK 编码（第 {exc.start} 字节附近）；请用 --encoding 指定编码"
         ) from exc
+    _refuse_implausible_gb18030(text, raw, source)
+    return Decoded(text.encode("utf-8"), "gb18030")
+
+
+SAMPLE_CHARS = 100_000
+"""How much of a file's beginning the plausibility check reads (a roster's text repeats itself)."""
+RARE_SHARE_LIMIT = 0.3
+"""Above this share of rare characters a GB18030 reading is implausible. Real rosters in GBK stay far
+below (a short file whose names hold two characters outside GB2312 measured 0.10); Big5 rosters read
+as GB18030 measured 0.6 and more."""
+MIN_CHARS = 8
+"""Fewer non-ASCII characters than this say too little to refuse a file on."""
+GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz"}
+
+
+def rare_share(text: str) -> tuple[float, int]:
+    """Share of the non-ASCII characters of ``text`` that Chinese text written in GB2312/GBK rarely
+    holds, and how many non-ASCII characters there were.
+
+    Common: GB2312's level-1 hanzi (the 3,755 in everyday use, lead bytes B0–D7) and its rows of
+    punctuation, numbering and full-width forms (A1–A3). Everything else counts as rare: level-2
+    hanzi, kana, Greek, Cyrillic, box drawing, characters outside GB2312 and private-use code points,
+    which is what another encoding's bytes turn into when read as GB18030.
+    """
+    from collections import Counter
+
+    common = rare = 0
+    for char, count in Counter(text[:SAMPLE_CHARS]).items():
+        if char < "\x80":
+            continue
+        try:
+            lead = char.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            lead = 0
+        if 0xA1 <= lead <= 0xA3 or 0xB0 <= lead <= 0xD7:
+            common += count
+        else:
+            rare += count
+    total = common + rare
+    return (rare / total if total else 0.0), total
+
+
+def _refuse_implausible_gb18030(text: str, raw: bytes, source: Path) -> None:
+    share, total = rare_share(text)
+    if total < MIN_CHARS or share <= RARE_SHARE_LIMIT:
+        return
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(raw[: SAMPLE_CHARS * 2]).best()
+    guess = None if best is None else codecs.lookup(best.encoding).name
+    if guess is not None and guess.replace("_", "") in GB_FAMILY:
+        return  # the detector agrees with the ladder: a file that really is full of rare characters
+    hint = f"很可能是 {guess} 编码，请加 --encoding {guess}" if guess else "请用 --encoding 指定编码（如 big5）"
+    raise DataError(
+        f"{source}: 按 GB18030 解码后 {share:.0%} 是生僻字符，不像是 GB18030/GBK 编码的中文；{hint} 重新导入"
+    )
 
 
 def _is_utf8(raw: bytes) -> bool:

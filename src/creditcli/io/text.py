@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,34 @@ if TYPE_CHECKING:
 
 # Full-width ASCII variants (U+FF01–U+FF5E) map to U+0021–U+007E; U+3000 is the ideographic space.
 HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+"""Characters no imported cell may hold: C0 controls but tab, line feed and carriage return (a line
+break typed inside a cell), DEL and the C1 controls. Written for both Python's re and Arrow's RE2."""
+_SHOWN_ESCAPED = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control(value: str) -> bool:
+    return re.search(CONTROL_PATTERN, value) is not None
+
+
+def escape_controls(value: str) -> str:
+    """Control characters as ``\\xNN`` (tab and line breaks too), so that a message shows them
+    instead of letting a terminal obey them (an ESC sequence) or a NUL end the line."""
+    return _SHOWN_ESCAPED.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+# Full-width digits, Latin letters and - . _ only: what a task code may hold besides CJK and brackets.
+_CODE_WIDTH = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+_CODE_WIDTH |= {0xFF0D: 0x2D, 0xFF0E: 0x2E, 0xFF3F: 0x5F}
+
+
+def fold_task_code(value: str) -> str:
+    """A task code as typed into a file or a terminal: trimmed, full-width digits, letters and ``-._``
+    made half-width. Case and the Chinese brackets （）〔〕 are kept: a task code is written into its
+    certificate exactly as it was created."""
+    return value.translate(_CODE_WIDTH).strip()
 
 
 def halfwidth(value: str) -> str:

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from creditcli.db.models import Item, Task
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import DataError, Problem
-from creditcli.io.columns import Column, ColumnSet, Kind
-from creditcli.io.dates import parse_date
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
+from creditcli.io.dates import RECORDED, parse_date
 from creditcli.io.tabular import read_table
+from creditcli.io.text import fold_task_code
 from creditcli.io.writers import Table
 from creditcli.results import service
 from creditcli.rosters.validate import Validated, validate
@@ -30,12 +31,12 @@ COLUMNS = ColumnSet(
     (
         Column("task_code", "抽查任务编号", ("任务编号", "task"), required=True, max_len=64),
         Column("uscc", "统一社会信用代码", ("信用代码", "uscc"), Kind.USCC, required=True),
-        Column("name", "市场主体名称", ("企业名称", "名称", "name")),
-        Column("item_code", "抽查事项编码", ("事项编码", "item"), max_len=64),
-        Column("item_name", "抽查事项名称", ("事项名称",)),
-        Column("result_code", "检查结果代码", ("检查结果", "结果代码", "result"), max_len=16),
-        Column("method", "核查方式", ("method",)),
-        Column("checked_on", "检查日期", ("date",), Kind.DATE),
+        Column("name", "市场主体名称", ("企业名称", "名称", "name"), max_len=NAME_LEN),
+        Column("item_code", "抽查事项编码", ("事项编码", "item"), Kind.CODE, max_len=64),
+        Column("item_name", "抽查事项名称", ("事项名称",), max_len=NAME_LEN),
+        Column("result_code", "检查结果代码", ("检查结果", "结果代码", "result"), Kind.CODE, max_len=16),
+        Column("method", "核查方式", ("method",), max_len=32),
+        Column("checked_on", "检查日期", ("date",), Kind.DATE, bounds=RECORDED),
         Column("inspectors", "检查人员执法证号", ("检查人员", "inspectors")),
         Column("findings", "发现问题情况", ("发现问题", "findings")),
         Column("action", "后续处置措施", ("处置措施", "action")),
@@ -82,19 +83,30 @@ class ImportSummary:
 
 
 def import_results(
-    session: Session, path: Path, mapping: dict[str, str], encoding: str | None = None, dry_run: bool = False
+    session: Session,
+    path: Path,
+    mapping: dict[str, str],
+    encoding: str | None = None,
+    dry_run: bool = False,
+    sheet: str | None = None,
 ) -> ImportSummary:
     """Read, check every row (all tasks of the file), then record them all or nothing (exit 65)."""
     from creditcli.draw.tasks import get_task
     from creditcli.errors import InputMissingError
 
-    table = read_table(path, COLUMNS.score(mapping), encoding)
+    table = read_table(path, COLUMNS.score(mapping), encoding, sheet)
     v = validate(table, COLUMNS, mapping, REQUIRED, (), unique_key=False)
     problems = list(v.problems)
     columns = {c.name: _column(v, c.name) for c in COLUMNS.columns}  # each column as a list, once
+    columns["task_code"] = [fold_task_code(c) for c in columns["task_code"]]
     filled = [pos for pos, code in enumerate(columns["result_code"]) if code]
+    # A row whose cells the validator refused (a control character, a date out of range …) is not
+    # checked further: its other messages would only repeat the same cells.
+    refused = v.rows_with_problems()
     by_task: dict[str, list[service.Placed]] = {}
     for pos in filled:
+        if refused[pos]:
+            continue
         entry = _entry(v, {name: values[pos] for name, values in columns.items()}, int(v.rows[pos]), problems)
         if entry is not None:
             by_task.setdefault(columns["task_code"][pos], []).append(entry)

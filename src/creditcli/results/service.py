@@ -23,6 +23,7 @@ from creditcli.draw.service import StateError, drawn_codes, standing_draw
 from creditcli.draw.tasks import COMPLETED, DRAWN, INSPECTING, spec_of
 from creditcli.errors import DataError, Problem
 from creditcli.results.vocabulary import active_codes
+from creditcli.rosters.codes import normalise
 from creditcli.teams.service import current_assignment, teams_now
 
 METHODS = ("实地检查", "书面检查", "行政部门检查结果或专业意见", "检验检测", "网络监测", "委托专业机构辅助")
@@ -65,15 +66,20 @@ class ResultEntry(BaseModel):
     action_done: bool = False
     remarks: str = ""
 
-    @field_validator("uscc", "result_code", "method", "item_code", "findings", "action", "remarks")
+    @field_validator("uscc", "method", "findings", "action", "remarks")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
 
+    @field_validator("result_code", "item_code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return normalise(value)
+
     @field_validator("inspectors")
     @classmethod
     def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(c.strip() for c in value if c.strip())
+        return tuple(normalise(c) for c in value if normalise(c))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from creditcli.db.models import ResultCode
-from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import Pending, RosterSpec
 from creditcli.rosters.query import Filter, roster_table
@@ -17,9 +17,9 @@ from creditcli.rosters.validate import Validated
 
 COLUMNS = ColumnSet(
     (
-        Column("code", "代码", ("结果代码", "检查结果代码", "编码", "code"), required=True, max_len=16),
-        Column("text", "检查结果", ("结果", "名称", "text"), required=True),
-        Column("parent", "上级代码", ("上级", "parent"), max_len=16),
+        Column("code", "代码", ("结果代码", "检查结果代码", "编码", "code"), Kind.CODE, required=True, max_len=16),
+        Column("text", "检查结果", ("结果", "名称", "text"), required=True, max_len=NAME_LEN),
+        Column("parent", "上级代码", ("上级", "parent"), Kind.CODE, max_len=16),
         Column("negative", "负面结果", ("负面", "negative"), Kind.BOOL, default="0"),
         Column("follow_up", "需后续处置", ("后续处置", "follow_up"), Kind.BOOL, default="0"),
         Column("must_publish", "必须公示", ("公示", "must_publish"), Kind.BOOL, default="0"),

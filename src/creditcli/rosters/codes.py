@@ -29,6 +29,8 @@ def check_char(first17: str) -> str:
 
 
 def normalise(code: str) -> str:
+    """A key as typed -> the key as stored: full-width to half-width, no spaces, upper case. Used for
+    统一社会信用代码 and every other case-insensitive code (执法证号, 事项编码, 检查结果代码, 决定书文号)."""
     return halfwidth(code).replace(" ", "").upper()
 
 

@@ -15,7 +15,14 @@ from creditcli.rosters.validate import Validated
 
 COLUMNS = ColumnSet(
     (
-        Column("inspector_code", "执法证号", ("人员编号", "编号", "证号", "执法人员执法证号"), required=True),
+        Column(
+            "inspector_code",
+            "执法证号",
+            ("人员编号", "编号", "证号", "执法人员执法证号"),
+            Kind.CODE,
+            required=True,
+            max_len=64,
+        ),
         Column(
             "uscc",
             "统一社会信用代码",

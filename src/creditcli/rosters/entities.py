@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from creditcli.db import bulk
 from creditcli.db.models import Entity, EntityClassHistory
 from creditcli.errors import InputMissingError
-from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
+from creditcli.io.dates import FOUNDED, RECORDED
 from creditcli.io.writers import Table
 from creditcli.rosters import codes
 from creditcli.rosters.importer import Pending, RosterSpec
@@ -71,16 +72,19 @@ COLUMNS = ColumnSet(
             "企业名称",
             ("名称", "市场主体名称", "主体名称", "企业(机构)名称", "单位名称"),
             required=True,
+            max_len=NAME_LEN,
         ),
         Column("reg_no", "注册号", ("原注册号", "工商注册号"), max_len=32),
         Column("entity_type", "主体类型", ("市场主体类型", "类型", "type"), Kind.CHOICE, choices=ENTITY_TYPES),
-        Column("established", "成立日期", ("登记日期", "注册日期", "成立时间"), Kind.DATE),
-        Column("reg_authority", "登记机关", ("登记管理机关",)),
-        Column("station", "管辖单位", ("属地监管所", "监管所", "管辖机关", "所属监管所", "管辖所")),
-        Column("area", "片区", ("网格", "监管片区")),
+        Column("established", "成立日期", ("登记日期", "注册日期", "成立时间"), Kind.DATE, bounds=FOUNDED),
+        Column("reg_authority", "登记机关", ("登记管理机关",), max_len=NAME_LEN),
+        Column("station", "管辖单位", ("属地监管所", "监管所", "管辖机关", "所属监管所", "管辖所"), max_len=NAME_LEN),
+        Column("area", "片区", ("网格", "监管片区"), max_len=NAME_LEN),
         Column("industry", "行业代码", ("行业", "国民经济行业代码", "行业类别代码"), max_len=16),
-        Column("address", "住所", ("地址", "经营场所", "住所(经营场所)", "注册地址")),
-        Column("legal_rep", "法定代表人", ("负责人", "经营者", "法定代表人(负责人)", "投资人", "法人")),
+        Column("address", "住所", ("地址", "经营场所", "住所(经营场所)", "注册地址"), max_len=NAME_LEN),
+        Column(
+            "legal_rep", "法定代表人", ("负责人", "经营者", "法定代表人(负责人)", "投资人", "法人"), max_len=NAME_LEN
+        ),
         Column(
             "status",
             "登记状态",
@@ -95,7 +99,7 @@ COLUMNS = ColumnSet(
             ("风险等级", "风险分类", "信用风险等级", "分类结果"),
             Kind.RISK_CLASS,
         ),
-        Column("risk_class_date", "分类日期", ("风险分类日期", "评定日期", "class_date"), Kind.DATE),
+        Column("risk_class_date", "分类日期", ("风险分类日期", "评定日期", "class_date"), Kind.DATE, bounds=RECORDED),
         Column("tags", "标签", ("专项库", "专项标签", "专业领域"), Kind.TAGS),
         Column("abnormal", "经营异常名录", ("列入经营异常名录", "经营异常"), Kind.BOOL, default="0"),
         Column(

@@ -25,7 +25,7 @@ from creditcli.db import bulk
 from creditcli.db.models import Base, ImportRun
 from creditcli.errors import DataError, Problem
 from creditcli.io.columns import ColumnSet, Kind
-from creditcli.io.tabular import read_table
+from creditcli.io.tabular import RawTable, read_table
 from creditcli.rosters.validate import Validated, validate
 
 SMALL_FILE = 20_000
@@ -147,22 +147,23 @@ def import_roster(
     encoding: str | None = None,
     dry_run: bool = False,
     accept_bad_checksum: bool = False,
+    sheet: str | None = None,
 ) -> ImportResult:
     with bulk.gc_paused():
-        return _import(session, spec, path, mapping, classes, encoding, dry_run, accept_bad_checksum)
+        table = read_table(path, spec.columns.score(mapping), encoding, sheet)
+        return _import(session, spec, table, mapping, classes, dry_run, accept_bad_checksum)
 
 
 def _import(
     session: Session,
     spec: RosterSpec,
-    path: Path,
+    table: RawTable,
     mapping: dict[str, str],
     classes: Sequence[str],
-    encoding: str | None,
     dry_run: bool,
     accept_bad_checksum: bool,
 ) -> ImportResult:
-    table = read_table(path, spec.columns.score(mapping), encoding)
+    path = table.path
     v = validate(table, spec.columns, mapping, spec.key, classes, accept_bad_checksum)
     if spec.resolve is not None:
         spec.resolve(session, v)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import Pending, RosterSpec
 from creditcli.rosters.query import Filter, roster_table
@@ -38,12 +38,14 @@ STATUSES = {
 
 COLUMNS = ColumnSet(
     (
-        Column("code", "执法证号", ("人员编号", "编号", "证号", "执法证编号", "id"), required=True, max_len=64),
-        Column("name", "姓名", ("人员姓名",), required=True),
+        Column(
+            "code", "执法证号", ("人员编号", "编号", "证号", "执法证编号", "id"), Kind.CODE, required=True, max_len=64
+        ),
+        Column("name", "姓名", ("人员姓名",), required=True, max_len=NAME_LEN),
         Column("kind", "人员类别", ("类别", "人员类型", "kind"), Kind.CHOICE, choices=KINDS, default=OFFICER),
-        Column("unit", "单位", ("所在单位", "工作单位")),
-        Column("station", "所属监管所", ("监管所", "所属单位", "科室", "station")),
-        Column("position", "岗位", ("职务",)),
+        Column("unit", "单位", ("所在单位", "工作单位"), max_len=NAME_LEN),
+        Column("station", "所属监管所", ("监管所", "所属单位", "科室", "station"), max_len=NAME_LEN),
+        Column("position", "岗位", ("职务",), max_len=NAME_LEN),
         Column("qualifications", "资质", ("业务专长", "专业资质", "资质标签", "qualifications"), Kind.TAGS),
         Column(
             "cert_expiry",
@@ -117,10 +119,12 @@ LABELS = {c.name: c.label for c in COLUMNS.columns}
 
 def get_inspector(session: Session, code: str) -> dict[str, str]:
     from creditcli.errors import InputMissingError
+    from creditcli.rosters.codes import normalise
 
-    table = roster_table(
-        session, "inspectors", COLUMNS, Filter().equals("code", code.strip()), "code", "creditcli.inspector/1"
-    )
-    for frame in table.chunks:
-        return {str(k): str(v) for k, v in frame.iloc[0].to_dict().items()}
-    raise InputMissingError(f"名录中没有执法证号为 {code.strip()} 的人员")
+    for typed in dict.fromkeys((normalise(code), code.strip())):  # (a record stored before keys were normalised)
+        table = roster_table(
+            session, "inspectors", COLUMNS, Filter().equals("code", typed), "code", "creditcli.inspector/1"
+        )
+        for frame in table.chunks:
+            return {str(k): str(v) for k, v in frame.iloc[0].to_dict().items()}
+    raise InputMissingError(f"名录中没有执法证号为 {normalise(code)} 的人员")

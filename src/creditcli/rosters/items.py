@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import RosterSpec
 from creditcli.rosters.query import Filter, roster_table
@@ -21,17 +21,17 @@ ITEM_TYPES = {
 
 COLUMNS = ColumnSet(
     (
-        Column("code", "事项编码", ("事项代码", "编码", "事项编号", "code"), required=True, max_len=64),
+        Column("code", "事项编码", ("事项代码", "编码", "事项编号", "code"), Kind.CODE, required=True, max_len=64),
         Column("seq", "序号", ("seq",), max_len=16),
-        Column("name", "抽查事项名称", ("事项名称", "抽查事项", "name"), required=True),
-        Column("category", "抽查类别", ("category",)),
+        Column("name", "抽查事项名称", ("事项名称", "抽查事项", "name"), required=True, max_len=NAME_LEN),
+        Column("category", "抽查类别", ("category",), max_len=NAME_LEN),
         Column("item_type", "事项类别", ("item_type",), Kind.CHOICE, choices=ITEM_TYPES, default=GENERAL),
         Column("target", "检查对象", ("target",)),
         Column("method", "检查方式", ("method",)),
-        Column("subject", "检查主体", ("subject",)),
+        Column("subject", "检查主体", ("subject",), max_len=NAME_LEN),
         Column("basis", "检查依据", ("basis",)),
-        Column("ratio", "抽查比例", ("ratio",)),
-        Column("frequency", "抽查频次", ("frequency",)),
+        Column("ratio", "抽查比例", ("ratio",), max_len=NAME_LEN),
+        Column("frequency", "抽查频次", ("frequency",), max_len=NAME_LEN),
         Column("note", "备注", ("note",)),
         Column("qualifications", "所需资质", ("资质要求", "qualifications"), Kind.TAGS),
     )

@@ -24,6 +24,7 @@ from creditcli.draw.pool import compress, decompress
 from creditcli.draw.service import StateError, standing_draw
 from creditcli.draw.tasks import canonical_json, next_seq, spec_of
 from creditcli.errors import DataError, InputMissingError, Problem, RecordError, UsageError
+from creditcli.rosters.codes import normalise
 from creditcli.teams import solver
 from creditcli.teams.solver import Officer, Target, TeamProblem
 
@@ -262,6 +263,8 @@ def replace(
     snapshot, parameters = _load(assignment)
     problem = _problem(snapshot, parameters, draw.seed)
     teams = teams_now(session, assignment)
+    if not any(c == code for members in teams.values() for c, _, _ in members):
+        code = normalise(code)  # 执法证号 as typed (full-width, lower case) -> as stored
     on = sorted(u for u, members in teams.items() if any(c == code for c, _, _ in members))
     if uscc is not None:
         if uscc not in teams:
