@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -133,19 +132,12 @@ def eprint(message: str) -> None:
     sys.stderr.flush()
 
 
-# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional overrides that can make
-# a terminal show text in another order than it is (CVE-2021-42574).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def printable(text: str) -> str:
-    """``text`` with every control character written out as an escape (ESC as ``\\x1b``)."""
-    return _CONTROL.sub(_escape, text)
+    """``text`` with every control character from user data written out as an escape (ESC as
+    ``\\x1b``), its own line breaks kept (io/text.py: the one escaping there is)."""
+    from creditcli.io.text import escape_controls
 
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return escape_controls(text, lines=True)
 
 
 def configure_logging(verbosity: int) -> None:
