@@ -156,13 +156,13 @@ def freeze(
     """冻结抽取范围并生成抽取前公告（在产生随机种子之前）。"""
     from creditcli.cli.render import to_jsonable
     from creditcli.draw import service
-    from creditcli.draw.tasks import get_task
+    from creditcli.draw.tasks import default_file, get_task
     from creditcli.io.writers import write_bytes
 
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session(write=True) as session:
         result, notice = service.freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
-        path = output or Path(f"{code}-抽取前公告.md")
+        path = output or default_file(code, "抽取前公告.md")
         write_bytes(path, notice.encode("utf-8"))
     app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {path}")
     render_record(app_ctx, "creditcli.freeze/1", to_jsonable(result), {}, app_ctx.format(fmt))
