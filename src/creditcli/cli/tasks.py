@@ -11,7 +11,7 @@ import typer
 from creditcli.cli import task_options as T
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import FormatOpt, in_range
 from creditcli.cli.render import render_record, render_table
 
 app = CreditTyper(
@@ -257,7 +257,7 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
     from creditcli.teams.service import verify_task
 
     with app_ctx.session() as session:
-        result = verify_task(session, get_task(session, code), seq)
+        result = verify_task(session, get_task(session, code), in_range(seq, "--seq", 1))
     labels = {
         "task": "任务编号",
         "seq": "抽取序号",
@@ -292,7 +292,7 @@ def certificate(
 
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session() as session:
-        cert = service.certificate(session, get_task(session, code), seq)
+        cert = service.certificate(session, get_task(session, code), in_range(seq, "--seq", 1))
     markdown = output.with_suffix(".md")
     write_bytes(output, cert.json_text.encode("utf-8"))
     write_bytes(markdown, cert.markdown.encode("utf-8"))
