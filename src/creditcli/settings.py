@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,19 @@ def load_settings(config_path: Path | None = None) -> Settings:
         return Settings.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"配置文件 {path} 有误：{validation_details(exc)}") from exc
+
+
+def int_between(low: int, high: int, unit: str = "") -> Callable[[Any], Any]:
+    """A check for an ``int`` field of a file a bureau writes (rules, calendar), as
+    ``Annotated[int, BeforeValidator(int_between(…))]``: refused outside [low, high] with a Chinese
+    reason, so that a typo of 99999999999 months never reaches date arithmetic."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"应为 {low} 到 {high} 之间的整数{unit}，而不是 {toml_value(value)}")
+        return value
+
+    return check
 
 
 def toml_value(value: Any) -> str:
