@@ -140,11 +140,33 @@ def toml_value(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else repr(value)
 
 
+def one_of(*choices: str) -> Callable[[Any], Any]:
+    """A check for a ``str`` field that takes one of ``choices`` (as ``Annotated[str, BeforeValidator(…)]``)."""
+
+    def check(value: Any) -> Any:
+        if value not in choices:
+            raise ValueError(f"应为 {'、'.join(choices)} 之一，而不是 {toml_value(value)}")
+        return value
+
+    return check
+
+
+PYDANTIC_REASONS = {
+    "extra_forbidden": "未知的键",
+    "missing": "缺少此项",
+    "finite_number": "应为有限的数",
+    "string_type": "应为文字（加引号）",
+    "list_type": "应为列表",
+    "dict_type": "应为表",
+}
+"""Pydantic's English reasons for the mistakes people make in the files they write, in Chinese."""
+
+
 def validation_details(exc: ValidationError) -> str:
-    """Pydantic's errors as one line: ``key.sub: reason`` each (our own reasons are Chinese)."""
+    """Pydantic's errors as one line: ``key.sub: reason`` each, every reason in Chinese where we know it."""
     parts = []
     for e in exc.errors():
         where = ".".join(map(str, e["loc"]))
-        reason = str(e["msg"]).removeprefix("Value error, ")
+        reason = PYDANTIC_REASONS.get(e["type"]) or str(e["msg"]).removeprefix("Value error, ")
         parts.append(f"{where}: {reason}" if where else reason)
     return "；".join(parts)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from creditcli.errors import ConfigError
-from creditcli.settings import int_between, validation_details
+from creditcli.settings import int_between, one_of, validation_details
 
 DEFAULT_RULES = Path(__file__).with_name("rules.toml")
 MAX_AMOUNT = 10**12
@@ -22,7 +22,7 @@ WorkDays = Annotated[int, BeforeValidator(int_between(1, 365, "（工作日）")
 Months = Annotated[int, BeforeValidator(int_between(0, 1200, "（月）"))]
 Years = Annotated[int, BeforeValidator(int_between(0, 100, "（年）"))]
 Amount = Annotated[int, BeforeValidator(int_between(0, MAX_AMOUNT, "（元）"))]
-Tier = Literal["轻微", "一般", "严重"]
+Tier = Annotated[str, BeforeValidator(one_of("轻微", "一般", "严重"))]
 
 
 class PenaltyPublicityRules(BaseModel):
