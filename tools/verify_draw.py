@@ -102,6 +102,7 @@ def main(cert_path, pool_path):
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] in ("-h", "--help"):
-        print("用法：python verify_draw.py 抽取证书.json 抽取范围.csv", file=sys.stderr)
-        sys.exit(2)
+        asked = sys.argv[1:] in (["-h"], ["--help"])
+        print("用法：python verify_draw.py 抽取证书.json 抽取范围.csv", file=sys.stdout if asked else sys.stderr)
+        sys.exit(0 if asked else 2)
     sys.exit(main(*sys.argv[1:]))
