@@ -289,3 +289,38 @@ def test_inspector_update_without_kind_column(cli: Cli, tmp_path: Path) -> None:
         65,
         f"错误：{new}: 发现 1 处问题，未导入任何数据\n  第 2 行 “执法证有效期至”: 执法人员须填写执法证有效期\n",
     )
+
+
+# ---- dates that reach date arithmetic ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("window", ["2026-03-01:9999-12-31", "1999-12-31:2026-06-30"])
+def test_window_beyond_the_bounds_is_refused(cli: Cli, roster: None, window: str) -> None:
+    start, end = window.split(":")
+    refused(
+        cli,
+        ["tasks", "create", "T1", "--name", "x", "--window", window],
+        2,
+        f"{TASK_REFUSED}  - 检查时间 {start}:{end} 超出范围：应在 2000-01-01 到 2099-12-31 之间\n",
+    )
+
+
+def test_a_window_stored_before_the_bounds_gets_an_answer_from_deadlines(cli: Cli, roster: None) -> None:
+    cli.ok("tasks", "create", "T1", "--name", "x", "--window", WINDOW)
+    cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
+    cli.execute("UPDATE tasks SET window_end = '9999-12-31'")
+    refused(
+        cli,
+        ["deadlines", "--today", "2026-07-01"],
+        78,
+        "错误：9999-12-31 之后第 20 个工作日超出了可以计算的日期（9999-12-31 为止）\n",
+    )
+
+
+def test_classification_date_before_2000_is_refused(cli: Cli, roster: None) -> None:
+    refused(
+        cli,
+        ["risk", "classify", "--as-of", "0001-01-01"],
+        2,
+        "错误：--as-of 0001-01-01 早于 2000-01-01：分类基准日不能早于 2000-01-01\n",
+    )

@@ -60,6 +60,8 @@ class WorkCalendar:
             return known
         day, left = start, count
         while left > 0:
+            if day == dt.date.max:  # a task window stored before its bounds (draw.tasks.WINDOW_LAST)
+                raise CalendarGap(f"{start} 之后第 {count} 个工作日超出了可以计算的日期（{dt.date.max} 为止）")
             day += dt.timedelta(days=1)
             if self.is_workday(day):
                 left -= 1

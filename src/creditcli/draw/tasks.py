@@ -47,6 +47,7 @@ MAX_TEAM = 50
 MAX_MONTHS = 1200
 """--exclude-drawn-within: a hundred years."""
 WEIGHT_MIN, WEIGHT_MAX, WEIGHT_PLACES = Decimal("0.000001"), Decimal(1_000_000), 6
+WINDOW_FIRST, WINDOW_LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 CODE_MAX_LENGTH = 64
 CODE_RULE = "只能用字母、数字、汉字和 - _ . ( ) （ ） 〔 〕，最多 64 个字符，不能以 . 开头"
@@ -308,6 +309,9 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
         start, end = window
         if end < start:
             problems.append(f"检查时间 {start}:{end} 为空：结束日期早于开始日期")
+        elif start < WINDOW_FIRST or end > WINDOW_LAST:
+            # The deadline is counted in working days after the end: 9999-12-31 broke `deadlines` for every task.
+            problems.append(f"检查时间 {start}:{end} 超出范围：应在 {WINDOW_FIRST} 到 {WINDOW_LAST} 之间")
     months = raw.get("exclude_drawn_within")
     if months is not None:
         _integer(months, "--exclude-drawn-within（任务文件中 drawn_within_months）", problems, low=1, high=MAX_MONTHS)
