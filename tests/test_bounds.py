@@ -281,7 +281,8 @@ def test_inspector_update_without_kind_column(cli: Cli, tmp_path: Path) -> None:
     update = write_csv(tmp_path / "u.csv", ["执法证号", "执法证有效期至"], [["37010001", "2029-12-31"]])
     summary = json.loads(cli.ok("inspectors", "import", update, "-f", "json").stdout)
     assert (summary["updated"], summary["inserted"]) == (1, 0)
-    assert cli.query("SELECT kind, cert_expiry FROM inspectors WHERE code = '37010001'") == [("执法人员", "2029-12-31")]
+    ((kind, expiry),) = cli.query("SELECT kind, cert_expiry FROM inspectors WHERE code = '37010001'")
+    assert (kind, str(expiry)) == ("执法人员", "2029-12-31")
     new = write_csv(tmp_path / "n.csv", ["执法证号", "姓名"], [["37010009", "赵六"]])
     refused(
         cli,
@@ -323,4 +324,20 @@ def test_classification_date_before_2000_is_refused(cli: Cli, roster: None) -> N
         ["risk", "classify", "--as-of", "0001-01-01"],
         2,
         "错误：--as-of 0001-01-01 早于 2000-01-01：分类基准日不能早于 2000-01-01\n",
+    )
+
+
+def test_a_stored_task_with_a_ratio_beyond_the_bounds_is_not_drawn(cli: Cli, roster: None) -> None:
+    """A task created while the configuration could hold a ratio of 2 (it drew -2578 entities) is refused."""
+    cli.ok("tasks", "create", "T1", "--name", "x", "--window", WINDOW)
+    (spec,) = cli.query("SELECT spec FROM tasks")[0]
+    ratios = {"A": "2", "B": "0.03", "C": "-1", "D": "0.30"}
+    cli.execute("UPDATE tasks SET spec = :s", s=json.dumps(json.loads(spec) | {"ratios": ratios}))
+    refused(
+        cli,
+        ["tasks", "draw", "T1", "--seed", "20261127000000000042"],
+        2,
+        "错误：任务 T1 的抽取参数超出现在允许的范围（任务创建于这些范围之前），不能抽取：\n"
+        "  - --ratio A=2：比例应在 0 到 1 之间\n  - --ratio C=-1：比例应在 0 到 1 之间\n"
+        "请按现在的范围新建任务（docs/tasks.md）\n",
     )

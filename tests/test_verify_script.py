@@ -4,8 +4,10 @@ cannot use, exit 2 for usage, never a traceback; and the same draw as creditcli 
 from __future__ import annotations
 
 import json
+import runpy
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +15,13 @@ import pytest
 
 from conftest import Cli
 from creditcli import synth
+from creditcli.draw.strategies import Pool, weighted
 
 ROOT = Path(__file__).parent.parent
 SCRIPT = ROOT / "tools" / "verify_draw.py"
 VECTORS = ROOT / "tests" / "vectors"
 CERT, POOL = VECTORS / "stratified.certificate.json", VECTORS / "stratified.pool.csv"
+SEED = "20261127000000000042"
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -95,13 +99,33 @@ def test_a_trailing_blank_line_is_reported_as_a_changed_file(tmp_path: Path) -> 
     assert outcome(CERT, pool) == (1, "抽取范围文件的 SHA-256 与证书中的 pool_digest 不符\n", "")
 
 
-@pytest.mark.parametrize("weights", [{"A": "1e-308", "B": "1e308", "C": "1", "D": "1"},
-                                     {"A": "1e308", "B": "1e-308", "C": "1e-308", "D": "1e308"}])  # fmt: skip
-def test_extreme_weights_of_a_task_created_before_the_bounds_verify_alike(
-    cli: Cli, tmp_path: Path, weights: dict[str, str]
-) -> None:
-    """creditcli no longer takes such weights (tests/test_bounds.py), but a database may hold a task created
-    before: its draw is made, verified by creditcli, and reproduced by the script the same way."""
+EXTREME = [
+    {"A": "1e-308", "B": "1e308", "C": "1", "D": "1"},
+    {"A": "1e308", "B": "1e-308", "C": "1e-308", "D": "1e308"},
+]
+
+
+@pytest.mark.parametrize("weights", EXTREME)
+def test_extreme_weights_are_computed_alike_by_creditcli_and_the_script(weights: dict[str, str]) -> None:
+    """A λ that is 0.0 or 1.0 as a double (weights 1e308 and 1e-308, which creditcli took before its bounds and
+    drew on SQLite): the script's keys are numpy's, so it reproduces such a draw instead of dividing by zero."""
+    frame = synth.entities(np.random.default_rng(5), 400)
+    pairs = sorted(zip(frame["统一社会信用代码"], frame["信用风险分类"], strict=True))
+    pool = Pool.from_pairs([u for u, _ in pairs], [c for _, c in pairs])
+    outcome = weighted(SEED, pool, 40, {c: Decimal(w) for c, w in weights.items()})
+    script = runpy.run_path(str(SCRIPT))
+    cert = {"seed": SEED, "mode": "weighted", "parameters": {"count": 40, "weights": weights}}
+    selected, strata, tickets = script["redraw"](cert, pairs)
+    assert [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected] == [
+        (r, u, c, tickets[u]) for r, u, c in selected
+    ]
+    assert [(s.risk_class, s.n, s.k) for s in outcome.strata] == strata
+
+
+@pytest.mark.parametrize("weights", EXTREME)
+def test_a_stored_task_with_extreme_weights_is_not_drawn(cli: Cli, tmp_path: Path, weights: dict[str, str]) -> None:
+    """Such keys order a whole class by code, not by chance, and PostgreSQL cannot store the inclusion
+    probability: a task created before the bounds is refused at the draw, on every backend."""
     frame = synth.entities(np.random.default_rng(5), 400)
     frame.to_csv(tmp_path / "e.csv", index=False)
     cli.ok("entities", "import", tmp_path / "e.csv")
@@ -109,12 +133,13 @@ def test_extreme_weights_of_a_task_created_before_the_bounds_verify_alike(
            "--count", "40", "--weight", "A=1", "--weight", "B=1", "--weight", "C=1", "--weight", "D=1")  # fmt: skip
     (spec,) = cli.query("SELECT spec FROM tasks")[0]
     cli.execute("UPDATE tasks SET spec = :s", s=json.dumps(json.loads(spec) | {"weights": weights}))
-    drawn = cli.ok("tasks", "draw", "W1", "--seed", "20261127000000000042")
-    assert "Warning" not in drawn.stderr
-    cli.ok("tasks", "verify", "W1")
-    cli.ok("tasks", "certificate", "W1", "-o", tmp_path / "w.json", "--pool", tmp_path / "w.csv")
-    assert outcome(tmp_path / "w.json", tmp_path / "w.csv") == (
-        0,
-        "一致：40 户抽取结果可由种子和抽取范围完全重现\n",
-        "",
+    before = cli.dump()
+    result = cli("tasks", "draw", "W1", "--seed", SEED)
+    rule = "权重应在 0.000001 到 1000000 之间，最多 6 位小数"
+    wrong = "".join(f"  - --weight {c}={Decimal(w)}：{rule}\n" for c, w in weights.items() if w not in ("1",))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "错误：任务 W1 的抽取参数超出现在允许的范围（任务创建于这些范围之前），不能抽取：\n"
+        f"{wrong}请按现在的范围新建任务（docs/tasks.md）\n",
     )
+    assert cli.dump() == before

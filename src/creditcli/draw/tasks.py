@@ -208,6 +208,34 @@ def places(number: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def ratio_problem(number: Decimal) -> str | None:
+    if not Decimal(0) <= number <= Decimal(1):
+        return "比例应在 0 到 1 之间"
+    return f"比例最多 {RATIO_PLACES} 位小数" if places(number) > RATIO_PLACES else None
+
+
+def weight_problem(number: Decimal) -> str | None:
+    if number <= 0:
+        return "权重必须大于 0"
+    if not WEIGHT_MIN <= number <= WEIGHT_MAX or places(number) > WEIGHT_PLACES:
+        return f"权重应在 {WEIGHT_MIN} 到 {WEIGHT_MAX} 之间，最多 {WEIGHT_PLACES} 位小数"
+    return None
+
+
+def parameter_problems(spec: TaskSpec) -> list[str]:
+    """What today's bounds refuse in a stored task's draw parameters: a task created before the bounds
+    (a configured ratio of 2 drew a negative number of entities; a weight of 1e308 gives keys that are
+    no longer random, and a probability PostgreSQL cannot store)."""
+    out = []
+    for c, ratio in sorted(spec.ratios.items()) if spec.mode == STRATIFIED else ():
+        if (wrong := ratio_problem(ratio)) is not None:
+            out.append(f"--ratio {c or UNCLASSIFIED}={ratio}：{wrong}")
+    for c, weight in sorted(spec.weights.items()) if spec.mode == WEIGHTED else ():
+        if (wrong := weight_problem(weight)) is not None:
+            out.append(f"--weight {c or UNCLASSIFIED}={weight}：{wrong}")
+    return out
+
+
 def _integer(
     value: Any, what: str, problems: list[str], low: int | None = 0, high: int | None = MAX_COUNT, sep: str = " "
 ) -> int | None:
@@ -250,10 +278,8 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     for c, v in dict(raw.get("ratios") or {}).items():
         number = _decimal(v, f"--ratio {label(c)}", problems)
         if number is not None and known_class(c, "--ratio"):
-            if not Decimal(0) <= number <= Decimal(1):
-                problems.append(f"--ratio {label(c)}={shown(str(v))}：比例应在 0 到 1 之间")
-            elif places(number) > RATIO_PLACES:
-                problems.append(f"--ratio {label(c)}={shown(str(v))}：比例最多 {RATIO_PLACES} 位小数")
+            if (wrong := ratio_problem(number)) is not None:
+                problems.append(f"--ratio {label(c)}={shown(str(v))}：{wrong}")
             ratios[c] = number
     bounds: dict[str, dict[str, int]] = {"minimum": {}, "maximum": {}}
     for field, option in (("minimum", "--min"), ("maximum", "--max")):
@@ -269,13 +295,8 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     for c, v in dict(raw.get("weights") or {}).items():
         number = _decimal(v, f"--weight {label(c)}", problems)
         if number is not None and known_class(c, "--weight"):
-            if number <= 0:
-                problems.append(f"--weight {label(c)}={shown(str(v))}：权重必须大于 0")
-            elif not WEIGHT_MIN <= number <= WEIGHT_MAX or places(number) > WEIGHT_PLACES:
-                problems.append(
-                    f"--weight {label(c)}={shown(str(v))}：权重应在 {WEIGHT_MIN} 到 {WEIGHT_MAX} 之间，"
-                    f"最多 {WEIGHT_PLACES} 位小数"
-                )
+            if (wrong := weight_problem(number)) is not None:
+                problems.append(f"--weight {label(c)}={shown(str(v))}：{wrong}")
             weights[c] = number
     count = raw.get("count")
     if mode == WEIGHTED:
