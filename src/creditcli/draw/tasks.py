@@ -24,7 +24,7 @@ from creditcli import clock
 from creditcli.db.models import Item, Task
 from creditcli.draw.strategies import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import InputMissingError, UsageError
-from creditcli.settings import RATIO_PLACES, Settings
+from creditcli.settings import RATIO_PLACES, Settings, validation_details
 
 PENDING = "待抽取"
 DRAWN = "已抽取"
@@ -366,8 +366,7 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     try:
         return TaskSpec.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise UsageError(f"任务参数有误，未创建任务：{details}") from exc
+        raise UsageError(f"任务参数有误，未创建任务：{validation_details(exc)}") from exc
 
 
 def _has_scope(pool: Mapping[str, Any]) -> bool:
