@@ -15,7 +15,7 @@ from creditcli.credit.rules import Rules
 from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.schema import upgrade
 from creditcli.draw import service
-from creditcli.draw.tasks import get_task, read_task_file
+from creditcli.draw.tasks import default_file, get_task, read_task_file
 from creditcli.errors import InputMissingError
 from creditcli.io.writers import FileFormat, Table, write_bytes, write_table
 from creditcli.results import archive, publicity
@@ -147,7 +147,7 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
         task = service.create_task(session, settings, read_task_file(task_file))
         code = task.code
         audit.append(session, "creditcli demo: tasks create", {"from": task_file.name}, audit.Change())
-    notice_path = workdir / f"{code}-抽取前公告.md"
+    notice_path = workdir / default_file(code, "抽取前公告.md")
     with session_scope(engine) as session:
         frozen, notice = service.freeze_with_notice(session, get_task(session, code))
         audit.append(session, "creditcli demo: tasks freeze", {"code": code}, audit.Change(digest=frozen.pool_digest))
@@ -165,7 +165,7 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
         change = audit.assignment_change(session, get_task(session, code))
         audit.append(session, "creditcli demo: tasks assign", {"code": code, "cross_station": True}, change)
     names = ("抽取证书.json", "抽取证书.md", "抽取范围.csv", "检查计划.xlsx")
-    files = [notice_path, *(workdir / f"{code}-{name}" for name in names)]
+    files = [notice_path, *(workdir / default_file(code, name) for name in names)]
     with session_scope(engine) as session:
         task = get_task(session, code)
         cert = service.certificate(session, task)
@@ -216,10 +216,10 @@ def _list_samples(session: Session, rules: Rules) -> None:
 def _results_and_publicity(engine: Engine, code: str, workdir: Path) -> tuple[int, str, list[Path]]:
     """Fill in the result template as inspectors would (a fixed pattern of sample results), import it,
     export the three public lists, record the publication, and write the task's archives."""
-    template = workdir / f"{code}-检查结果录入表.xlsx"
-    filled = workdir / f"{code}-检查结果（示例已填写）.xlsx"
-    public = [workdir / f"{code}-{name}.xlsx" for name in ("抽查计划公告", "抽查名单", "抽查结果公告")]
-    archives = workdir / f"{code}-一对象一档案.zip"
+    template = workdir / default_file(code, "检查结果录入表.xlsx")
+    filled = workdir / default_file(code, "检查结果（示例已填写）.xlsx")
+    public = [workdir / default_file(code, f"{name}.xlsx") for name in ("抽查计划公告", "抽查名单", "抽查结果公告")]
+    archives = workdir / default_file(code, "一对象一档案.zip")
     with session_scope(engine) as session:
         task = get_task(session, code)
         sheet = template_table(session, task)

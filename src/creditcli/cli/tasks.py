@@ -11,7 +11,7 @@ import typer
 from creditcli.cli import task_options as T
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import FormatOpt, in_range
 from creditcli.cli.render import render_record, render_table
 
 app = CreditTyper(
@@ -156,13 +156,13 @@ def freeze(
     """冻结抽取范围并生成抽取前公告（在产生随机种子之前）。"""
     from creditcli.cli.render import to_jsonable
     from creditcli.draw import service
-    from creditcli.draw.tasks import get_task
+    from creditcli.draw.tasks import default_file, get_task
     from creditcli.io.writers import write_bytes
 
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session(write=True) as session:
         result, notice = service.freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
-        path = output or Path(f"{code}-抽取前公告.md")
+        path = output or default_file(code, "抽取前公告.md")
         write_bytes(path, notice.encode("utf-8"))
     app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {path}")
     render_record(app_ctx, "creditcli.freeze/1", to_jsonable(result), {}, app_ctx.format(fmt))
@@ -257,7 +257,7 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
     from creditcli.teams.service import verify_task
 
     with app_ctx.session() as session:
-        result = verify_task(session, get_task(session, code), seq)
+        result = verify_task(session, get_task(session, code), in_range(seq, "--seq", 1))
     labels = {
         "task": "任务编号",
         "seq": "抽取序号",
@@ -292,7 +292,7 @@ def certificate(
 
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session() as session:
-        cert = service.certificate(session, get_task(session, code), seq)
+        cert = service.certificate(session, get_task(session, code), in_range(seq, "--seq", 1))
     markdown = output.with_suffix(".md")
     write_bytes(output, cert.json_text.encode("utf-8"))
     write_bytes(markdown, cert.markdown.encode("utf-8"))
