@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import U1, U2, Cli, write_csv
+from conftest import ENTITY_HEADER, U1, U2, Cli, entity_rows, write_csv
 from creditcli.credit.penalties import add_months, publicity
 from creditcli.credit.rules import load_rules
 from creditcli.db.models import Penalty
@@ -94,14 +94,17 @@ def test_a_bureau_overrides_one_threshold(tmp_path: Path) -> None:
     assert rules.penalty_publicity.fine_threshold_organisation == 50000
     assert rules.penalty_publicity.long_years == 3  # everything else as shipped
     path.write_text("[penalty_publicity]\nlong_years = '三'\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"规则文件有误：penalty_publicity.long_years"):
+    with pytest.raises(ConfigError) as refused:
         load_rules(path)
+    reason = '应为 0 到 100 之间的整数（年），而不是 "三"'
+    assert refused.value.message == f"规则文件 {path} 有误：penalty_publicity.long_years: {reason}"
 
 
 HEADER = ["决定书文号", "统一社会信用代码", "处罚决定日期", "处罚种类", "罚款金额", "处罚程序", "公示日期"]
 
 
 def test_import_list_show_and_due(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("entities", "import", write_csv(tmp_path / "roster.csv", ENTITY_HEADER, entity_rows()))
     rows = [
         ["济历市监罚〔2026〕1号", U1, "2026-09-18", "罚款", "200000", "普通程序", ""],
         ["济历市监罚〔2026〕2号", U2, "2026-01-05", "罚款、没收违法所得", "5000", "普通", "2026-01-31"],
@@ -132,6 +135,6 @@ def test_import_list_show_and_due(cli: Cli, tmp_path: Path) -> None:
         write_csv(tmp_path / "bad.csv", HEADER, [["x号", U1, "2026-01-05", "罚款", "五千", "", ""]]),
     )
     assert bad.exit_code == 65
-    assert "第 2 行 “罚款金额”: 五千 应为以元计的金额，如 5000 或 5000.00" in bad.stderr
+    assert "第 2 行 “罚款金额”: 五千 应为以元计的金额：0 到 1000000000000 元，最多两位小数" in bad.stderr
     missing = cli("penalties", "show", "没有这个")
     assert (missing.exit_code, missing.stderr) == (66, "错误：没有决定书文号为 没有这个 的行政处罚\n")

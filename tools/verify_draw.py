@@ -1,4 +1,5 @@
-"""Re-run a creditcli draw with the standard library only (docs/verify.md): verify_draw.py cert.json pool.csv"""
+"""Re-run a creditcli draw with the standard library only (docs/verify.md): verify_draw.py cert.json pool.csv
+Exit 0: reproduced; 1: not reproduced, or a file cannot be used (one line says why); 2: usage."""
 
 import hashlib
 import json
@@ -11,6 +12,10 @@ from pathlib import Path
 def ticket(seed_hash, uid):
     h = int(hashlib.sha256((seed_hash + uid).encode()).hexdigest(), 16)
     return "0." + format(h, "064d")[::-1]
+
+
+def div(a, b):
+    return a / b if b else math.inf  # IEEE division, as numpy computes the keys (a > 0 here)
 
 
 def lambdas(sizes, weights, count):
@@ -49,7 +54,7 @@ def redraw(cert, pool):
 
     def q(u):
         x, a = float(tix[u]), float(lam[cls[u]])
-        return (x / (1.0 - x)) / (a / (1.0 - a))
+        return div(div(x, 1.0 - x), div(a, 1.0 - a))
 
     chosen = first + sorted(rest, key=lambda u: (q(u), u))[: p["count"] - len(first)]
     out = [(i + 1, u, cls[u]) for i, u in enumerate(chosen)]
@@ -57,17 +62,36 @@ def redraw(cert, pool):
     return out, strata, tix
 
 
+def fail(reason):
+    print(f"无法复核：{reason}", file=sys.stderr)
+    return 1
+
+
 def main(cert_path, pool_path):
-    cert = json.loads(Path(cert_path).read_text(encoding="utf-8"))
-    data = Path(pool_path).read_bytes()
-    problems = []
-    if hashlib.sha256(data).hexdigest() != cert["pool_digest"]:
-        problems.append("抽取范围文件的 SHA-256 与证书中的 pool_digest 不符")
-    pool = [tuple(line.split(",", 1)) for line in data.decode("utf-8").splitlines()]
-    selected, strata, tix = redraw(cert, pool)
-    if [(s["risk_class"], s["n"], s["k"]) for s in cert["strata"]] != strata:
-        problems.append(f"各类户数/抽取数不符：重新计算为 {strata}")
-    want = [(s["rank"], s["uscc"], s["risk_class"], s["ticket"]) for s in cert["selected"]]
+    try:
+        cert = json.loads(Path(cert_path).read_text(encoding="utf-8"))
+        data = Path(pool_path).read_bytes()
+        lines = [line for line in data.decode("utf-8").splitlines() if line]  # a blank line changes the digest
+        if any("," not in line for line in lines):
+            return fail(f"{pool_path} 不是抽取范围文件（每行应为 统一社会信用代码,信用风险分类）")
+        pool = [tuple(line.split(",", 1)) for line in lines]
+        problems = []
+        if hashlib.sha256(data).hexdigest() != cert["pool_digest"]:
+            problems.append("抽取范围文件的 SHA-256 与证书中的 pool_digest 不符")
+        selected, strata, tix = redraw(cert, pool)
+        if [(s["risk_class"], s["n"], s["k"]) for s in cert["strata"]] != strata:
+            problems.append(f"各类户数/抽取数不符：重新计算为 {strata}")
+        want = [(s["rank"], s["uscc"], s["risk_class"], s["ticket"]) for s in cert["selected"]]
+    except FileNotFoundError as exc:
+        return fail(f"找不到文件 {exc.filename}")
+    except OSError as exc:
+        return fail(f"无法读取 {exc.filename}（{exc.strerror}）")
+    except UnicodeDecodeError:
+        return fail(f"{cert_path} 或 {pool_path} 不是 UTF-8 文本")
+    except json.JSONDecodeError as exc:
+        return fail(f"{cert_path} 不是抽取证书（JSON 第 {exc.lineno} 行第 {exc.colno} 列有误）")
+    except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+        return fail(f"证书 {cert_path} 缺少字段或字段有误（{type(exc).__name__}: {exc}），或与抽取范围文件不配套")
     got = [(r, u, c, tix[u]) for r, u, c in selected]
     problems += [f"证书：{w}  重新计算：{g}" for w, g in zip(want, got, strict=False) if w != g]
     if len(want) != len(got):
@@ -77,4 +101,8 @@ def main(cert_path, pool_path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    if len(sys.argv) != 3 or sys.argv[1] in ("-h", "--help"):
+        asked = sys.argv[1:] in (["-h"], ["--help"])
+        print("用法：python verify_draw.py 抽取证书.json 抽取范围.csv", file=sys.stdout if asked else sys.stderr)
+        sys.exit(0 if asked else 2)
+    sys.exit(main(*sys.argv[1:]))

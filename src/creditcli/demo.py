@@ -20,7 +20,7 @@ from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.files import companions, readonly_uri
 from creditcli.db.schema import upgrade
 from creditcli.draw import service
-from creditcli.draw.tasks import get_task, read_task_file
+from creditcli.draw.tasks import default_file, get_task, read_task_file
 from creditcli.errors import InputMissingError, OutputError, os_error
 from creditcli.io.outputs import check_outputs
 from creditcli.io.writers import FileFormat, Table, output_directory, write_bytes, write_table
@@ -112,13 +112,13 @@ OUTPUTS = (
     "抽查结果公告.xlsx",
     "一对象一档案.zip",
 )
-"""The files a demo run writes beside its database, each named ``<task code>-<name>``."""
+"""The files a demo run writes beside its database, each named ``<task code>-<name>`` (draw.tasks.default_file)."""
 
 
 def demo_files(workdir: Path, code: str) -> list[Path]:
     """Everything a demo run may write or delete in ``workdir``: its database (with the files SQLite
     keeps beside it) and its outputs."""
-    return [*sorted(companions(workdir / DB_NAME)), *(workdir / f"{code}-{name}" for name in OUTPUTS)]
+    return [*sorted(companions(workdir / DB_NAME)), *(workdir / default_file(code, name) for name in OUTPUTS)]
 
 
 def run_demo(
@@ -247,7 +247,7 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
         task = service.create_task(session, settings, read_task_file(task_file))
         code = task.code
         audit.append(session, "creditcli demo: tasks create", {"from": task_file.name}, audit.Change())
-    notice_path = workdir / f"{code}-抽取前公告.md"
+    notice_path = workdir / default_file(code, "抽取前公告.md")
     with session_scope(engine) as session:
         frozen, notice = service.freeze_with_notice(session, get_task(session, code))
         audit.append(session, "creditcli demo: tasks freeze", {"code": code}, audit.Change(digest=frozen.pool_digest))
@@ -265,7 +265,7 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
         change = audit.assignment_change(session, get_task(session, code))
         audit.append(session, "creditcli demo: tasks assign", {"code": code, "cross_station": True}, change)
     names = ("抽取证书.json", "抽取证书.md", "抽取范围.csv", "检查计划.xlsx")
-    files = [notice_path, *(workdir / f"{code}-{name}" for name in names)]
+    files = [notice_path, *(workdir / default_file(code, name) for name in names)]
     with session_scope(engine) as session:
         task = get_task(session, code)
         cert = service.certificate(session, task)
@@ -316,10 +316,10 @@ def _list_samples(session: Session, rules: Rules) -> None:
 def _results_and_publicity(engine: Engine, code: str, workdir: Path) -> tuple[int, str, list[Path]]:
     """Fill in the result template as inspectors would (a fixed pattern of sample results), import it,
     export the three public lists, record the publication, and write the task's archives."""
-    template = workdir / f"{code}-检查结果录入表.xlsx"
-    filled = workdir / f"{code}-检查结果（示例已填写）.xlsx"
-    public = [workdir / f"{code}-{name}.xlsx" for name in ("抽查计划公告", "抽查名单", "抽查结果公告")]
-    archives = workdir / f"{code}-一对象一档案.zip"
+    template = workdir / default_file(code, "检查结果录入表.xlsx")
+    filled = workdir / default_file(code, "检查结果（示例已填写）.xlsx")
+    public = [workdir / default_file(code, f"{name}.xlsx") for name in ("抽查计划公告", "抽查名单", "抽查结果公告")]
+    archives = workdir / default_file(code, "一对象一档案.zip")
     with session_scope(engine) as session:
         task = get_task(session, code)
         sheet = template_table(session, task)

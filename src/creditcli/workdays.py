@@ -14,6 +14,7 @@ A year in the local file is counted from it alone (weekends off, unless listed a
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 
@@ -59,6 +60,8 @@ class WorkCalendar:
             return known
         day, left = start, count
         while left > 0:
+            if day == dt.date.max:  # a task window stored before its bounds (draw.tasks.WINDOW_LAST)
+                raise CalendarGap(f"{start} 之后第 {count} 个工作日超出了可以计算的日期（{dt.date.max} 为止）")
             day += dt.timedelta(days=1)
             if self.is_workday(day):
                 left -= 1
@@ -83,13 +86,20 @@ def load_calendar(path: Path | None) -> WorkCalendar:
         raise ConfigError(f"本地日历文件 {path} 无法解析：{exc}") from exc
     local: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
     for year_text, entry in raw.items():
-        if not year_text.isdigit() or not isinstance(entry, dict):
-            raise ConfigError(f"本地日历文件 {path}：[{year_text}] 应为年份，如 [2027]")
+        if not re.fullmatch(r"[0-9]{4}", year_text) or not isinstance(entry, dict):
+            raise ConfigError(f"本地日历文件 {path}：[{year_text}] 应为四位数的年份，如 [2027]")
         year = int(year_text)
+        unknown = [k for k in entry if k not in ("holidays", "workdays")]
+        if unknown:
+            names = "、".join(unknown)
+            raise ConfigError(f"本地日历文件 {path}：[{year}] 中有未知的键 {names}（可用：holidays、workdays）")
         days: list[frozenset[dt.date]] = []
         for key in ("holidays", "workdays"):
             values = []
-            for text in entry.get(key, []):
+            listed = entry.get(key, [])
+            if not isinstance(listed, list):
+                raise ConfigError(f'本地日历文件 {path}：[{year}] {key} 应为日期列表，如 {key} = ["{year}-01-01"]')
+            for text in listed:
                 try:
                     day = dt.date.fromisoformat(str(text))
                 except ValueError:

@@ -8,7 +8,7 @@ import typer
 
 from creditcli.cli.context import AppContext, OutputFormat, eprint
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import FormatOpt, in_range
 from creditcli.cli.render import render_table
 from creditcli.errors import EXIT_FAILURE
 
@@ -26,7 +26,7 @@ def list_(
 
     app_ctx = AppContext.from_typer(ctx)
     with app_ctx.session() as session:
-        render_table(app_ctx, entries_table(session, limit or None), app_ctx.format(fmt))
+        render_table(app_ctx, entries_table(session, in_range(limit, "--limit") or None), app_ctx.format(fmt))
 
 
 @app.command("verify")

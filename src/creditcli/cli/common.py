@@ -11,7 +11,16 @@ import typer
 
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import DryRunOpt, EncodingOpt, FormatOpt, InputPath, MappingOpt, RejectsOpt, SheetOpt
+from creditcli.cli.options import (
+    AllowUnknownOpt,
+    DryRunOpt,
+    EncodingOpt,
+    FormatOpt,
+    InputPath,
+    MappingOpt,
+    RejectsOpt,
+    SheetOpt,
+)
 from creditcli.cli.render import problems_table, render_record, to_jsonable
 from creditcli.errors import DataError
 from creditcli.io.columns import load_mapping
@@ -29,6 +38,7 @@ SUMMARY_LABELS = {
     "updated": "更新",
     "unchanged": "未变",
     "dry_run": "仅检查",
+    "unknown": "名录中没有的对象",
 }
 
 
@@ -44,6 +54,7 @@ def run_import(
     fmt: OutputFormat | None,
     accept_bad_checksum: bool = False,
     sheet: str | None = None,
+    allow_unknown: bool = False,
 ) -> ImportResult:
     from creditcli.audit import Change
     from creditcli.rosters.importer import import_roster
@@ -61,6 +72,7 @@ def run_import(
             dry_run=dry_run,
             accept_bad_checksum=accept_bad_checksum,
             sheet=sheet,
+            allow_unknown=allow_unknown,
         )
         counts = {"rows": result.rows, "inserted": result.inserted, "updated": result.updated}
         app.audited(None if dry_run else Change(counts, result.sha256))
@@ -86,6 +98,8 @@ def render_import(app: AppContext, result: ImportResult, fmt: OutputFormat) -> N
     for warning in result.warnings:
         app.info(f"警告：{warning}")
     data = to_jsonable(result)
+    if fmt is OutputFormat.table and not result.unknown:
+        del data["unknown"]  # a row only where --allow-unknown let some in
     render_record(app, "creditcli.import/1", data, SUMMARY_LABELS, fmt)
     if result.dry_run:
         app.info("仅检查（--dry-run）：未写入数据库")
@@ -97,8 +111,11 @@ def export_to_file(app: AppContext, table: Table, path: Path, fmt: FileFormat | 
     app.info(f"已导出 {count} 条到 {path}")
 
 
-def add_import_command(typer_app: CreditTyper, spec: Callable[[], RosterSpec], doc: str, name: str = "import") -> None:
-    """The ``import`` command of a roster without extra options (inspectors, items, conflicts, result codes)."""
+def add_import_command(
+    typer_app: CreditTyper, spec: Callable[[], RosterSpec], doc: str, name: str = "import", references: bool = False
+) -> None:
+    """The ``import`` command of a roster without extra options (inspectors, items, conflicts, result codes);
+    ``references``: its rows name entities (penalties, scores), so it has ``--allow-unknown``."""
 
     def import_(
         ctx: typer.Context,
@@ -122,5 +139,28 @@ def add_import_command(typer_app: CreditTyper, spec: Callable[[], RosterSpec], d
             sheet=sheet,
         )
 
-    import_.__doc__ = doc
-    typer_app.command(name)(import_)
+    def import_referencing(
+        ctx: typer.Context,
+        path: InputPath,
+        encoding: EncodingOpt = None,
+        mapping: MappingOpt = None,
+        dry_run: DryRunOpt = False,
+        rejects: RejectsOpt = None,
+        allow_unknown: AllowUnknownOpt = False,
+        fmt: FormatOpt = None,
+    ) -> None:
+        run_import(
+            AppContext.from_typer(ctx),
+            spec(),
+            path,
+            encoding=encoding,
+            mapping=mapping,
+            dry_run=dry_run,
+            rejects=rejects,
+            fmt=fmt,
+            allow_unknown=allow_unknown,
+        )
+
+    command = import_referencing if references else import_
+    command.__doc__ = doc
+    typer_app.command(name)(command)

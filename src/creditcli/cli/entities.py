@@ -22,6 +22,7 @@ from creditcli.cli.options import (
     OutputPath,
     RejectsOpt,
     SheetOpt,
+    in_range,
 )
 from creditcli.cli.render import render_record, render_table, to_jsonable
 
@@ -90,6 +91,7 @@ def list_(
     """列出检查对象（可按分类、状态、监管所、类型、行业、标签、名称筛选）。"""
     ctx_app = AppContext.from_typer(ctx)
     flt = entities.EntityFilter(risk_class, status, station, entity_type, industry, tag, name)
+    limit = in_range(limit, "--limit") or 0
     with ctx_app.session() as session:
         render_table(ctx_app, entities.entity_table(session, flt, limit or None, brief=True), ctx_app.format(fmt))
 

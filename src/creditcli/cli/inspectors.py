@@ -10,7 +10,7 @@ from creditcli.cli.common import add_import_command, export_to_file
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.lazy import lazy_module
-from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, in_range
 from creditcli.cli.render import render_table
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ def list_(
     """列出执法检查人员。"""
     app_ctx = AppContext.from_typer(ctx)
     flt = inspectors.InspectorFilter(kind, status, station, qualification, name)
+    limit = in_range(limit, "--limit") or 0
     with app_ctx.session() as session:
         render_table(app_ctx, inspectors.inspector_table(session, flt, limit or None, brief=True), app_ctx.format(fmt))
 

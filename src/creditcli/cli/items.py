@@ -10,7 +10,7 @@ from creditcli.cli.common import add_import_command, export_to_file
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.lazy import lazy_module
-from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, in_range
 from creditcli.cli.render import render_table
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ add_import_command(
 def list_(ctx: typer.Context, limit: LimitOpt = 0, fmt: FormatOpt = None) -> None:
     """列出抽查事项。"""
     app_ctx = AppContext.from_typer(ctx)
+    limit = in_range(limit, "--limit") or 0
     with app_ctx.session() as session:
         render_table(app_ctx, items.item_table(session, limit or None, brief=True), app_ctx.format(fmt))
 

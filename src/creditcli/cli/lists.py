@@ -35,6 +35,9 @@ def add(
     decision_no: Annotated[str, typer.Option("--decision-no", help="决定书文号", show_default=False)],
     date: DateOpt,
     unit: UnitOpt,
+    allow_unknown: Annotated[
+        bool, typer.Option("--allow-unknown", help="对象不在检查对象名录中也列入（警告；默认拒绝，退出码 66）")
+    ] = False,
 ) -> None:
     """把对象列入名单。"""
     from creditcli.credit import lists
@@ -44,13 +47,16 @@ def add(
 
     app_ctx = AppContext.from_typer(ctx)
     rules = load_rules(app_ctx.settings.rules_file)
+    code = normalise(uscc)
     with app_ctx.session(write=True) as session:
+        known = lists.in_roster(session, code)
         entry = lists.add(
-            session, rules, lists.KINDS[which.value], normalise(uscc),
-            ground=ground, decision_no=decision_no, listed_on=day_option(date, "--date", RECORDED, "列入日期"),
-            unit=unit,
+            session, rules, lists.KINDS[which.value], code, ground=ground, decision_no=decision_no,
+            listed_on=day_option(date, "--date", RECORDED, "列入日期"), unit=unit, allow_unknown=allow_unknown,
         )  # fmt: skip
         d = lists.dates(entry, rules)
+    if not known:
+        app_ctx.info(f"警告：{entry.uscc} 不在检查对象名录中，已按 --allow-unknown 列入{entry.list_kind}")
     auto = f"，{d.automatic} 自动移出" if d.automatic else ""
     app_ctx.info(f"已列入{entry.list_kind}：{entry.uscc}（{d.removal_from} 起可移出{auto}）")
 

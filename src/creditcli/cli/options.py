@@ -38,7 +38,13 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查并报告�
 RejectsOpt = Annotated[
     Path | None, typer.Option("--rejects", help="把发现的问题写入此文件（CSV/XLSX/JSON）", show_default=False)
 ]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=0, help="最多显示多少条（0 表示全部）")]
+AllowUnknownOpt = Annotated[
+    bool,
+    typer.Option("--allow-unknown", help="统一社会信用代码不在检查对象名录中的也导入（计数并警告；默认拒绝整个文件）"),
+]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="最多显示多少条（0 表示全部）")]
+MAX_NUMBER = 1_000_000_000
+"""Upper bound of a count or sequence number typed on the command line (a database integer holds it)."""
 CalendarOpt = Annotated[
     Path | None, typer.Option("--calendar", help="本地节假日日历（TOML），补日历包未覆盖的年份", show_default=False)
 ]
@@ -59,3 +65,11 @@ def day_option(text: str | None, option: str, bounds: DateBounds | None = None, 
     if reason is not None:
         raise UsageError(f"{option} {text}：{field or '日期'}{reason}")
     return day
+
+
+def in_range(value: int | None, option: str, low: int = 0, high: int = MAX_NUMBER) -> int | None:
+    """``value`` of an integer option, refused (exit 2) outside [low, high]: a number past a database
+    integer or a calendar year is a typo, never a reason for "内部错误"."""
+    if value is not None and not low <= value <= high:
+        raise UsageError(f"{option} {value} 超出范围：应为 {low} 到 {high} 之间的整数")
+    return value

@@ -9,7 +9,7 @@ import typer
 from creditcli import clock
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import FormatOpt, in_range
 from creditcli.cli.render import render_table
 
 app = CreditTyper(name="report", help="统计报告。")
@@ -30,7 +30,7 @@ def coverage(
 
     app_ctx = AppContext.from_typer(ctx)
     out = app_ctx.format(fmt)
-    chosen = year or clock.today().year
+    chosen = in_range(year, "--year", 1, 9999) or clock.today().year
     with app_ctx.session() as session:
         rows = compute(session, chosen, dict(app_ctx.settings.default_ratios))
     title = f"{chosen} 年抽查覆盖情况" if out is OutputFormat.table else None

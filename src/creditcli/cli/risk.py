@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,8 +12,11 @@ from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CalendarOpt, DryRunOpt, FormatOpt, day_option
 from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.errors import UsageError
 
 app = CreditTyper(name="risk", help="信用风险分类：按本局模型计算分类、解释某户为何在此类、各所分类分布。")
+
+AS_OF_FIRST = dt.date(2000, 1, 1)
 
 ModelNameOpt = Annotated[
     str | None, typer.Option("--model", help="模型名（默认：最近一次运行的模型）", show_default=False)
@@ -42,6 +46,8 @@ def classify(
 
     app_ctx = AppContext.from_typer(ctx)
     day = day_option(as_of, "--as-of")
+    if day < AS_OF_FIRST:  # a model counts months back from it: year 1 minus 24 months is no date
+        raise UsageError(f"--as-of {day} 早于 {AS_OF_FIRST}：分类基准日不能早于 {AS_OF_FIRST}")
     loaded = load_model(model, app_ctx.settings.risk_classes)
     rules = load_rules(app_ctx.settings.rules_file)
     work = load_calendar(calendar or app_ctx.settings.calendar_file)

@@ -27,6 +27,7 @@ add_import_command(
 
     列：统一社会信用代码、评分名称（如 舆情）、分值（不小于 0 的数）、评分日期。
     """,
+    references=True,
 )
 
 

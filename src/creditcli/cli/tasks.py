@@ -11,7 +11,7 @@ import typer
 from creditcli.cli import task_options as T
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt
+from creditcli.cli.options import FormatOpt, in_range
 from creditcli.cli.render import render_record, render_table
 
 if TYPE_CHECKING:
@@ -158,9 +158,10 @@ def freeze(
 ) -> None:
     """冻结抽取范围并生成抽取前公告（在产生随机种子之前）。"""
     from creditcli.cli.render import to_jsonable
+    from creditcli.draw.tasks import default_file
 
     app_ctx = AppContext.from_typer(ctx)
-    path = output or Path(f"{code}-抽取前公告.md")
+    path = output or default_file(code, "抽取前公告.md")
     app_ctx.check_outputs(("--output", path))
     result = _freeze(app_ctx, code, path, refreeze)
     app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {path}")
@@ -278,7 +279,7 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
     from creditcli.teams.service import verify_task
 
     with app_ctx.session() as session:
-        result = verify_task(session, get_task(session, code), seq)
+        result = verify_task(session, get_task(session, code), in_range(seq, "--seq", 1))
     labels = {
         "task": "任务编号",
         "seq": "抽取序号",
@@ -315,7 +316,7 @@ def certificate(
     markdown = output.with_suffix(".md")
     app_ctx.check_outputs(("--output", output), ("签字存档版 .md", markdown), ("--pool", pool))
     with app_ctx.session() as session:
-        cert = service.certificate(session, get_task(session, code), seq)
+        cert = service.certificate(session, get_task(session, code), in_range(seq, "--seq", 1))
     write_bytes(output, cert.json_text.encode("utf-8"))
     write_bytes(markdown, cert.markdown.encode("utf-8"))
     app_ctx.info(f"抽取证书已写入 {output} 和 {markdown}")

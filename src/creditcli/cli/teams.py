@@ -10,7 +10,7 @@ import typer
 
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt
+from creditcli.cli.options import FileFormatOpt, FormatOpt, in_range
 from creditcli.cli.render import render_record, render_table, to_jsonable
 from creditcli.io.writers import Table
 
@@ -48,7 +48,11 @@ def assign(
     with app_ctx.session(write=True) as session:
         task = get_task(session, code)
         result = service.assign(
-            session, task, cross_station=cross_station, experts=experts, max_per_inspector=max_per_inspector
+            session,
+            task,
+            cross_station=cross_station,
+            experts=in_range(experts, "--experts", 0, service.MAX_EXPERTS) or 0,
+            max_per_inspector=in_range(max_per_inspector, "--max-per-inspector", 1),
         )
         app_ctx.audited(audit.assignment_change(session, task))
     if result.spread > 1:

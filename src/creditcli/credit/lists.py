@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from creditcli import clock
 from creditcli.credit.penalties import add_months
 from creditcli.credit.rules import Rules
-from creditcli.db.models import ListEntry
+from creditcli.db.models import Entity, ListEntry
 from creditcli.draw.service import StateError
 from creditcli.errors import InputMissingError, UsageError
 from creditcli.io.writers import Table
@@ -52,6 +52,10 @@ def dates(entry: Listing, rules: Rules) -> Dates:
     return Dates(entry.listed_on, None)
 
 
+def in_roster(session: Session, uscc: str) -> bool:
+    return session.scalar(select(Entity.id).where(Entity.uscc == uscc)) is not None
+
+
 def _active(session: Session, kind: str, uscc: str) -> ListEntry | None:
     query = select(ListEntry).where(ListEntry.list_kind == kind, ListEntry.uscc == uscc, ListEntry.removed_on.is_(None))
     return session.scalars(query).first()
@@ -68,9 +72,16 @@ def add(
     listed_on: dt.date,
     unit: str,
     now: dt.datetime | None = None,
+    allow_unknown: bool = False,
 ) -> ListEntry:
+    """List ``uscc``; an entity not in the roster only with ``allow_unknown`` (README: references)."""
     if not codes.valid(uscc):
         raise UsageError(f"统一社会信用代码 {uscc} 无效（长度、字符或校验位不符）")
+    if not allow_unknown and not in_roster(session, uscc):
+        raise InputMissingError(
+            f"检查对象名录中没有统一社会信用代码为 {uscc} 的对象，未列入：请先导入检查对象名录；"
+            "确认无误的，可加 --allow-unknown 列入"
+        )
     if not ground.strip() or not decision_no.strip() or not unit.strip():
         raise UsageError("列入须写明事由（--ground）、决定书文号（--decision-no）和作出决定的单位（--unit）")
     if kind == ABNORMAL and ground.strip() not in rules.abnormal_list.grounds:

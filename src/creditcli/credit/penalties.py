@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creditcli.credit.rules import PenaltyPublicityRules
+from creditcli.credit.rules import MAX_AMOUNT, PenaltyPublicityRules
 from creditcli.db.models import Penalty
 from creditcli.errors import InputMissingError
 from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
@@ -74,12 +74,21 @@ COLUMNS = ColumnSet(
 )
 
 
+AMOUNT_RULE = f"应为以元计的金额：0 到 {MAX_AMOUNT} 元，最多两位小数，如 5000 或 5000.00"
+
+
 def _check_amounts(session: Session, v: Validated) -> None:
-    """罚款金额 must be a plain non-negative number of yuan (kept as exact decimal text)."""
+    """罚款金额 must be a plain amount of yuan within the bound (kept as exact decimal text)."""
     if "amount" not in v.frame:
         return
-    bad = [n for n, text in enumerate(v.frame["amount"].tolist()) if text and plain_decimal(text) is None]
-    v.problem(np.array(bad, dtype=np.int64), "amount", "应为以元计的金额，如 5000 或 5000.00")
+    bad = [n for n, text in enumerate(v.frame["amount"].tolist()) if text and not valid_amount(text)]
+    v.problem(np.array(bad, dtype=np.int64), "amount", AMOUNT_RULE)
+
+
+def valid_amount(text: str) -> bool:
+    """0 ≤ amount ≤ MAX_AMOUNT 元, in 元 and 分 (``1e309`` parses as a finite Decimal, but is no fine)."""
+    value = plain_decimal(text)
+    return value is not None and value <= MAX_AMOUNT and value == value.quantize(Decimal("0.01"))
 
 
 def plain_decimal(text: str) -> Decimal | None:
@@ -91,8 +100,9 @@ def plain_decimal(text: str) -> Decimal | None:
 
 
 SPEC = RosterSpec(
-    name="penalties", label="行政处罚", table="penalties", columns=COLUMNS, key=("decision_no",), resolve=_check_amounts
-)
+    name="penalties", label="行政处罚", table="penalties", columns=COLUMNS, key=("decision_no",),
+    resolve=_check_amounts, references=("uscc",),
+)  # fmt: skip
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

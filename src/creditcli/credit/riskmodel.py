@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from creditcli.errors import ConfigError, InputMissingError
+from creditcli.settings import toml_value, validation_details
 
 DEFAULT_MODEL = "default"
 
@@ -38,6 +40,37 @@ SOURCE_LABELS: dict[str, str] = {
 }
 
 
+MAX_NUMBER = 1_000_000_000
+"""Every points value, band, step bound and ``at_least`` of a model lies in [0, MAX_NUMBER] (docs/risk.md):
+a score is a sum of such numbers times counts or imported scores (also at most 10^9), so it stays finite."""
+MAX_MONTHS = 1200
+CHECKED = {"checked": True}
+"""Validation context of a model file being read: its numbers are checked. A model stored with an
+earlier run is read back without it, so that a run recorded before these bounds can still be explained."""
+
+
+def _number(value: Any, info: ValidationInfo) -> Any:
+    if not (info.context or {}).get("checked"):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"应为数，而不是 {toml_value(value)}")
+    if not math.isfinite(value) or not 0 <= value <= MAX_NUMBER:
+        raise ValueError(f"应为 0 到 {MAX_NUMBER} 之间的数，而不是 {toml_value(value)}")
+    return value
+
+
+def _months(value: Any, info: ValidationInfo) -> Any:
+    if (info.context or {}).get("checked") and (
+        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MONTHS
+    ):
+        raise ValueError(f"应为 1 到 {MAX_MONTHS} 之间的整数（月数），而不是 {toml_value(value)}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Months = Annotated[int, BeforeValidator(_months)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,9 +78,9 @@ class Strict(BaseModel):
 class Step(Strict):
     """One step of a stepped indicator: the first step whose bound holds gives the points."""
 
-    below: float | None = None
-    at_least: float | None = None
-    points: float
+    below: Number | None = None
+    at_least: Number | None = None
+    points: Number
 
     @model_validator(mode="after")
     def _one_bound(self) -> Step:
@@ -60,13 +93,13 @@ class Indicator(Strict):
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=32)
     label: str
     source: Source
-    points: float | None = None
+    points: Number | None = None
     """Points per unit of the value (count, year, score)."""
-    max_points: float | None = None
+    max_points: Number | None = None
     steps: list[Step] = Field(default_factory=list)
-    missing_points: float = 0
+    missing_points: Number = 0
     """Points when the value is unknown (no registration date, no imported score)."""
-    months: int | None = Field(default=None, ge=1)
+    months: Months | None = Field(default=None, ge=1)
     """negative_results: only results checked within this many months before the as-of date."""
     codes: list[str] = Field(default_factory=list)
     """negative_results: only these result codes (default: every code marked negative)."""
@@ -99,7 +132,7 @@ class Direct(Strict):
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=32)
     label: str
     when: str
-    at_least: float = 1
+    at_least: Number = 1
     risk_class: str = Field(alias="class")
 
 
@@ -107,7 +140,7 @@ class Scoring(Strict):
     """Indicators, bands and direct rules: the general model, or a professional one for a tagged field."""
 
     indicators: list[Indicator]
-    bands: dict[str, float]
+    bands: dict[str, Number]
     """Class → the lowest score in that class; the class is the highest band the score reaches."""
     direct: list[Direct] = Field(default_factory=list)
 
@@ -184,10 +217,9 @@ def load_model(path: Path | None, classes: tuple[str, ...]) -> LoadedModel:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"模型文件 {path} 无法解析：{exc}") from exc
     try:
-        model = RiskModel.model_validate(data)
+        model = RiskModel.model_validate(data, context=CHECKED)
     except ValidationError as exc:
-        details = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"模型文件 {path} 有误：{details}") from exc
+        raise ConfigError(f"模型文件 {path} 有误：{validation_details(exc)}") from exc
     if tuple(model.model.classes) != classes:
         given = "、".join(model.model.classes)
         raise ConfigError(f"模型文件 {path} 有误：model.classes 为 {given}，与配置的分类 {'、'.join(classes)} 不一致")

@@ -24,17 +24,26 @@ COLUMNS = ColumnSet(
 )
 
 
+MAX_SCORE = 1_000_000_000
+"""分值 are at most this (docs/risk.md): a model's points per unit are bounded alike, so a score stays finite."""
+
+
 def _check_values(session: Session, v: Validated) -> None:
-    """分值 must be a plain non-negative number (kept as exact decimal text)."""
+    """分值 must be a plain number in [0, MAX_SCORE] (kept as exact decimal text; read as a double)."""
     if "value" not in v.frame:
         return
-    bad = [n for n, text in enumerate(v.frame["value"].tolist()) if text and plain_decimal(text) is None]
-    v.problem(np.array(bad, dtype=np.int64), "value", "应为不小于 0 的数，如 12 或 12.5")
+    bad = [n for n, text in enumerate(v.frame["value"].tolist()) if text and not valid_score(text)]
+    v.problem(np.array(bad, dtype=np.int64), "value", f"应为 0 到 {MAX_SCORE} 之间的数，如 12 或 12.5")
+
+
+def valid_score(text: str) -> bool:
+    value = plain_decimal(text)
+    return value is not None and value <= MAX_SCORE
 
 
 SPEC = RosterSpec(
     name="scores", label="外部评分", table="external_scores", columns=COLUMNS, key=("uscc", "name"),
-    resolve=_check_values,
+    resolve=_check_values, references=("uscc",),
 )  # fmt: skip
 
 

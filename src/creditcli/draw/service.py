@@ -258,6 +258,12 @@ def draw(
         if used is not None:
             raise UsageError(f"随机种子 {seed} 已被任务 {used[0]} 的第 {used[1]} 次抽取使用；请重新掷骰生成新的种子")
     spec = spec_of(task)
+    if problems := tasks.parameter_problems(spec):
+        raise UsageError(
+            f"任务 {task.code} 的抽取参数超出现在允许的范围（任务创建于这些范围之前），不能抽取：\n"
+            + "".join(f"  - {p}\n" for p in problems)
+            + "请按现在的范围新建任务（docs/tasks.md）"
+        )
     record = latest_freeze(session, task)
     froze = record is None
     if record is None:

@@ -205,7 +205,10 @@ def weighted(seed: str, pool: Pool, count: int, weights: Mapping[str, Decimal]) 
     if take > 0:
         u = np.array([float(tickets.ticket_from_digest(raw[p].tobytes())) for p in others.tolist()], dtype=np.float64)
         lam_f = np.array([float(lam[c]) for c in pool.classes[others].tolist()], dtype=np.float64)
-        q = (u / (1.0 - u)) / (lam_f / (1.0 - lam_f))
+        # IEEE results on purpose: a λ that is 0.0 or 1.0 as a double (weights beyond today's bounds, from
+        # tasks created before them) gives keys inf or 0, exactly as tools/verify_draw.py computes them.
+        with np.errstate(divide="ignore", over="ignore"):
+            q = (u / (1.0 - u)) / (lam_f / (1.0 - lam_f))
         order = np.lexsort((pool.uscc[others], q))[:take]
         second = others[order]
     positions = np.concatenate([first, second]).astype(np.int64)

@@ -7,6 +7,7 @@ in), so a later change of the configuration never changes how an old task draws.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import tomllib
@@ -24,7 +25,7 @@ from creditcli.db.models import Item, Task
 from creditcli.draw.strategies import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import InputMissingError, UsageError
 from creditcli.rosters.codes import normalise
-from creditcli.settings import Settings
+from creditcli.settings import RATIO_PLACES, Settings, validation_details
 
 PENDING = "待抽取"
 DRAWN = "已抽取"
@@ -37,6 +38,21 @@ TASK_TYPES = ("定向", "不定向")
 IMPORTED = "imported"
 """Class source: the class imported into the entity roster (the national classification)."""
 MODEL_PREFIX = "model:"
+
+# Bounds of the numbers a task names (docs/tasks.md, "参数的取值范围"): beyond them a value is a typo, and
+# some would not survive the arithmetic (a month count past year 1, a ratio whose exact fraction has a
+# billion digits, a weight whose target probability is no longer a double).
+MAX_COUNT = 1_000_000_000
+"""--count, --min, --max: more than any roster holds."""
+MAX_TEAM = 50
+MAX_MONTHS = 1200
+"""--exclude-drawn-within: a hundred years."""
+WEIGHT_MIN, WEIGHT_MAX, WEIGHT_PLACES = Decimal("0.000001"), Decimal(1_000_000), 6
+WINDOW_FIRST, WINDOW_LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+CODE_MAX_LENGTH = 64
+CODE_RULE = "只能用字母、数字、汉字和 - _ . ( ) （ ） 〔 〕，最多 64 个字符，不能以 . 开头"
+_CODE_CHAR = re.compile(r"[A-Za-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f_.()（）〔〕-]")
 
 
 class PoolScope(BaseModel):
@@ -105,6 +121,47 @@ class TaskSpec(BaseModel):
         }
 
 
+def shown(text: str, limit: int = 80) -> str:
+    """User text inside a message: control and other unprintable characters escaped (``\\n``, ``\\x1b``),
+    and cut after ``limit`` characters, so that a message never moves the terminal or floods it."""
+    cut = text[:limit]
+    out = "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in cut)
+    return out + ("…" if len(text) > limit else "")
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a task code, or None. A code is part of default file names
+    (``{code}-抽取前公告.md``), so it may hold nothing that a path gives a meaning to."""
+    if not code:
+        return "不能为空"
+    bad = dict.fromkeys(c for c in code if not _CODE_CHAR.fullmatch(c))
+    problems = []
+    if bad:
+        names = "、".join("空格" if c == " " else f"“{shown(c)}”" for c in bad)
+        problems.append(f"含有 {names}")
+    if len(code) > CODE_MAX_LENGTH:
+        problems.append(f"有 {len(code)} 个字符")
+    if code.startswith("."):
+        problems.append("以 . 开头")
+    return "；".join(problems) if problems else None
+
+
+def file_stem(code: str) -> str:
+    """What a task code contributes to a default file name: the code itself when it follows the rule;
+    for a code stored before the rule existed, its allowed characters and 8 hex digits of its SHA-256
+    (so two such codes never share a file name)."""
+    if code_problem(code) is None:
+        return code
+    safe = "".join(c if _CODE_CHAR.fullmatch(c) else "_" for c in code).lstrip(".")[:40]
+    digest = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{safe or '任务'}-{digest}"
+
+
+def default_file(code: str, what: str) -> Path:
+    """The default output file of a task (``2026-SJ-001-抽取前公告.md``): the one place such names are built."""
+    return Path(f"{file_stem(code)}-{what}")
+
+
 def class_key(text: str) -> str:
     """A class as typed by a user ("未分类" names the entities without a class)."""
     value = text.strip().upper()
@@ -139,20 +196,61 @@ def _decimal(value: str, what: str, problems: list[str]) -> Decimal | None:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        problems.append(f"{what} “{value}” 不是数字")
-        return None
-    if not number.is_finite():
-        problems.append(f"{what} “{value}” 不是数字")
+        number = None
+    if number is None or not number.is_finite():
+        problems.append(f"{what} “{shown(str(value))}” 不是数字")
         return None
     return number
 
 
-def _integer(value: Any, what: str, problems: list[str]) -> int | None:
+def places(number: Decimal) -> int:
+    """Digits after the decimal point as written (``0.030``: 3; ``1E-400``: 400)."""
+    exponent = number.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def ratio_problem(number: Decimal) -> str | None:
+    if not Decimal(0) <= number <= Decimal(1):
+        return "比例应在 0 到 1 之间"
+    return f"比例最多 {RATIO_PLACES} 位小数" if places(number) > RATIO_PLACES else None
+
+
+def weight_problem(number: Decimal) -> str | None:
+    if number <= 0:
+        return "权重必须大于 0"
+    if not WEIGHT_MIN <= number <= WEIGHT_MAX or places(number) > WEIGHT_PLACES:
+        return f"权重应在 {WEIGHT_MIN} 到 {WEIGHT_MAX} 之间，最多 {WEIGHT_PLACES} 位小数"
+    return None
+
+
+def parameter_problems(spec: TaskSpec) -> list[str]:
+    """What today's bounds refuse in a stored task's draw parameters: a task created before the bounds
+    (a configured ratio of 2 drew a negative number of entities; a weight of 1e308 gives keys that are
+    no longer random, and a probability PostgreSQL cannot store)."""
+    out = []
+    for c, ratio in sorted(spec.ratios.items()) if spec.mode == STRATIFIED else ():
+        if (wrong := ratio_problem(ratio)) is not None:
+            out.append(f"--ratio {c or UNCLASSIFIED}={ratio}：{wrong}")
+    for c, weight in sorted(spec.weights.items()) if spec.mode == WEIGHTED else ():
+        if (wrong := weight_problem(weight)) is not None:
+            out.append(f"--weight {c or UNCLASSIFIED}={weight}：{wrong}")
+    return out
+
+
+def _integer(
+    value: Any, what: str, problems: list[str], low: int | None = 0, high: int | None = MAX_COUNT, sep: str = " "
+) -> int | None:
+    """An integer within [low, high] (None: unbounded); anything else is a problem naming ``what``
+    (``--min A`` with ``sep="="``: ``--min A=-1``)."""
     try:
-        return int(str(value).strip())
+        number = int(str(value).strip())
     except ValueError:
-        problems.append(f"{what} “{value}” 不是整数")
+        problems.append(f"{what} “{shown(str(value))}” 不是整数")
         return None
+    if (low is not None and number < low) or (high is not None and number > high):
+        problems.append(f"{what}{sep}{number}：应为 {low} 到 {high} 之间的整数")
+        return None
+    return number
 
 
 def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]) -> TaskSpec:
@@ -181,16 +279,14 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     for c, v in dict(raw.get("ratios") or {}).items():
         number = _decimal(v, f"--ratio {label(c)}", problems)
         if number is not None and known_class(c, "--ratio"):
-            if not Decimal(0) <= number <= Decimal(1):
-                problems.append(f"--ratio {label(c)}={v}：比例应在 0 到 1 之间")
+            if (wrong := ratio_problem(number)) is not None:
+                problems.append(f"--ratio {label(c)}={shown(str(v))}：{wrong}")
             ratios[c] = number
     bounds: dict[str, dict[str, int]] = {"minimum": {}, "maximum": {}}
     for field, option in (("minimum", "--min"), ("maximum", "--max")):
         for c, v in dict(raw.get(field) or {}).items():
-            number_i = _integer(v, f"{option} {label(c)}", problems)
+            number_i = _integer(v, f"{option} {label(c)}", problems, sep="=")
             if number_i is not None and known_class(c, option):
-                if number_i < 0:
-                    problems.append(f"{option} {label(c)}={v}：不能为负数")
                 bounds[field][c] = number_i
     for c, low in bounds["minimum"].items():
         high = bounds["maximum"].get(c)
@@ -200,15 +296,15 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     for c, v in dict(raw.get("weights") or {}).items():
         number = _decimal(v, f"--weight {label(c)}", problems)
         if number is not None and known_class(c, "--weight"):
-            if number <= 0:
-                problems.append(f"--weight {label(c)}={v}：权重必须大于 0")
+            if (wrong := weight_problem(number)) is not None:
+                problems.append(f"--weight {label(c)}={shown(str(v))}：{wrong}")
             weights[c] = number
     count = raw.get("count")
     if mode == WEIGHTED:
         if count is None:
             problems.append("按权重抽取（weighted）必须用 --count 指定抽取数量")
-        elif (count_i := _integer(count, "--count", problems)) is not None and count_i < 1:
-            problems.append(f"--count {count}：抽取数量至少为 1")
+        else:
+            _integer(count, "--count", problems, low=1)
         if ratios:
             problems.append("按权重抽取（weighted）不使用 --ratio，请改用 --weight")
         missing = [c for c in settings.risk_classes if c not in weights]
@@ -225,9 +321,11 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     unknown = [i for i in items if i not in known_items]
     if unknown:
         problems.append(f"未知的抽查事项：{'、'.join(unknown)}（先用 creditcli items import 导入抽查事项清单）")
-    team_size = _integer(raw.get("team_size", 2), "--team-size", problems)
+    team_size = _integer(raw.get("team_size", 2), "--team-size", problems, low=None, high=None)
     if team_size is not None and team_size < 2:
         problems.append(f"--team-size {team_size}：检查组至少 2 名执法人员（行政处罚法第四十二条）")
+    elif team_size is not None and team_size > MAX_TEAM:
+        problems.append(f"--team-size {team_size}：检查组最多 {MAX_TEAM} 名执法人员")
     window = raw.get("window")
     if window is None:
         problems.append("缺少检查时间：用 --window 开始日期:结束日期 指定")
@@ -235,9 +333,12 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
         start, end = window
         if end < start:
             problems.append(f"检查时间 {start}:{end} 为空：结束日期早于开始日期")
+        elif start < WINDOW_FIRST or end > WINDOW_LAST:
+            # The deadline is counted in working days after the end: 9999-12-31 broke `deadlines` for every task.
+            problems.append(f"检查时间 {start}:{end} 超出范围：应在 {WINDOW_FIRST} 到 {WINDOW_LAST} 之间")
     months = raw.get("exclude_drawn_within")
-    if months is not None and (m := _integer(months, "--exclude-drawn-within", problems)) is not None and m < 1:
-        problems.append(f"--exclude-drawn-within {months}：月数至少为 1")
+    if months is not None:
+        _integer(months, "--exclude-drawn-within（任务文件中 drawn_within_months）", problems, low=1, high=MAX_MONTHS)
     task_type = raw.get("task_type") or ("定向" if _has_scope(raw.get("pool") or {}) else "不定向")
     if task_type not in TASK_TYPES:
         problems.append(f"抽查类型 “{task_type}” 无效：应为 定向 或 不定向")
@@ -245,8 +346,11 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     if source != IMPORTED and not re.fullmatch(rf"{MODEL_PREFIX}[A-Za-z_][A-Za-z0-9_-]*", source):
         problems.append(f"分类来源 “{source}” 无效：应为 imported（导入的分类）或 model:模型名（如 model:default）")
     raw = {**raw, "class_source": source}
-    if not str(raw.get("code") or "").strip():
+    code = str(raw.get("code") or "")
+    if not code.strip():
         problems.append("缺少任务编号")
+    elif (wrong := code_problem(code)) is not None:
+        problems.append(f"任务编号 “{shown(code)}” 不可用（{wrong}）：任务编号也用作默认文件名，{CODE_RULE}")
     if not str(raw.get("name") or "").strip():
         problems.append("缺少任务名称：用 --name 指定")
     if problems:
@@ -265,41 +369,78 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     try:
         return TaskSpec.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise UsageError(f"任务参数有误，未创建任务：{details}") from exc
+        raise UsageError(f"任务参数有误，未创建任务：{validation_details(exc)}") from exc
 
 
 def _has_scope(pool: Mapping[str, Any]) -> bool:
     return any(pool.get(k) for k in PoolScope.model_fields)
 
 
+FILE_KEYS = ("code", "name", "plan_code", "plan_name", "task_type", "items", "organiser", "implementer", "window",
+             "team_size", "scope")  # fmt: skip
+FILE_TABLES = {
+    "pool": tuple(PoolScope.model_fields),
+    "exclusions": ("inactive", "drawn_within_months", "file"),
+    "draw": ("mode", "count", "class_source", "ratios", "weights", "min", "max"),
+}
+
+
 def read_task_file(path: Path) -> dict[str, Any]:
-    """A task file (TOML) -> the raw values ``build_spec`` takes; see docs/tasks.md for the format."""
+    """A task file (TOML) -> the raw values ``build_spec`` takes; see docs/tasks.md for the format.
+
+    Keys the format does not know, and tables that are not tables, are refused here (exit 2): a
+    misspelt ``[draw] ratio`` would otherwise draw with the default ratios.
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputMissingError(f"任务文件不存在：{path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"任务文件 {path} 无法解析：{exc}") from exc
-    raw: dict[str, Any] = {k: v for k, v in data.items() if k not in ("window", "pool", "draw", "exclusions")}
+    problems: list[str] = []
+
+    def unknown(keys: Any, known: Sequence[str], where: str) -> None:
+        extra = [shown(str(k)) for k in keys if k not in known]
+        if extra:
+            problems.append(f"{where}未知的键 {'、'.join(extra)}（可用：{'、'.join(known)}）")
+
+    def table(name: str, value: Any, example: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            problems.append(f"{name} 应为表：{example}")
+            return {}
+        return value
+
+    unknown(data, (*FILE_KEYS, *FILE_TABLES), "")
+    sections = {n: table(f"[{n}]", data.get(n, {}), f"另起一节 [{n}]，其下逐行写 键 = 值") for n in FILE_TABLES}
+    for name, section in sections.items():
+        unknown(section, FILE_TABLES[name], f"[{name}] 中")
+    raw: dict[str, Any] = {k: v for k, v in data.items() if k in FILE_KEYS and k != "window"}
+    if "items" in data and not isinstance(data["items"], list):
+        problems.append('items 应为列表，如 items = ["SJ01"]')
     if "window" in data:
         raw["window"] = parse_window(str(data["window"]))
-    pool = dict(data.get("pool") or {})
-    raw["pool"] = pool
-    excl = dict(data.get("exclusions") or {})
+    raw["pool"] = sections["pool"]
+    excl = sections["exclusions"]
     if "inactive" in excl:
-        raw["exclude_inactive"] = bool(excl["inactive"])
+        if not isinstance(excl["inactive"], bool):
+            problems.append("[exclusions] inactive 应为 true 或 false")
+        raw["exclude_inactive"] = excl["inactive"] is True
     if "drawn_within_months" in excl:
         raw["exclude_drawn_within"] = excl["drawn_within_months"]
     if "file" in excl:
         raw["exclude_file"] = (path.parent / str(excl["file"])).resolve()
-    draw = dict(data.get("draw") or {})
+    draw = sections["draw"]
     for key in ("mode", "count", "class_source"):
         if key in draw:
             raw[key] = draw[key]
+    examples = {"ratios": '写作 ratios = { A = "0.01" }', "weights": '写作 weights = { D = "8" }',
+                "min": "写作 min = { D = 5 }", "max": "写作 max = { A = 20 }"}  # fmt: skip
     for key, field in (("ratios", "ratios"), ("weights", "weights"), ("min", "minimum"), ("max", "maximum")):
         if key in draw:
-            raw[field] = {class_key(str(k)): str(v) for k, v in dict(draw[key]).items()}
+            pairs = table(f"[draw] {key}", draw[key], examples[key])
+            raw[field] = {class_key(str(k)): str(v) for k, v in pairs.items()}
+    if problems:
+        raise UsageError(f"任务文件 {path} 有误，未创建任务：\n" + "\n".join(f"  - {p}" for p in problems))
     return raw
 
 

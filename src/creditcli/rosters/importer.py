@@ -87,6 +87,9 @@ class RosterSpec:
     prepare: Callable[[Pending], None] | None = None
     """Fill derived values of new records before the required-column check; may add warnings."""
     after_write: Callable[[Session, Pending], None] | None = None
+    references: tuple[str, ...] = ()
+    """File columns of USCCs that must name an entity of the roster (penalties, scores): an unknown one
+    is a problem of its row, unless the import allows unknown codes (then counted and warned about)."""
 
     @property
     def table_key(self) -> tuple[str, ...]:
@@ -108,6 +111,8 @@ class ImportResult:
     dry_run: bool
     sha256: str = ""
     """Of the file as read."""
+    unknown: int = 0
+    """Rows naming an entity not in the roster, imported with ``allow_unknown``."""
 
 
 def canon_frame(batch: list[tuple[Any, ...]], names: list[str]) -> pd.DataFrame:
@@ -148,10 +153,11 @@ def import_roster(
     dry_run: bool = False,
     accept_bad_checksum: bool = False,
     sheet: str | None = None,
+    allow_unknown: bool = False,
 ) -> ImportResult:
     with bulk.gc_paused():
         table = read_table(path, spec.columns.score(mapping), encoding, sheet)
-        return _import(session, spec, table, mapping, classes, dry_run, accept_bad_checksum)
+        return _import(session, spec, table, mapping, classes, dry_run, accept_bad_checksum, allow_unknown)
 
 
 def _import(
@@ -162,11 +168,13 @@ def _import(
     classes: Sequence[str],
     dry_run: bool,
     accept_bad_checksum: bool,
+    allow_unknown: bool,
 ) -> ImportResult:
     path = table.path
     v = validate(table, spec.columns, mapping, spec.key, classes, accept_bad_checksum)
     if spec.resolve is not None:
         spec.resolve(session, v)
+    unknown = _check_references(session, spec, v, allow_unknown)
     # Every problem of the file is collected before anything is refused: one run, one full list.
     pending = _match_existing(session, spec, v, dry_run)
     pending.source = path.name
@@ -186,9 +194,11 @@ def _import(
             f"第 {int(v.rows[pos])} 行 {v.frame.iloc[pos][spec.key[0]]}: 校验位应为 {want}，已按要求导入并记录警告"
             for pos, want in v.bad_checksum.items()
         ]
-        + pending.warnings,
+        + pending.warnings
+        + _unknown_warnings(spec, v, unknown),
         dry_run=dry_run,
         sha256=table.sha256,
+        unknown=len(unknown),
     )
     if not dry_run:
         _write(session, spec, pending)
@@ -209,6 +219,37 @@ def _import(
         )
         session.flush()
     return result
+
+
+UNKNOWN_ENTITY = "检查对象名录中没有这个统一社会信用代码：请先导入检查对象名录；确认无误的，可加 --allow-unknown 导入"
+
+
+def _check_references(session: Session, spec: RosterSpec, v: Validated, allow: bool) -> np.ndarray:
+    """Rows whose ``spec.references`` name no entity: problems, or (``allow``) frame positions to warn about."""
+    unknown = np.zeros(0, dtype=np.int64)
+    for column in spec.references:
+        if column not in v.frame:
+            continue
+        values = v.frame[column]
+        found = bulk.fetch_where_in(session, "SELECT uscc FROM entities", "uscc", values.unique().tolist())
+        known = values.isin({str(k) for (k,) in found}).to_numpy(dtype=bool)
+        header = v.headers.get(column, column)
+        invalid = np.isin(v.rows, [p.row for p in v.problems if p.column == header and p.row is not None])
+        missing = np.flatnonzero(~known & (values != "").to_numpy(dtype=bool) & ~invalid)
+        if allow:
+            unknown = np.union1d(unknown, missing)
+        else:
+            v.problem(missing, column, UNKNOWN_ENTITY)
+    return unknown
+
+
+def _unknown_warnings(spec: RosterSpec, v: Validated, unknown: np.ndarray) -> list[str]:
+    if not len(unknown):
+        return []
+    codes = v.frame[spec.references[0]].to_numpy(dtype=object)
+    shown = "、".join(f"第 {int(v.rows[p])} 行 {codes[p]}" for p in unknown[:10].tolist())
+    more = "……" if len(unknown) > 10 else ""
+    return [f"{len(unknown)} 行的统一社会信用代码不在检查对象名录中，已按 --allow-unknown 导入：{shown}{more}"]
 
 
 def _raise_problems(path: Path, problems: list[Problem]) -> None:

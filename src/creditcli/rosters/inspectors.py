@@ -63,6 +63,8 @@ def _require_expiry(p: Pending) -> None:
     """Only certified officers may inspect (国办发〔2024〕54号): a new officer needs an expiry date."""
     from creditcli.errors import Problem
 
+    if not len(p.new):
+        return  # a file that only updates known people (e.g. new expiry dates) may leave 人员类别 out
     v = p.validated
     expiry = v.frame["cert_expiry"].to_numpy() if "cert_expiry" in v.frame else None
     kinds = v.frame["kind"].to_numpy()

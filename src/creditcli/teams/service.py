@@ -141,6 +141,10 @@ def current_assignment(session: Session, task: Task) -> tuple[Draw, Assignment |
     return draw, found
 
 
+MAX_EXPERTS = 50
+"""--experts: supporting members per team, at most as many as a team may have inspectors (draw.tasks.MAX_TEAM)."""
+
+
 def assign(
     session: Session,
     task: Task,
