@@ -69,7 +69,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     from creditcli.db.engine import make_engine
     from creditcli.db.schema import upgrade
 
-    engine = make_engine(url)
+    engine = make_engine(url, write=True)
     upgrade(engine)
     engine.dispose()
     try:
@@ -258,3 +258,37 @@ def record_result(cli: Cli, uscc: str, team: list[str], *extra: str) -> Result:
     for code in team:
         args += ["--inspector", code]
     return cli(*args, *extra)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MiB file system of its own (tmpfs), to fill or to make read-only; root only (CI runs as root)."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root (CI runs the suite as root)")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill(disk: Path, leave: int = 0) -> Path:
+    """A file that takes all of ``disk``'s free space but ``leave`` bytes."""
+    st = os.statvfs(disk)
+    filler = disk / "filler"
+    with filler.open("wb") as fh:
+        fh.write(b"\0" * max(st.f_bavail * st.f_frsize - leave, 0))
+    return filler
+
+
+def remount(disk: Path, mode: str) -> None:
+    """``mode``: "ro" (read-only) or "rw" again."""
+    import subprocess
+
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(disk)], check=True)

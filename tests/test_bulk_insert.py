@@ -65,7 +65,11 @@ def test_a_failed_staging_leaves_nothing_behind(cli: Cli, tmp_path: Path, monkey
     monkeypatch.setattr(bulk, "STAGE_SLICE", 1)
     monkeypatch.setattr(bulk, "_stage", failing)
     result = cli("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
-    assert result.exit_code == 1
+    assert result.exit_code == 73
+    assert (
+        result.stderr.splitlines()[-1]
+        == f"错误：无法写出 {calls[2]}：磁盘空间已满；请释放磁盘空间后重试，或写到其他磁盘"
+    )
     assert cli.count("entities") == 0  # the two rows copied before the failure were rolled back
     assert stage_files(cli) == []
 
@@ -124,7 +128,8 @@ def test_a_failed_copy_keeps_the_dropped_indexes(cli: Cli, tmp_path: Path, monke
     monkeypatch.setattr(bulk, "STAGE_SLICE", 1)
     monkeypatch.setattr(bulk, "_stage", failing)
     result = cli("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
-    assert result.exit_code == 1
+    assert result.exit_code == 73
+    assert "磁盘空间已满" in result.stderr
     assert cli.count("entities") == 0
     assert entity_indexes(cli) == indexes  # dropped inside the transaction, so back with its rollback
 
@@ -182,7 +187,7 @@ def test_rows_written_earlier_in_the_transaction_are_seen(
     sqlite_only(cli)
     monkeypatch.setattr(importer, "SMALL_FILE", 0)
     path = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())
-    engine = make_engine(to_url(cli.db))
+    engine = make_engine(to_url(cli.db), write=True)
     upgrade(engine)
     with session_scope(engine) as session:
         first = importer.import_roster(session, entities.SPEC, path, mapping={}, classes="ABCD")

@@ -48,7 +48,7 @@ def test_db_env_variable_and_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("CREDITCLI_DB", str(target))
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"数据库结构已从 空 升级到 {HEAD_REVISION}：{target}\n"
+    assert result.stderr == f"新建数据库：{target}\n数据库结构已从 空 升级到 {HEAD_REVISION}：{target}\n"
     again = CliRunner().invoke(app, ["db", "upgrade"])
     assert again.stderr == f"数据库结构已是最新版本 {HEAD_REVISION}：{target}\n"
 
@@ -57,9 +57,18 @@ def test_default_db_location_follows_xdg(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("CREDITCLI_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    target = tmp_path / "creditcli" / "creditcli.db"
+    missing = CliRunner().invoke(app, ["db", "status"])
+    assert (missing.exit_code, missing.stderr.splitlines()[0]) == (
+        66,
+        f"错误：数据库文件不存在：{target}。请检查 --db 是否写对；"
+        f"新建数据库请运行 creditcli --db {target} db upgrade（导入等修改数据的命令也会新建）",
+    )
+    assert not target.parent.exists()  # a read creates nothing, not even the directory
+    assert CliRunner().invoke(app, ["db", "upgrade"]).exit_code == 0
     result = CliRunner().invoke(app, ["db", "status", "-f", "json"])
     assert result.exit_code == 0, result.stderr
-    assert (tmp_path / "creditcli" / "creditcli.db").exists()
+    assert target.exists()
     assert json.loads(result.stdout) == {
         "schema": "creditcli.db-status/1",
         "db": str(tmp_path / "creditcli" / "creditcli.db"),

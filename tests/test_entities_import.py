@@ -264,6 +264,7 @@ def test_invalid_file_lists_every_problem_and_writes_nothing(cli: Cli, tmp_path:
 
 
 def test_dry_run_validates_without_writing(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("db", "upgrade")  # a dry run creates no database either (tests/test_faults.py)
     path = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())
     result = cli.ok("-f", "json", "entities", "import", path, "--dry-run")
     assert json.loads(result.stdout)["inserted"] == 4
@@ -320,6 +321,7 @@ def test_mapping_file(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_missing_key_column(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("db", "upgrade")
     path = write_csv(tmp_path / "e.csv", ["企业名称", "住所"], [["甲", "济南"]])
     result = cli("entities", "import", path)
     assert result.exit_code == 65
@@ -338,6 +340,7 @@ def test_ragged_row_is_named(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_missing_file_and_bad_options(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("db", "upgrade")
     missing = cli("entities", "import", tmp_path / "none.csv")
     assert (missing.exit_code, missing.stderr.strip()) == (66, f"错误：找不到文件：{tmp_path / 'none.csv'}")
     path = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())

@@ -51,6 +51,7 @@ def test_list_table_escapes_markup(cli: Cli, tmp_path: Path, monkeypatch: pytest
 
 
 def test_show_unknown(cli: Cli) -> None:
+    cli.ok("db", "upgrade")
     result = cli("entities", "show", U1)
     assert (result.exit_code, result.stderr) == (66, f"错误：名录中没有统一社会信用代码为 {U1} 的检查对象\n")
 
@@ -58,6 +59,7 @@ def test_show_unknown(cli: Cli) -> None:
 def test_export_csv_is_excel_safe(cli: Cli, tmp_path: Path) -> None:
     load(cli, tmp_path)
     out = tmp_path / "out" / "名录.csv"
+    out.parent.mkdir()  # an output's directory must exist (a mistyped one is exit 73: tests/test_faults.py)
     result = cli.ok("entities", "export", out, "--class", "A")
     assert result.stderr == f"已导出 1 条到 {out}\n"
     raw = out.read_bytes()
@@ -84,6 +86,7 @@ def test_export_xlsx_and_json(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_export_needs_a_known_format(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("db", "upgrade")
     result = cli("entities", "export", tmp_path / "e.txt")
     assert (result.exit_code, result.stderr) == (
         2,
@@ -94,6 +97,7 @@ def test_export_needs_a_known_format(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_export_to_a_directory_is_refused(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("db", "upgrade")
     result = cli("entities", "export", tmp_path, "--format", "csv")
     assert (result.exit_code, result.stderr) == (73, f"错误：{tmp_path} 是目录，请给出文件名\n")
 

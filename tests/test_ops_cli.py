@@ -32,6 +32,7 @@ def test_draw_if_not_drawn_is_a_no_op_the_second_time(cli: Cli, tmp_path: Path) 
 def test_backup_copies_a_sqlite_database(cli: Cli, tmp_path: Path) -> None:
     cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
     target = tmp_path / "备份" / "creditcli-2026-11-27.db"
+    target.parent.mkdir()
     result = cli("db", "backup", target)
     if "://" in cli.db:
         assert result.exit_code == 2 and "请用 pg_dump 备份" in result.stderr
@@ -149,8 +150,9 @@ def test_log_file_records_each_run(tmp_path: Path) -> None:
     lines = log.read_text(encoding="utf-8").splitlines()
     body = [line.split("] ", 1)[1] for line in lines]
     assert body[0].startswith("开始：用户 ") and body[0].endswith(f"entities import {good}")
-    assert body[1].startswith("结束：退出码 0，用时 ")
-    assert body[2].endswith(f"entities import {bad}")
-    assert body[3] == f"错误：{bad}: 发现 1 处问题，未导入任何数据"
-    assert body[4].startswith("  第 2 行 “统一社会信用代码”: 123 ")
-    assert body[5].startswith("结束：退出码 65，用时 ")
+    assert body[1] == f"新建数据库：{db}"  # said even with -q: a mistyped --db must not go unnoticed
+    assert body[2].startswith("结束：退出码 0，用时 ")
+    assert body[3].endswith(f"entities import {bad}")
+    assert body[4] == f"错误：{bad}: 发现 1 处问题，未导入任何数据"
+    assert body[5].startswith("  第 2 行 “统一社会信用代码”: 123 ")
+    assert body[6].startswith("结束：退出码 65，用时 ")

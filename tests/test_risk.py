@@ -194,6 +194,7 @@ def test_a_change_in_the_data_moves_the_class_and_the_report_shows_it(cli: Cli, 
 
 
 def test_report_before_any_run(cli: Cli) -> None:
+    cli.ok("db", "upgrade")
     result = cli("risk", "report")
     assert (result.exit_code, result.stderr) == (66, "错误：还没有分类运行记录（先运行 creditcli risk classify）\n")
 

@@ -39,6 +39,7 @@ def test_inspectors_import_list_show(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_officer_needs_certificate_expiry(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("db", "upgrade")
     rows = [
         ["37010009", "赵六", "执法人员", "华山市场监管所", "", "", "在岗"],
         ["37010010", "钱七", "执法人员", "", "", "2027-1-1", "休假"],

@@ -22,7 +22,7 @@ def test_head_revision_constant() -> None:
 
 
 def test_migrations_match_models(db_url: str) -> None:
-    engine = make_engine(to_url(db_url))
+    engine = make_engine(to_url(db_url), write=True)
     upgrade(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
@@ -37,7 +37,7 @@ def test_sqlite_upgrade_backs_up_an_older_file(tmp_path: Path) -> None:
         conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
     engine.dispose()
     # An empty alembic_version is "no revision yet": the upgrade runs, and a copy is kept first.
-    engine = make_engine(to_url(str(path)))
+    engine = make_engine(to_url(str(path)), write=True)
     ensure_schema(engine)
     assert current_revision(engine) == HEAD_REVISION
     assert "entities" in inspect(engine).get_table_names()
@@ -50,7 +50,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     from creditcli.errors import ConfigError
 
     path = tmp_path / "new.db"
-    engine = make_engine(to_url(str(path)))
+    engine = make_engine(to_url(str(path)), write=True)
     upgrade(engine)
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
@@ -66,10 +66,10 @@ def test_a_new_file_gets_big_pages_and_an_old_one_keeps_its_own(tmp_path: Path) 
 
     new = tmp_path / "new.db"
     old = tmp_path / "old.db"
-    with sqlite3.connect(old) as conn:
-        conn.execute("CREATE TABLE t (x)")  # a file made elsewhere with SQLite's default pages
+    with sqlite3.connect(old) as conn:  # an empty creditcli file made by an older SQLite with its default pages
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
     for path in (new, old):
-        engine = make_engine(to_url(str(path)))
+        engine = make_engine(to_url(str(path)), write=True)
         upgrade(engine)
         engine.dispose()
     sizes = [sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0] for path in (new, old)]

@@ -369,7 +369,7 @@ def test_same_seed_gives_byte_identical_certificates(tmp_path: Path, shuffle_see
         order.to_csv(tmp_path / f"e{i}.csv", index=False)
         cli = Cli(str(db), CliRunner())
         cli.ok("entities", "import", tmp_path / f"e{i}.csv")
-        engine = make_engine(to_url(str(db)))
+        engine = make_engine(to_url(str(db)), write=True)
         raw = {"code": "T1", "name": "x", "window": (dt.date(2026, 3, 1), dt.date(2026, 6, 30))}
         with session_scope(engine) as session:
             service.create_task(session, Settings(), raw, now=now)

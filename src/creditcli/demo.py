@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +15,15 @@ from sqlalchemy.orm import Session
 from creditcli import audit
 from creditcli.credit import penalties, scores
 from creditcli.credit.rules import Rules
+from creditcli.db.bulk import STAGE_FILE
 from creditcli.db.engine import make_engine, session_scope, to_url
+from creditcli.db.files import companions, readonly_uri
 from creditcli.db.schema import upgrade
 from creditcli.draw import service
 from creditcli.draw.tasks import default_file, get_task, read_task_file
-from creditcli.errors import InputMissingError
-from creditcli.io.writers import FileFormat, Table, write_bytes, write_table
+from creditcli.errors import InputMissingError, OutputError, os_error
+from creditcli.io.outputs import check_outputs
+from creditcli.io.writers import FileFormat, Table, output_directory, write_bytes, write_table
 from creditcli.results import archive, publicity
 from creditcli.results.files import import_results, template_table
 from creditcli.rosters import conflicts, entities, inspectors, items
@@ -85,23 +91,117 @@ class DemoResult:
     risk: DemoRisk
 
 
-def run_demo(workdir: Path, settings: Settings, samples: Path | None = None) -> DemoResult:
+DB_NAME = "creditcli.db"
+DEMO_MARK = 0x43444D4F
+"""The demo database's SQLite ``application_id`` ("CDMO"): a field of the file's header that SQLite
+keeps for an application to say what a file is. A later demo run recognises its own database by it
+and never deletes one without it. Chosen over a marker table (no schema change that migrations and
+dumps would have to know about) and over a marker file (it cannot be separated from the database:
+a copied or renamed demo database stays recognisable, a real database put in its place does not)."""
+
+OUTPUTS = (
+    "抽取前公告.md",
+    "抽取证书.json",
+    "抽取证书.md",
+    "抽取范围.csv",
+    "检查计划.xlsx",
+    "检查结果录入表.xlsx",
+    "检查结果（示例已填写）.xlsx",
+    "抽查计划公告.xlsx",
+    "抽查名单.xlsx",
+    "抽查结果公告.xlsx",
+    "一对象一档案.zip",
+)
+"""The files a demo run writes beside its database, each named ``<task code>-<name>`` (draw.tasks.default_file)."""
+
+
+def demo_files(workdir: Path, code: str) -> list[Path]:
+    """Everything a demo run may write or delete in ``workdir``: its database (with the files SQLite
+    keeps beside it) and its outputs."""
+    return [*sorted(companions(workdir / DB_NAME)), *(workdir / default_file(code, name) for name in OUTPUTS)]
+
+
+def run_demo(
+    workdir: Path, settings: Settings, samples: Path | None = None, *, wait: float = 0.0, protected: Iterable[Path] = ()
+) -> DemoResult:
+    """The main job on the samples, in ``workdir``: empty, new, or an earlier demo's (checked first).
+
+    ``wait``: seconds to wait for another run on the same demo database; ``protected``: files the
+    demo may not write over (the database the caller has open).
+    """
     source = samples or samples_dir()
     missing = [name for _, name in SAMPLE_FILES if not (source / name).exists()]
     missing += [TASK_FILE] if not (source / TASK_FILE).exists() else []
     if missing:
         raise InputMissingError(f"示例数据目录 {source} 缺少：{'、'.join(missing)}")
-    workdir.mkdir(parents=True, exist_ok=True)
-    db_path = workdir / "creditcli.db"
-    # The demo always starts from an empty database so that every run shows the same figures.
-    for leftover in (
-        db_path,
-        db_path.with_name(db_path.name + "-wal"),
-        db_path.with_name(db_path.name + "-shm"),
-    ):
-        leftover.unlink(missing_ok=True)
-    engine: Engine = make_engine(to_url(str(db_path)))
+    code = str(read_task_file(source / TASK_FILE)["code"])
+    check_outputs([("演示文件", path) for path in demo_files(workdir, code)], protected=protected)
+    with _claimed(workdir, code, wait) as db_path:
+        return _run(workdir, db_path, settings, source)
+
+
+@contextmanager
+def _claimed(workdir: Path, code: str, wait: float) -> Iterator[Path]:
+    """The demo's directory, ready for a new run and held by the demo database's writers' lock: the
+    directory holds nothing but an earlier demo's files, and the database is removed only when it is
+    one the demo made (``DEMO_MARK``)."""
+    from creditcli.db.locks import path_lock
+
+    if not workdir.exists():
+        try:
+            workdir.mkdir(parents=True)
+        except OSError as exc:
+            raise os_error(exc, workdir) from exc
+    output_directory(workdir, "--dir")
+    known = {path.name for path in demo_files(workdir, code)}
+    strangers = sorted(p.name for p in workdir.iterdir() if p.name not in known and not _our_leftover(p.name))
+    if strangers:
+        shown = "、".join(strangers[:5]) + (" 等" if len(strangers) > 5 else "")
+        raise OutputError(
+            f"目录 {workdir} 中有不是演示程序生成的文件（{shown}）：演示会覆盖并删除其中的文件，"
+            "请用 --dir 指定一个空目录或新目录"
+        )
+    db_path = workdir / DB_NAME
+    with path_lock(db_path, wait):
+        if not is_demo_database(db_path):
+            raise OutputError(
+                f"{db_path} 不是演示程序建的数据库（没有演示数据库的标记）：演示不会删除它；"
+                "请用 --dir 指定一个空目录或新目录"
+            )
+        # The demo always starts from an empty database so that every run shows the same figures.
+        for leftover in companions(db_path) - {db_path.with_name(db_path.name + ".lock")}:
+            leftover.unlink(missing_ok=True)
+        yield db_path
+
+
+def _our_leftover(name: str) -> bool:
+    """Temporary files of a demo run that was killed: atomic writers' ``.….part``, import staging files."""
+    return (name.startswith(".") and name.endswith(".part")) or name.startswith(STAGE_FILE)
+
+
+def is_demo_database(path: Path) -> bool:
+    """``path`` holds nothing, or a database the demo made (read without changing the file)."""
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return True
+    if not path.is_file():
+        return False
     try:
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
+        try:
+            mark = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False  # no SQLite database: not the demo's
+    return bool(mark == DEMO_MARK or tables == 0)
+
+
+def _run(workdir: Path, db_path: Path, settings: Settings, source: Path) -> DemoResult:
+    engine: Engine = make_engine(to_url(str(db_path)), write=True)
+    try:
+        with engine.begin() as conn:  # marked first, before anything else is in it
+            conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_MARK}")
         upgrade(engine)
         results = []
         for spec, name in SAMPLE_FILES:

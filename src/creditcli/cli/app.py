@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,7 @@ from creditcli.cli import (
 )
 from creditcli.cli.context import AppContext, OutputFormat, configure_logging
 from creditcli.cli.guard import CreditTyper, guarded
+from creditcli.errors import CreditError, UsageError
 from creditcli.settings import default_db_path, load_settings
 
 app = CreditTyper(
@@ -97,12 +99,31 @@ def root(
     ] = False,
 ) -> None:
     """双随机、一公开 抽查工具。"""
-    if log_file is not None:
-        runlog.open_log(log_file)
-    settings = load_settings(config)
+    try:
+        settings = load_settings(config)
+    except CreditError:
+        if log_file is not None:  # the log records why the run ended
+            runlog.open_log(log_file)
+        raise
     verbosity = -1 if quiet else verbose
     configure_logging(verbosity)
-    ctx.obj = AppContext(settings, db_ or settings.db or str(default_db_path()), fmt, verbosity, wait=wait)
+    app_ctx = AppContext(settings, db_ or settings.db or str(default_db_path()), fmt, verbosity)
+    if log_file is not None:
+        app_ctx.check_outputs(("--log-file", log_file))
+        runlog.open_log(log_file)
+    app_ctx.wait = check_wait(wait)
+    ctx.obj = app_ctx
+
+
+MAX_WAIT = 86_400.0
+"""``--wait`` at most a day: a writer that waited longer has lost its purpose (and PostgreSQL's
+lock_timeout takes milliseconds as a 32-bit number)."""
+
+
+def check_wait(seconds: float) -> float:
+    if not (math.isfinite(seconds) and 0 <= seconds <= MAX_WAIT):
+        raise UsageError(f"--wait {seconds:g} 无效：应为 0 到 {MAX_WAIT:g} 之间的秒数（0 表示不等待）")
+    return seconds
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ def export(
     if (uscc is None) == (task is None):
         raise UsageError("请给出一个统一社会信用代码，或用 --task 指定任务（二者选一）")
     app_ctx = AppContext.from_typer(ctx)
+    app_ctx.check_outputs(("--output", output))
     with app_ctx.session() as session:
         codes = [uscc] if uscc is not None else archive.task_entities(session, get_task(session, task or ""))
         count = archive.export(session, codes, output)

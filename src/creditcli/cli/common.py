@@ -59,8 +59,9 @@ def run_import(
     from creditcli.audit import Change
     from creditcli.rosters.importer import import_roster
 
+    app.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
     columns = load_mapping(mapping, spec.columns)
-    with write_rejects(rejects), app.session(write=True) as session:
+    with write_rejects(rejects), app.session(write=True, create=not dry_run) as session:
         result = import_roster(
             session,
             spec,
@@ -105,6 +106,7 @@ def render_import(app: AppContext, result: ImportResult, fmt: OutputFormat) -> N
 
 
 def export_to_file(app: AppContext, table: Table, path: Path, fmt: FileFormat | None) -> None:
+    """The file is checked like every output (io/outputs.py) before a byte is written."""
     count = write_table(table, path, format_for(path, fmt))
     app.info(f"已导出 {count} 条到 {path}")
 

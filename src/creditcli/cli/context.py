@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -61,25 +61,30 @@ class AppContext:
     def format(self, override: OutputFormat | None) -> OutputFormat:
         return override or self.fmt
 
-    def engine(self) -> Engine:
+    def engine(self, write: bool = False, create: bool | None = None) -> Engine:
+        """The database, opened on first use: a writer may create it (and says so), a reader never
+        (a missing database is exit 66); see db/database.py."""
         if self._engine is None:
-            from creditcli.db.engine import make_engine, to_url
-            from creditcli.db.schema import ensure_schema
+            from creditcli.db.database import open_database
 
-            self._engine = make_engine(to_url(self.db))
-            ensure_schema(self._engine)
+            opened = open_database(self.db, write=write, create=create, wait=self.wait)
+            self._engine = opened.engine
+            if opened.created is not None:
+                eprint(f"新建数据库：{opened.created}")
         return self._engine
 
     @contextmanager
-    def session(self, write: bool = False) -> Iterator[Session]:
+    def session(self, write: bool = False, create: bool | None = None) -> Iterator[Session]:
         """One transaction for the whole command: all of it is written, or none.
 
         ``write``: the command changes data, so it first takes the writers' lock (db/locks.py).
+        ``create``: it may create a database where there is none (default: when it writes; a dry run
+        writes nothing, so it creates nothing either).
         """
         from creditcli.db import locks
         from creditcli.db.engine import session_scope
 
-        engine = self.engine()
+        engine = self.engine(write, create)
         with locks.file_lock(engine, self.wait) if write else nullcontext(), session_scope(engine) as session:
             if write:
                 locks.advisory_lock(session, self.wait)
@@ -90,6 +95,14 @@ class AppContext:
 
                 command, arguments = self.invocation
                 audit.append(session, command, arguments, self._change or audit.Change())
+
+    def check_outputs(self, *outputs: tuple[str, Path | None], inputs: Sequence[tuple[str, Path | None]] = ()) -> None:
+        """Before the command reads or writes anything: its output files are none of the database's
+        files (exit 73), not one another and not its inputs (exit 2). See io/outputs.py."""
+        from creditcli.db.engine import protected_paths
+        from creditcli.io.outputs import check_outputs
+
+        check_outputs(outputs, inputs=inputs, protected=protected_paths(self.db))
 
     def audited(self, change: Change | None) -> None:
         """What the running command changed, for its audit entry (counts, digest, records);
@@ -109,12 +122,22 @@ class AppContext:
 
 def eprint(message: str) -> None:
     """Plain text on stderr: never wrapped or marked up, so that cron logs and grep see whole lines.
-    Also into the ``--log-file``, when there is one."""
+    Also into the ``--log-file``, when there is one. Control characters from user data are shown
+    escaped (``\\x1b``), never sent to the terminal."""
     from creditcli.cli import runlog
 
+    message = printable(message)
     runlog.note(message)
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character from user data written out as an escape (ESC as
+    ``\\x1b``), its own line breaks kept (io/text.py: the one escaping there is)."""
+    from creditcli.io.text import escape_controls
+
+    return escape_controls(text, lines=True)
 
 
 def configure_logging(verbosity: int) -> None:

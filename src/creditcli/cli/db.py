@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from creditcli.cli.context import AppContext
+from creditcli.cli.context import AppContext, eprint
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FormatOpt
 from creditcli.cli.render import render_record
@@ -18,15 +18,19 @@ app = CreditTyper(name="db", help="数据库：初始化、升级结构、查看
 @app.command("upgrade")
 def upgrade(ctx: typer.Context) -> None:
     """创建数据库或把结构升级到本程序的版本（SQLite 文件升级前自动备份）。"""
-    from creditcli.db.engine import make_engine, to_url
+    from creditcli.db.database import open_database
+    from creditcli.db.engine import sqlite_path, to_url
     from creditcli.db.schema import upgrade as run_upgrade
 
     app_ctx = AppContext.from_typer(ctx)
-    engine = make_engine(to_url(app_ctx.db))
+    engine = open_database(app_ctx.db, write=True, wait=app_ctx.wait, migrate=False).engine
     try:
         result = run_upgrade(engine)
     finally:
         engine.dispose()
+    path = sqlite_path(to_url(app_ctx.db))
+    if result.before is None and path is not None:
+        eprint(f"新建数据库：{path}")
     if result.before == result.after:
         app_ctx.info(f"数据库结构已是最新版本 {result.after}：{app_ctx.db}")
         return

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from creditcli.cli.context import AppContext, OutputFormat
+from creditcli.cli.context import AppContext, OutputFormat, eprint
 from creditcli.cli.guard import guarded
 from creditcli.cli.options import FormatOpt
 from creditcli.cli.render import to_jsonable
@@ -23,11 +23,14 @@ def demo(
     """演示主流程：建库、导入名录、创建任务、冻结、抽取、匹配检查组、出证书并复核、录入结果、公示、档案。
 
     使用内置 SQLite 和 data/samples/ 中的示例文件；每次都从空库开始，结果相同。
+    --dir 须是空目录、新目录或上次演示的目录（演示只删除自己建的数据库）。
     """
+    from creditcli.db.engine import protected_paths
     from creditcli.demo import SEED, run_demo
 
     app_ctx = AppContext.from_typer(ctx)
-    result = run_demo(workdir, app_ctx.settings)
+    result = run_demo(workdir, app_ctx.settings, wait=app_ctx.wait, protected=protected_paths(app_ctx.db))
+    eprint(f"新建数据库：{result.db_path}")
     if app_ctx.format(fmt) is OutputFormat.json:
         app_ctx.out.print_json(data={"schema": "creditcli.demo/1", "seed": SEED, **to_jsonable(result)})
         return

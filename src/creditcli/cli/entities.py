@@ -132,6 +132,7 @@ def export(
     内部名录含信用风险分类，不得用于公示。
     """
     ctx_app = AppContext.from_typer(ctx)
+    ctx_app.check_outputs(("输出文件", path))
     flt = entities.EntityFilter(risk_class, status, station, entity_type, industry, tag, name)
     with ctx_app.session() as session:
         export_to_file(ctx_app, entities.entity_table(session, flt), Path(path), fmt)

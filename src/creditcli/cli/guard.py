@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from typer.models import CommandFunctionType
 
-from creditcli.errors import EXIT_FAILURE, CreditError, DataError
+from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,32 +27,34 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from creditcli.cli.context import AppContext, eprint
-        from creditcli.cli.render import print_problems
 
-        ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
-        obj = ctx.find_root().obj if ctx is not None else None
+        # Typer hands commands its Click context, which is no typer.Context instance: find it by its method.
+        find_root = next((f for a in (*args, *kwargs.values()) if callable(f := getattr(a, "find_root", None))), None)
+        obj = find_root().obj if find_root is not None else None
         app = obj if isinstance(obj, AppContext) else None
         try:
             return func(*args, **kwargs)
         except CreditError as exc:
-            eprint(f"错误：{exc.message}")
-            if isinstance(exc, DataError):
-                print_problems(exc.problems)
-                for hint in exc.hints:
-                    eprint(hint)
+            _report(exc)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             # The reader closed stdout (`creditcli tasks list | head`): the command's work is done and
             # committed; only the rest of the display is not wanted. Leave quietly, as shell tools do.
-            with contextlib.suppress(OSError, ValueError):  # no real file descriptor under a test runner
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _drop_stdout()
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
             eprint("已中断：本次操作未写入任何数据")
-            raise typer.Exit(130) from None
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         except typer.Exit:
             raise
         except Exception as exc:
+            answer = fault(exc, _database(app))
+            if answer is not None:  # a fault of the machine (disk full, read-only, locked …): its documented code
+                log.debug("fault", exc_info=True)
+                if isinstance(exc, OSError) and exc.filename is None:
+                    _drop_stdout()  # most likely stdout itself (`> /dev/full`): nothing more can go there
+                _report(answer)
+                raise typer.Exit(answer.exit_code) from None
             log.debug("unexpected error", exc_info=True)
             eprint(f"内部错误：{type(exc).__name__}: {exc}（加 -vv 查看详情；请把此信息报告给维护人员）")
             if app is not None and app.verbosity >= 2:
@@ -63,6 +65,33 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
                 app.close()
 
     return wrapper
+
+
+def _report(exc: CreditError) -> None:
+    from creditcli.cli.context import eprint
+    from creditcli.cli.render import print_problems
+
+    eprint(f"错误：{exc.message}")
+    if isinstance(exc, DataError):
+        print_problems(exc.problems)
+        for hint in exc.hints:
+            eprint(hint)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush at exit cannot fail as well."""
+    with contextlib.suppress(OSError, ValueError):  # no real file descriptor under a test runner
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _database(app: object) -> str | None:
+    from creditcli.cli.context import AppContext
+
+    if not isinstance(app, AppContext):
+        return None
+    from creditcli.db.database import display
+
+    return display(app.db)
 
 
 class CreditTyper(typer.Typer):

@@ -83,6 +83,7 @@ def export(
 ) -> None:
     """导出执法检查人员名录（内部使用，含个人信息，不得公示）。"""
     app_ctx = AppContext.from_typer(ctx)
+    app_ctx.check_outputs(("输出文件", path))
     flt = inspectors.InspectorFilter(kind, status, station, qualification)
     with app_ctx.session() as session:
         export_to_file(app_ctx, inspectors.inspector_table(session, flt), path, fmt)

@@ -43,5 +43,6 @@ def list_(ctx: typer.Context, limit: LimitOpt = 0, fmt: FormatOpt = None) -> Non
 def export(ctx: typer.Context, path: OutputPath, fmt: FileFormatOpt = None) -> None:
     """导出抽查事项清单。"""
     app_ctx = AppContext.from_typer(ctx)
+    app_ctx.check_outputs(("输出文件", path))
     with app_ctx.session() as session:
         export_to_file(app_ctx, items.item_table(session), path, fmt)

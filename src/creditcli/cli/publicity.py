@@ -50,8 +50,9 @@ def export(
 
     if partial and what is not What.results:
         raise UsageError("--partial 只用于 --what results")
-    keys = publicity.read_columns(columns) if columns is not None else None
     app_ctx = AppContext.from_typer(ctx)
+    app_ctx.check_outputs(("--output", output), inputs=[("--columns", columns)])
+    keys = publicity.read_columns(columns) if columns is not None else None
     with app_ctx.session() as session:
         table = publicity.public_table(session, get_task(session, code), what.value, keys, partial)
         export_to_file(app_ctx, table, output, fmt)

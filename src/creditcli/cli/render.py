@@ -12,7 +12,7 @@ from typing import Any
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from creditcli.cli.context import AppContext, OutputFormat, eprint
+from creditcli.cli.context import AppContext, OutputFormat, eprint, printable
 from creditcli.errors import Problem
 from creditcli.io.writers import Table, write_csv_stream, write_json_stream
 
@@ -29,7 +29,8 @@ def render_table(app: AppContext, table: Table, fmt: OutputFormat, title: str | 
         rich.add_column(label, overflow="fold")
     count = 0
     for values in table.display_rows():
-        rich.add_row(*(Text(v) for v in values))  # Text: a name like "[/]" is data, not markup
+        # Text: a name like "[/]" is data, not markup; printable: an ESC in a cell is shown, not obeyed.
+        rich.add_row(*(Text(printable(v)) for v in values))
         count += 1
     app.out.print(rich)
     return count
@@ -54,7 +55,7 @@ def render_record(
     rich.add_column(overflow="fold")
     for key, value in flat.items():
         shown = "" if value is None else ("是" if value else "否") if isinstance(value, bool) else str(value)
-        rich.add_row(labels.get(key, key), Text(shown))
+        rich.add_row(labels.get(key, key), Text(printable(shown)))
     app.out.print(rich)
 
 

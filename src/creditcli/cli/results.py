@@ -136,7 +136,8 @@ def import_(
     from creditcli.results import files
 
     app_ctx = AppContext.from_typer(ctx)
-    with write_rejects(rejects), app_ctx.session(write=True) as session:
+    app_ctx.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
+    with write_rejects(rejects), app_ctx.session(write=True, create=not dry_run) as session:
         columns = load_mapping(mapping, files.COLUMNS)
         summary = files.import_results(session, path, columns, encoding, dry_run, sheet)
         counts = {"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}

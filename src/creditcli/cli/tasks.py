@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,9 @@ from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FormatOpt, in_range
 from creditcli.cli.render import render_record, render_table
+
+if TYPE_CHECKING:
+    from creditcli.draw.service import FreezeResult
 
 app = CreditTyper(
     name="tasks",
@@ -155,17 +158,36 @@ def freeze(
 ) -> None:
     """冻结抽取范围并生成抽取前公告（在产生随机种子之前）。"""
     from creditcli.cli.render import to_jsonable
-    from creditcli.draw import service
-    from creditcli.draw.tasks import default_file, get_task
-    from creditcli.io.writers import write_bytes
+    from creditcli.draw.tasks import default_file
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session(write=True) as session:
-        result, notice = service.freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
-        path = output or default_file(code, "抽取前公告.md")
-        write_bytes(path, notice.encode("utf-8"))
+    path = output or default_file(code, "抽取前公告.md")
+    app_ctx.check_outputs(("--output", path))
+    result = _freeze(app_ctx, code, path, refreeze)
     app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {path}")
     render_record(app_ctx, "creditcli.freeze/1", to_jsonable(result), {}, app_ctx.format(fmt))
+
+
+def _freeze(app_ctx: AppContext, code: str, path: Path, refreeze: bool) -> FreezeResult:
+    """Freeze, then write the notice. Its temporary file is made first (a directory that cannot take
+    it fails before the freeze); its text is written only once the freeze is committed, so a notice
+    never shows a digest that was not recorded."""
+    from creditcli.draw import service
+    from creditcli.draw.tasks import get_task
+    from creditcli.errors import OutputError, os_reason
+    from creditcli.io.writers import atomic_path
+
+    with atomic_path(path, "--output") as tmp:
+        with app_ctx.session(write=True) as session:
+            result, notice = service.freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
+        try:
+            tmp.write_bytes(notice.encode("utf-8"))
+        except OSError as exc:
+            raise OutputError(
+                f"抽取范围已冻结并记录（摘要 {result.pool_digest}），但抽取前公告未能写出 {path}：{os_reason(exc)}；"
+                f"请排除后用 creditcli tasks freeze {code} --refreeze -o 文件 重新冻结并写出公告（原冻结记录保留）"
+            ) from exc
+    return result
 
 
 @app.command("draw")
@@ -291,9 +313,10 @@ def certificate(
     from creditcli.io.writers import write_bytes
 
     app_ctx = AppContext.from_typer(ctx)
+    markdown = output.with_suffix(".md")
+    app_ctx.check_outputs(("--output", output), ("签字存档版 .md", markdown), ("--pool", pool))
     with app_ctx.session() as session:
         cert = service.certificate(session, get_task(session, code), in_range(seq, "--seq", 1))
-    markdown = output.with_suffix(".md")
     write_bytes(output, cert.json_text.encode("utf-8"))
     write_bytes(markdown, cert.markdown.encode("utf-8"))
     app_ctx.info(f"抽取证书已写入 {output} 和 {markdown}")

@@ -121,6 +121,7 @@ def export(
 
     tables = {Export.plan: exports.plan_table, Export.schedule: exports.schedule_table}
     app_ctx = AppContext.from_typer(ctx)
+    app_ctx.check_outputs(("--output", output))
     with app_ctx.session() as session:
         task = get_task(session, code)
         export_to_file(app_ctx, tables.get(what, template_table)(session, task), output, fmt)

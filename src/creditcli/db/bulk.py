@@ -12,7 +12,6 @@ import itertools
 import os
 import sqlite3
 import tempfile
-import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -22,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from creditcli.db import files
 from creditcli.db.engine import CHANGES_AT_BEGIN, STAGE_PREFIX
+from creditcli.errors import os_error
 from creditcli.perf import gc_paused
 
 if TYPE_CHECKING:
@@ -131,7 +132,10 @@ def insert_arrow(session: Session, table: str, data: pa.Table, constants: Mappin
             parts = [data.slice(start, length) for start, length in zip(starts, lengths, strict=False)]
             done = [staging.submit(_stage, path, part) for path, part in zip(stages, parts, strict=True)]
             for path, future in zip(stages, done, strict=True):
-                future.result()
+                try:
+                    future.result()
+                except OSError as exc:  # the staging file could not be written (disk full …): exit 73
+                    raise os_error(exc, path) from exc
                 alias = f"{STAGE_PREFIX}{next(_stages)}"
                 cur.execute(f"ATTACH DATABASE ? AS {alias}", (path,))
                 cur.execute(f"INSERT INTO {table} ({cols}) SELECT {values} FROM {alias}.rows ORDER BY rowid")
@@ -328,8 +332,8 @@ def fetch_arrow(session: Session, sql: str, *, writing: str | None) -> pa.Table 
 
 
 def readonly_uri(path: str) -> str:
-    """A SQLite URI that opens ``path`` read-only (any character of the path quoted)."""
-    return f"file:{urllib.parse.quote(str(Path(path).resolve()))}?mode=ro"
+    """A SQLite URI that opens ``path`` read-only (immutable on a read-only mount: db/files.py)."""
+    return files.readonly_uri(Path(path))
 
 
 def fetch_all(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

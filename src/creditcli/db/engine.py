@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from creditcli.db.files import check_sqlite_file, companions, readonly_mount, readonly_uri
 from creditcli.errors import ConfigError
+from creditcli.io.outputs import protect
 
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16_384
@@ -39,7 +42,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any, wait: float = 0.0) -> None:
     # We emit BEGIN ourselves (see _sqlite_begin) so that DDL is transactional and a failed
     # import rolls back whole; the pragmas are the ones engineering.md settled on.
     dbapi_conn.isolation_level = None
@@ -49,7 +52,8 @@ def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute(f"PRAGMA page_size={PAGE_SIZE}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Another program holding SQLite's own lock is waited for as long as --wait asks, at least the default.
+    cur.execute(f"PRAGMA busy_timeout={max(BUSY_TIMEOUT_MS, int(wait * 1000))}")
     cur.execute("PRAGMA synchronous=NORMAL")
     # A bigger page cache keeps index B-trees in memory during million-row imports (128 MiB).
     cur.execute("PRAGMA cache_size=-131072")
@@ -68,7 +72,35 @@ def _detach_stages(dbapi_conn: sqlite3.Connection | None, _record: Any) -> None:
         pass  # a broken connection is discarded by the pool anyway
 
 
-def make_engine(url: str) -> Engine:
+def _guard_files(engine: Engine, files: frozenset[Path]) -> None:
+    """While the engine holds a connection to the file, no writer of this process may write over it
+    or the files beside it (io/outputs.py); ``dispose()`` closes the connections and lets go."""
+    state = {"open": 0}
+    release: list[Callable[[], None]] = []
+
+    def opened(_conn: Any, _record: Any) -> None:
+        state["open"] += 1
+        if state["open"] == 1:
+            release.append(protect(files))
+
+    def closed(_conn: Any, _record: Any) -> None:
+        state["open"] -= 1
+        if state["open"] <= 0 and release:
+            release.pop()()
+
+    event.listen(engine, "connect", opened)
+    event.listen(engine, "close", closed)
+    event.listen(engine, "close_detached", lambda conn: closed(conn, None))
+    weakref.finalize(engine, lambda: [r() for r in release])
+
+
+def make_engine(url: str, *, write: bool = False, create: bool | None = None, wait: float = 0.0) -> Engine:
+    """An engine for ``url``; a SQLite file is examined first (db/files.py) and never changed by it.
+
+    ``write``: the caller will change data (a read-only file or mount is refused, exit 73);
+    ``create``: it may create the database where there is none (default: when it writes);
+    ``wait``: seconds to wait for another program holding SQLite's lock (at least BUSY_TIMEOUT_MS).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -77,12 +109,19 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         path = sqlite_path(url)
         if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ConfigError(f"无法创建数据库目录 {path.parent}：{exc.strerror}") from exc
-        engine = create_engine(url)
-        event.listen(engine, "connect", _sqlite_connect)
+            check_sqlite_file(path, write=write, create=write if create is None else create)
+        if path is not None and not write and readonly_mount(path):
+            uri = readonly_uri(path)
+            engine = create_engine(url, creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+        else:
+            engine = create_engine(url)
+        if path is not None:
+            _guard_files(engine, companions(path))
+
+        def connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
+            _sqlite_connect(dbapi_conn, record, wait)
+
+        event.listen(engine, "connect", connect)
         event.listen(engine, "checkin", _detach_stages)
 
         @event.listens_for(engine, "begin")
@@ -100,6 +139,15 @@ def make_engine(url: str) -> Engine:
                 "连接 PostgreSQL 需要 psycopg：请安装 creditcli[postgres]，并使用 postgresql+psycopg:// 地址"
             ) from exc
     raise ConfigError(f"不支持的数据库类型：{backend}（支持 SQLite 与 PostgreSQL）")
+
+
+def protected_paths(db: str) -> frozenset[Path]:
+    """The files no output may be written over while ``db`` is in use (none for a server database)."""
+    try:
+        path = sqlite_path(to_url(db))
+    except ArgumentError:
+        return frozenset()
+    return frozenset() if path is None else companions(path)
 
 
 @contextmanager

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from creditcli.db.engine import sqlite_path
-from creditcli.errors import BusyError
+from creditcli.errors import BusyError, os_error
 
 ADVISORY_KEY = 0x63726564_6C690001
 """The advisory lock of creditcli's writers (any 64-bit number other tools do not use)."""
@@ -34,6 +35,13 @@ def file_lock(engine: Engine, wait: float) -> Iterator[None]:
     if path is None:
         yield
         return
+    with path_lock(path, wait):
+        yield
+
+
+@contextmanager
+def path_lock(path: Path, wait: float) -> Iterator[None]:
+    """The writers' lock of the SQLite file ``path`` (``<path>.lock``), whether or not it exists yet."""
     from filelock import FileLock, Timeout
 
     lock = FileLock(f"{path}.lock", timeout=max(wait, 0))
@@ -41,6 +49,8 @@ def file_lock(engine: Engine, wait: float) -> Iterator[None]:
         lock.acquire()
     except Timeout:
         raise _busy(f"锁文件 {path}.lock", wait) from None
+    except OSError as exc:
+        raise os_error(exc, f"{path}.lock") from exc
     try:
         from creditcli.db.bulk import remove_leftover_stages
 

@@ -61,8 +61,13 @@ def copy_sqlite(path: Path, target: Path) -> None:
 
 
 def backup(url: str, target: Path) -> Path:
-    """``db backup``: a SQLite file copied atomically to ``target``; PostgreSQL is pg_dump's job."""
-    from creditcli.errors import InputMissingError, OutputError, UsageError
+    """``db backup``: a SQLite file copied atomically to ``target``; PostgreSQL is pg_dump's job.
+
+    The target may be none of the database's own files (exit 73 before anything is written).
+    """
+    from creditcli.db.engine import protected_paths
+    from creditcli.errors import InputMissingError, OutputError, UsageError, database_error, nearly_full
+    from creditcli.io.outputs import check_outputs
     from creditcli.io.writers import atomic_path
 
     path = sqlite_path(url)
@@ -70,12 +75,21 @@ def backup(url: str, target: Path) -> Path:
         raise UsageError(
             "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc -f creditcli-$(date +%F).dump 'postgresql://…'"
         )
+    check_outputs([("备份文件", target)], protected=protected_paths(url))
     if not path.exists():
         raise InputMissingError(f"数据库文件不存在：{path}")
     if target.exists() and not target.is_file():
         raise OutputError(f"{target} 不是普通文件：备份须写入一个文件")
-    with atomic_path(target) as tmp:  # an empty temporary file: SQLite takes it as an empty database
-        copy_sqlite(path, tmp)
+    with atomic_path(target, "备份文件") as tmp:  # an empty temporary file: SQLite takes it as an empty database
+        try:
+            copy_sqlite(path, tmp)
+        except sqlite3.Error as exc:
+            if nearly_full(tmp):  # the copy could not be written
+                raise OutputError(f"无法写出备份 {target}：磁盘空间已满；请释放磁盘空间后重试，或写到其他磁盘") from exc
+            answer = database_error(exc, str(path))
+            if answer is None:
+                raise
+            raise answer from exc
     return target
 
 
@@ -97,16 +111,15 @@ def upgrade(engine: Engine, *, backup: bool = True) -> UpgradeResult:
     return UpgradeResult(before, HEAD_REVISION, copy)
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Called before every command that touches the database."""
+def ensure_schema(engine: Engine) -> UpgradeResult | None:
+    """Called before every command that touches the database; the upgrade it ran on SQLite, if any."""
     rev = current_revision(engine)
     if rev == HEAD_REVISION:
-        return
+        return None
     known = {p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
     if rev is not None and rev not in known:
         raise ConfigError(f"数据库结构版本 {rev} 比本程序（{HEAD_REVISION}）更新：请升级 creditcli 后再使用该数据库")
     if engine.dialect.name == "sqlite":
-        upgrade(engine)
-        return
+        return upgrade(engine)
     state = "尚未初始化" if rev is None else f"版本 {rev} 落后于 {HEAD_REVISION}"
     raise ConfigError(f"数据库结构{state}：请由管理员先运行 creditcli db upgrade（升级前请先备份数据库）")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import gzip
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from creditcli.db import bulk
 from creditcli.db.models import Draw, DrawSelection, Task
 from creditcli.draw.strategies import Pool
 from creditcli.draw.tasks import Excluded, TaskSpec
-from creditcli.errors import DataError
+from creditcli.errors import DataError, RecordError
 from creditcli.io.columns import Column, ColumnSet, Kind
 from creditcli.rosters.query import Filter
 from creditcli.rosters.terms import ACTIVE
@@ -153,5 +154,11 @@ def compress(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=1, mtime=0)  # level 9 took 3.3 s for a 1M pool, level 1 0.4 s
 
 
-def decompress(data: bytes) -> bytes:
-    return gzip.decompress(data)
+def decompress(data: bytes, what: str = "冻结范围") -> bytes:
+    """A stored blob back; one that is no longer gzip (damaged, or altered by hand) is a RecordError."""
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError: never a write failure here
+        raise RecordError(
+            f"{what}记录已损坏：无法解压（{exc}）；请用 creditcli audit verify 查找被改动之处，并从备份恢复数据库"
+        ) from exc

@@ -29,7 +29,7 @@ from creditcli.draw.documents import certificate_markdown, pre_draw_notice
 from creditcli.draw.pool import EligiblePool, compress, decompress, eligible, read_exclusions
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool, class_label
 from creditcli.draw.tasks import DRAWN, TaskSpec, build_spec, canonical_json, known_items, next_seq, spec_of
-from creditcli.errors import CreditError, DataError, UsageError
+from creditcli.errors import CreditError, DataError, RecordError, UsageError
 from creditcli.perf import Forked
 from creditcli.settings import Settings
 
@@ -425,7 +425,12 @@ def verify(session: Session, task: Task, seq: int | None = None, now: dt.datetim
     problems = result.problems
     freeze_row = session.get(PoolFreeze, row.freeze_id)
     assert freeze_row is not None  # a foreign key
-    data = decompress(freeze_row.pool)
+    try:
+        data = decompress(freeze_row.pool)
+    except RecordError as exc:  # nothing to recompute from: that is the finding
+        problems.append(exc.message)
+        result.ok = False
+        return result
     digest = hashlib.sha256(data).hexdigest()
     if digest != freeze_row.pool_digest or digest != row.pool_digest:
         problems.append(f"冻结的抽取范围摘要不符：记录 {row.pool_digest}，重新计算 {digest}")
@@ -435,7 +440,12 @@ def verify(session: Session, task: Task, seq: int | None = None, now: dt.datetim
     spec = spec_of(task)
     if canonical_json(spec.draw_parameters()) != row.parameters or cert.get("parameters") != spec.draw_parameters():
         problems.append("抽取参数与任务记录不符")
-    pool = Pool.parse(data)
+    try:
+        pool = Pool.parse(data)
+    except ValueError:  # UnicodeDecodeError too: a blob replaced by something that is no pool
+        problems.append("冻结范围记录已损坏：内容不是抽取范围，无法重新计算抽取")
+        result.ok = False
+        return result
     outcome = run_strategy(row.mode, json.loads(row.parameters), row.seed, pool)
     expected = [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected]
     stored = [(s.rank, s.uscc, s.risk_class, s.ticket) for s in selections(session, row)]

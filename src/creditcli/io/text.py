@@ -16,17 +16,29 @@ HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 """Characters no imported cell may hold: C0 controls but tab, line feed and carriage return (a line
 break typed inside a cell), DEL and the C1 controls. Written for both Python's re and Arrow's RE2."""
-_SHOWN_ESCAPED = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Shown escaped: C0 and C1 controls, DEL, and the bidirectional marks and overrides that make a
+# terminal show text in another order than it is (CVE-2021-42574).
+_SHOWN_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SHOWN_ESCAPED_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def has_control(value: str) -> bool:
     return re.search(CONTROL_PATTERN, value) is not None
 
 
-def escape_controls(value: str) -> str:
-    """Control characters as ``\\xNN`` (tab and line breaks too), so that a message shows them
-    instead of letting a terminal obey them (an ESC sequence) or a NUL end the line."""
-    return _SHOWN_ESCAPED.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+def escape_controls(value: str, *, lines: bool = False) -> str:
+    """Control characters as ``\\xNN`` (``\\u202e`` for the bidirectional ones), so that a message
+    shows them instead of letting a terminal obey them (an ESC sequence) or a NUL end the line.
+
+    ``lines``: the value is a message of its own lines: tab and line feed stay as they are.
+    """
+    pattern = _SHOWN_ESCAPED_IN_LINES if lines else _SHOWN_ESCAPED
+    return pattern.sub(_escaped, value)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 # Full-width digits, Latin letters and - . _ only: what a task code may hold besides CJK and brackets.

@@ -8,12 +8,15 @@ file appears only once it is complete (written beside the target, then renamed).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import operator
 import os
 import re
+import sys
 import tempfile
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +24,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from creditcli.errors import OutputError, UsageError
+from creditcli.errors import OutputError, UsageError, os_error, output_fault
+from creditcli.io.outputs import check_outputs
 from creditcli.perf import Forked, gc_paused
 
 if TYPE_CHECKING:
@@ -96,32 +100,61 @@ def safe_cell(value: str) -> str:
 
 
 @contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, what: str = "输出文件") -> Iterator[Path]:
     """A temporary path beside ``path``, renamed onto it only if the block succeeds.
 
+    The target is checked first (io/outputs.py: never an open database's file); its directory must
+    exist (a mistyped directory is an error, not a new folder). A failure to write is answered with
+    exit 73 and its reason (errors.output_fault: disk full, read-only, name too long …).
     A target that exists but is no regular file (``/dev/stdout``, ``/dev/null``, a pipe) is written
     in place: renaming onto it would replace the device itself.
     """
     target = path.expanduser()
+    check_outputs([(what, target)])
     if target.is_dir():
         raise OutputError(f"{target} 是目录，请给出文件名")
     if target.exists() and not target.is_file():
-        yield target
+        with _answered(target):
+            yield target
         return
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        # A short prefix: the temporary name must fit where the target's name just fits.
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise OutputError(f"无法写入 {target}：{exc.strerror}") from exc
+        raise os_error(exc, target) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    except OSError as exc:
-        raise OutputError(f"无法写入 {target}：{exc.strerror}") from exc
+        with _answered(target):
+            yield tmp_path
+            os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _answered(target: Path) -> Iterator[None]:
+    """A writer's OSError (or xlsxwriter's error around one) as the OutputError that names ``target``."""
+    try:
+        yield
+    except Exception as exc:
+        answer = output_fault(exc, target)
+        if answer is None:
+            raise
+        raise answer from exc
+
+
+def output_directory(path: Path, what: str = "输出目录") -> Path:
+    """A directory to write files into, made if it is new (its parent must exist, as for a file)."""
+    target = path.expanduser()
+    check_outputs([(what, target)])
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target} 已存在且不是目录：请给出一个目录（或按命令说明给出文件名）")
+    try:
+        target.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, target) from exc
+    return target
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -143,8 +176,9 @@ def _write_csv(table: Table, tmp: Path) -> int:
             count = _write_csv_split(table, table.split, fh)
             if count is not None:
                 return count
-            fh.seek(0)
-            fh.truncate()
+            if fh.tell():  # written in two halves, but someone committed meanwhile: start again
+                fh.seek(0)  # (a device such as /dev/full cannot be truncated, so only when needed)
+                fh.truncate()
         return write_csv_stream(table, fh)
 
 
@@ -261,6 +295,25 @@ def _csv_column(values: tuple[Any, ...], flag: bool) -> Sequence[Any]:
 
 
 def _write_xlsx(table: Table, tmp: Path) -> int:
+    try:
+        return _build_xlsx(table, tmp)
+    except Exception as exc:
+        # xlsxwriter leaves its zip file open when writing fails (a full disk); collected later, it
+        # would try again and print a traceback. Close it now, quietly: the error itself is reported.
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda _unraisable: None
+        try:
+            chained: BaseException | None = exc
+            while chained is not None:  # the zip file is a local of a frame of the wrapped OSError
+                traceback.clear_frames(chained.__traceback__)
+                chained = chained.__cause__ or chained.__context__
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise
+
+
+def _build_xlsx(table: Table, tmp: Path) -> int:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(

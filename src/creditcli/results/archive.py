@@ -34,7 +34,8 @@ from creditcli.db.models import (
 )
 from creditcli.draw.service import drawn_codes, standing_draw
 from creditcli.errors import InputMissingError
-from creditcli.io.writers import atomic_path
+from creditcli.io.outputs import check_outputs
+from creditcli.io.writers import atomic_path, output_directory
 from creditcli.rosters.codes import normalise
 from creditcli.teams.service import teams_now
 
@@ -249,12 +250,15 @@ def export(session: Session, usccs: Iterable[str], target: Path) -> int:
         body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         files += [(f"{data['uscc']}/archive.json", body), (f"{data['uscc']}/index.md", markdown(data))]
     if target.suffix.lower() == ".zip":
-        with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        with atomic_path(target, "--output") as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, text in files:
                 archive.writestr(name, text)
     else:
+        check_outputs([("档案文件", target / name) for name, _ in files])  # all of them, before the first
+        output_directory(target, "--output")
         for name, text in files:
             path = target / name
-            with atomic_path(path) as tmp:
+            output_directory(path.parent, "档案目录")
+            with atomic_path(path, "档案文件") as tmp:
                 tmp.write_text(text, encoding="utf-8")
     return len(files) // 2

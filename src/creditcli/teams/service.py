@@ -23,7 +23,7 @@ from creditcli.draw import service as draw_service
 from creditcli.draw.pool import compress, decompress
 from creditcli.draw.service import StateError, standing_draw
 from creditcli.draw.tasks import canonical_json, next_seq, spec_of
-from creditcli.errors import DataError, InputMissingError, Problem, UsageError
+from creditcli.errors import DataError, InputMissingError, Problem, RecordError, UsageError
 from creditcli.rosters.codes import normalise
 from creditcli.teams import solver
 from creditcli.teams.solver import Officer, Target, TeamProblem
@@ -217,7 +217,10 @@ def assign(
 
 
 def _load(assignment: Assignment) -> tuple[dict[str, Any], dict[str, Any]]:
-    return json.loads(decompress(assignment.inputs)), json.loads(assignment.parameters)
+    try:
+        return json.loads(decompress(assignment.inputs, "检查组匹配")), json.loads(assignment.parameters)
+    except ValueError as exc:
+        raise RecordError(f"检查组匹配记录已损坏：内容无法读取（{exc}）") from exc
 
 
 Members = dict[str, list[tuple[str, str, str]]]
@@ -319,7 +322,11 @@ def check(session: Session, task: Task) -> TeamsCheck | None:
     if assignment is None:
         return None
     result = TeamsCheck()
-    snapshot, parameters = _load(assignment)
+    try:
+        snapshot, parameters = _load(assignment)
+    except RecordError as exc:
+        result.problems.append(exc.message)
+        return result
     recorded = parameters.get("algorithm", "creditcli-teams/1")
     if recorded != solver.ALGORITHM:
         result.problems.append(f"匹配记录使用的算法 {recorded} 与本程序的 {solver.ALGORITHM} 不同，无法重新计算")
