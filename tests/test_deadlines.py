@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
-from creditcli.errors import ConfigError
-from creditcli.workdays import CalendarGap, WorkCalendar, load_calendar
+from creditcli.errors import CalendarGap, ConfigError
+from creditcli.workdays import WorkCalendar, load_calendar
 
 LOCAL_2027 = """
 # 国务院办公厅关于2027年部分节假日安排的通知（示例）

@@ -37,6 +37,19 @@ class RecordError(CreditError):
     """A stored record cannot be read back: damaged on disk or altered behind the tool's back."""
 
 
+class StateError(CreditError):
+    """The record is not in a state that allows the command (drawing a drawn task, removing an entry
+    from a list before its time, recording results before the teams are assigned …)."""
+
+
+class VerifyError(CreditError):
+    """Recomputing a record (a draw, its teams, the audit chain) did not give what was recorded."""
+
+
+class AlarmError(CreditError):
+    """A check found what cron must hear about (``deadlines --fail-if-overdue``): exit 1, for a mail."""
+
+
 class UsageError(CreditError):
     """Bad parameters given on the command line or in a task file."""
 
@@ -65,6 +78,10 @@ class ConfigError(CreditError):
     """Configuration or database schema is not usable as it is."""
 
     exit_code = EXIT_CONFIG
+
+
+class CalendarGap(ConfigError):
+    """A year that neither the holiday package nor the local calendar file covers."""
 
 
 @dataclass(frozen=True)

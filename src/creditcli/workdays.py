@@ -18,11 +18,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from creditcli.errors import ConfigError
-
-
-class CalendarGap(ConfigError):
-    """A year that neither the package nor the local file covers."""
+from creditcli.errors import CalendarGap, ConfigError
 
 
 class WorkCalendar:

@@ -9,11 +9,7 @@ import typer
 from creditcli.cli.context import AppContext
 from creditcli.cli.options import CalendarOpt, FormatOpt, TodayOpt, day_option
 from creditcli.cli.render import render_table
-from creditcli.errors import CreditError
-
-
-class Overdue(CreditError):
-    """``--fail-if-overdue`` found overdue tasks (exit 1, for cron to mail)."""
+from creditcli.errors import AlarmError
 
 
 def deadlines(
@@ -39,4 +35,4 @@ def deadlines(
     render_table(app_ctx, deadline_table(rows), app_ctx.format(fmt))
     late = [d.code for d in rows if d.overdue]
     if late and fail_if_overdue:
-        raise Overdue(f"{len(late)} 个任务逾期未录完检查结果：{'、'.join(late)}")
+        raise AlarmError(f"{len(late)} 个任务逾期未录完检查结果：{'、'.join(late)}")

@@ -206,7 +206,7 @@ def draw(
     fmt: FormatOpt = None,
 ) -> None:
     """按冻结的范围和随机种子抽取检查对象（未冻结时先冻结）。"""
-    from creditcli import audit
+    from creditcli import audit, lifecycle
     from creditcli.cli.context import OutputFormat
     from creditcli.draw import service
     from creditcli.draw.tasks import get_task
@@ -222,7 +222,7 @@ def draw(
         raise UsageError("--redraw 与 --if-not-drawn 不能同时使用")
     with app_ctx.session(write=True) as session:
         task = get_task(session, code)
-        standing = service.standing_draw(session, task) if if_not_drawn else None
+        standing = lifecycle.standing_draw(session, task) if if_not_drawn else None
         if standing is None:
             result = service.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
             app_ctx.audited(audit.draw_change(session, task))
@@ -272,11 +272,11 @@ def draw(
 def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt = None) -> None:
     """重新计算抽取结果并与记录核对；同时报告名录与冻结范围的差异。"""
     from creditcli.cli.render import to_jsonable
-    from creditcli.draw import service
     from creditcli.draw.tasks import get_task
+    from creditcli.errors import VerifyError
+    from creditcli.teams.service import verify_task
 
     app_ctx = AppContext.from_typer(ctx)
-    from creditcli.teams.service import verify_task
 
     with app_ctx.session() as session:
         result = verify_task(session, get_task(session, code), in_range(seq, "--seq", 1))
@@ -293,7 +293,7 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
     }
     render_record(app_ctx, "creditcli.verify/1", to_jsonable(result), labels, app_ctx.format(fmt))
     if not result.ok:
-        raise service.VerifyError(f"任务 {code} 第 {result.seq} 次抽取复核不一致：\n" + "\n".join(result.problems))
+        raise VerifyError(f"任务 {code} 第 {result.seq} 次抽取复核不一致：\n" + "\n".join(result.problems))
     app_ctx.info(f"复核通过：任务 {code} 第 {result.seq} 次抽取可由记录完全重现")
 
 

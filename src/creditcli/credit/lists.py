@@ -18,8 +18,7 @@ from creditcli import clock
 from creditcli.credit.penalties import add_months
 from creditcli.credit.rules import Rules
 from creditcli.db.models import Entity, ListEntry
-from creditcli.draw.service import StateError
-from creditcli.errors import InputMissingError, UsageError
+from creditcli.errors import InputMissingError, StateError, UsageError
 from creditcli.io.writers import Table
 from creditcli.rosters import codes
 

@@ -18,8 +18,7 @@ from creditcli.credit import lists
 from creditcli.credit.penalties import add_months, publicity
 from creditcli.credit.rules import Rules
 from creditcli.db.models import ListEntry, Penalty, Repair, Result, ResultCode, Task
-from creditcli.draw.service import StateError
-from creditcli.errors import InputMissingError, UsageError
+from creditcli.errors import InputMissingError, StateError, UsageError
 from creditcli.io.writers import Table
 from creditcli.workdays import WorkCalendar
 

@@ -21,29 +21,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creditcli import __version__, clock
+from creditcli import __version__, clock, lifecycle
 from creditcli.db import bulk
-from creditcli.db.models import Draw, DrawSelection, PoolFreeze, Result, Task
+from creditcli.db.models import Draw, DrawSelection, PoolFreeze, Task
 from creditcli.draw import strategies, tasks
 from creditcli.draw.documents import certificate_markdown, pre_draw_notice
 from creditcli.draw.pool import EligiblePool, compress, decompress, eligible, read_exclusions
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool, class_label
-from creditcli.draw.tasks import DRAWN, TaskSpec, build_spec, canonical_json, known_items, next_seq, spec_of
-from creditcli.errors import CreditError, DataError, RecordError, UsageError
+from creditcli.draw.tasks import TaskSpec, build_spec, canonical_json, known_items, next_seq, spec_of
+from creditcli.errors import DataError, RecordError, StateError, UsageError
 from creditcli.perf import Forked
 from creditcli.settings import Settings
 
 CERTIFICATE_SCHEMA = "creditcli.draw-certificate/1"
 SEED_PATTERN = re.compile(r"^[0-9]{20,}$")
 SEED_DIGITS = 20
-
-
-class StateError(CreditError):
-    """The task is not in a state that allows the command (e.g. drawing a drawn task)."""
-
-
-class VerifyError(CreditError):
-    """Recomputing a draw did not give the recorded result."""
 
 
 @dataclass(frozen=True)
@@ -151,18 +143,12 @@ def latest_freeze(session: Session, task: Task) -> PoolFreeze | None:
     return session.scalar(select(PoolFreeze).where(PoolFreeze.task_id == task.id).order_by(PoolFreeze.seq.desc()))
 
 
-def standing_draw(session: Session, task: Task) -> Draw | None:
-    return session.scalar(
-        select(Draw).where(Draw.task_id == task.id, Draw.superseded_at.is_(None)).order_by(Draw.seq.desc())
-    )
-
-
 def freeze(
     session: Session, task: Task, *, refreeze: bool = False, now: dt.datetime | None = None
 ) -> tuple[FreezeResult, EligiblePool]:
     """Fix the pool before the seed exists; a second freeze needs ``refreeze`` and no standing draw."""
     now = now or clock.now()
-    if standing_draw(session, task) is not None:
+    if lifecycle.standing_draw(session, task) is not None:
         raise StateError(f"任务 {task.code} 已抽取，不能再冻结抽取范围（重新抽取请用 tasks draw --redraw --reason）")
     previous = latest_freeze(session, task)
     if previous is not None and not refreeze:
@@ -241,16 +227,9 @@ def draw(
     now = now or clock.now()
     generated = seed is None
     seed = new_seed() if seed is None else check_seed(seed)
-    current = standing_draw(session, task)
-    if current is not None and redraw_reason is None:
-        raise StateError(
-            f"任务 {task.code} 已于 {current.drawn_at:%Y-%m-%d %H:%M} 抽取（第 {current.seq} 次），不能重复抽取；"
-            "确需重新抽取请加 --redraw --reason 原因（原记录保留并标记为作废）"
-        )
     if redraw_reason is not None and not redraw_reason.strip():
         raise UsageError("--reason 不能为空：重新抽取必须写明原因")
-    if current is not None and session.scalar(select(Result.id).where(Result.task_id == task.id).limit(1)):
-        raise StateError(f"任务 {task.code} 已录入检查结果，不能重新抽取（结果对应的是本次抽取的对象）")
+    current = lifecycle.check_drawable(session, task, redraw=redraw_reason is not None)
     if not allow_seed_reuse:
         used = session.execute(
             select(Task.code, Draw.seq).join(Task, Task.id == Draw.task_id).where(Draw.seed == seed)
@@ -317,8 +296,7 @@ def draw(
         ((p.rank, p.uscc, p.risk_class, p.ticket, inclusion[p.risk_class]) for p in outcome.selected),
         {"draw_id": row.id},
     )
-    task.status = DRAWN
-    task.updated_at = now
+    lifecycle.drawn(task)
     return result
 
 
@@ -393,7 +371,7 @@ def certificate_json(
 
 def find_draw(session: Session, task: Task, seq: int | None = None) -> Draw:
     if seq is None:
-        found = standing_draw(session, task)
+        found = lifecycle.standing_draw(session, task)
     else:
         found = session.scalar(select(Draw).where(Draw.task_id == task.id, Draw.seq == seq))
     if found is None:

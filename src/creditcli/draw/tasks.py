@@ -20,20 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from creditcli import clock
+from creditcli import clock, lifecycle
 from creditcli.db.models import Item, Task
 from creditcli.draw.strategies import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import InputMissingError, UsageError
 from creditcli.rosters.codes import normalise
 from creditcli.settings import RATIO_PLACES, Settings, validation_details
 
-PENDING = "待抽取"
-DRAWN = "已抽取"
-INSPECTING = "检查中"
-"""Some drawn entities have results."""
-COMPLETED = "已完成"
-"""Every drawn entity has at least one result."""
-PUBLISHED = "已公示"
 TASK_TYPES = ("定向", "不定向")
 IMPORTED = "imported"
 """Class source: the class imported into the entity roster (the national classification)."""
@@ -452,7 +445,7 @@ def create_task(session: Session, spec: TaskSpec, now: dt.datetime | None = None
         code=spec.code,
         name=spec.name,
         spec=spec.model_dump_json(),
-        status=PENDING,
+        status=lifecycle.PENDING,
         window_start=spec.window_start,
         window_end=spec.window_end,
         created_by=clock.operator(),

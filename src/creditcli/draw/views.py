@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creditcli.db.models import Draw, Task
-from creditcli.draw.service import latest_freeze, standing_draw, strata_of
+from creditcli.draw.service import latest_freeze, strata_of
 from creditcli.draw.strategies import class_label
 from creditcli.draw.tasks import spec_of
 from creditcli.io.writers import Table
+from creditcli.lifecycle import standing_draw
 
 TASK_COLUMNS = (
     ("code", "任务编号"),

@@ -32,10 +32,11 @@ from creditcli.db.models import (
     ResultCode,
     Task,
 )
-from creditcli.draw.service import drawn_codes, standing_draw
+from creditcli.draw.service import drawn_codes
 from creditcli.errors import InputMissingError
 from creditcli.io.outputs import check_outputs
 from creditcli.io.writers import atomic_path, output_directory
+from creditcli.lifecycle import standing_draw
 from creditcli.rosters.codes import normalise
 from creditcli.teams.service import teams_now
 

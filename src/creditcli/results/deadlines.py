@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditcli.db.models import Task
-from creditcli.draw.tasks import COMPLETED, PENDING, PUBLISHED
 from creditcli.io.writers import Table
+from creditcli.lifecycle import PENDING, RESULTS_COMPLETE
 from creditcli.workdays import WorkCalendar
 
 RESULT_WORKDAYS = 20
@@ -43,7 +43,7 @@ def deadlines(session: Session, calendar: WorkCalendar, today: dt.date) -> list[
     out = []
     for task in session.scalars(select(Task).where(Task.status != PENDING).order_by(Task.window_end, Task.code)):
         due = calendar.add_workdays(task.window_end, RESULT_WORKDAYS)
-        done = task.status in (COMPLETED, PUBLISHED)
+        done = task.status in RESULTS_COMPLETE
         left = None if done else calendar.workdays_left(today, due)
         out.append(Deadline(task.code, task.name, task.status, task.window_end, due, left, not done and today > due))
     return out

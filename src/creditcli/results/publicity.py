@@ -14,15 +14,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from creditcli import clock
+from creditcli import clock, lifecycle
 from creditcli.db import bulk
 from creditcli.db.models import Item, Publication, ResultCode, Task
-from creditcli.draw.service import StateError, drawn_codes, standing_draw
-from creditcli.draw.tasks import COMPLETED, PUBLISHED, TaskSpec, spec_of
-from creditcli.errors import DataError, Problem, UsageError
+from creditcli.draw.service import drawn_codes
+from creditcli.draw.tasks import TaskSpec, spec_of
+from creditcli.errors import DataError, Problem, StateError, UsageError
 from creditcli.io.columns import header_key
 from creditcli.io.tabular import read_table
 from creditcli.io.writers import Table
+from creditcli.lifecycle import standing_draw
 
 PLAN, LIST, RESULTS = "plan", "list", "results"
 KINDS = (PLAN, LIST, RESULTS)
@@ -210,12 +211,11 @@ def mark(session: Session, task: Task, kind: str, day: dt.date, now: dt.datetime
         raise UsageError(f"--what 应为 {'、'.join(KINDS)}")
     if kind != PLAN:
         _drawn(session, task)
-    if kind == RESULTS and task.status not in (COMPLETED, PUBLISHED):
-        raise StateError(f"任务 {task.code} 的状态为 {task.status}：检查结果全部录入（已完成）后才能登记结果公示")
+    if kind == RESULTS:
+        lifecycle.check_publishable(task)
     now = now or clock.now()
     session.add(Publication(task_id=task.id, what=kind, published_on=day, operator=clock.operator(), recorded_at=now))
     if kind == RESULTS:
-        task.status = PUBLISHED
-        task.updated_at = now
+        lifecycle.published(task)
     session.flush()
     return MarkResult(task.code, LABELS[kind], day.isoformat(), task.status)

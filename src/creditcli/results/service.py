@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.orm import Session
 
-from creditcli import clock
+from creditcli import clock, lifecycle
 from creditcli.db import bulk
 from creditcli.db.models import Task
-from creditcli.draw.service import StateError, drawn_codes, standing_draw
-from creditcli.draw.tasks import COMPLETED, DRAWN, INSPECTING, spec_of
-from creditcli.errors import DataError, Problem
+from creditcli.draw.service import drawn_codes
+from creditcli.draw.tasks import spec_of
+from creditcli.errors import DataError, Problem, StateError
+from creditcli.lifecycle import standing_draw
 from creditcli.results.vocabulary import active_codes
 from creditcli.rosters.codes import normalise
 from creditcli.teams.service import current_assignment, teams_now
@@ -200,10 +201,7 @@ def write(
     change_columns = ["result_id", "field", "old_value", "new_value"]
     trail = {"source": source, "operator": operator, "changed_at": stamp}
     bulk.insert_rows(session, "result_changes", change_columns, changes, trail)
-    drawn, done = progress(session, task)
-    if task.status in (DRAWN, INSPECTING, COMPLETED):
-        task.status = COMPLETED if done == drawn else INSPECTING
-        task.updated_at = now
+    drawn, done = lifecycle.results_recorded(session, task)
     inserted, updated = len(new_rows), len(updates)
     return RecordResult(task.code, task.status, inserted, updated, len(entries) - inserted - updated, drawn, done)
 
@@ -224,16 +222,6 @@ def _values(e: ResultEntry) -> dict[str, object]:
         "action_done": e.action_done,
         "remarks": e.remarks,
     }
-
-
-def progress(session: Session, task: Task) -> tuple[int, int]:
-    """Drawn entities of the standing draw, and how many of them have at least one result."""
-    draw = standing_draw(session, task)
-    if draw is None:
-        return 0, 0
-    drawn = drawn_codes(session, draw)
-    rows = bulk.fetch_all(session, "SELECT DISTINCT uscc FROM results WHERE task_id = ?", (task.id,))
-    return len(drawn), sum(1 for (u,) in rows if u in drawn)
 
 
 def _text(value: object) -> str:

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
 from creditcli.db.models import Inspector, Item, Task
-from creditcli.draw.service import StateError
 from creditcli.draw.tasks import spec_of
+from creditcli.errors import StateError
 from creditcli.io.writers import Table
 from creditcli.teams.service import current_assignment, teams_now
 

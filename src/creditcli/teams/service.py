@@ -21,9 +21,9 @@ from creditcli.db import bulk
 from creditcli.db.models import Assignment, Conflict, Draw, Entity, Inspector, Item, Replacement, Task, TeamMember
 from creditcli.draw import service as draw_service
 from creditcli.draw.pool import compress, decompress
-from creditcli.draw.service import StateError, standing_draw
 from creditcli.draw.tasks import canonical_json, next_seq, spec_of
-from creditcli.errors import DataError, InputMissingError, Problem, RecordError, UsageError
+from creditcli.errors import DataError, InputMissingError, Problem, RecordError, StateError, UsageError
+from creditcli.lifecycle import standing_draw
 from creditcli.rosters.codes import normalise
 from creditcli.teams import solver
 from creditcli.teams.solver import Officer, Target, TeamProblem
