@@ -170,7 +170,7 @@ def test_mode_vectors_are_reproduced_by_the_tool_and_the_script(mode: str) -> No
     cert = json.loads((VECTORS / f"{mode}.certificate.json").read_text())
     pool = Pool.parse((VECTORS / f"{mode}.pool.csv").read_bytes())
     assert pool.digest() == cert["pool_digest"]
-    from creditcli.draw.service import run_strategy
+    from creditcli.draw.drawing import run_strategy
 
     outcome = run_strategy(mode, cert["parameters"], cert["seed"], pool)
     assert [[p.rank, p.uscc, p.risk_class, p.ticket] for p in outcome.selected] == [
@@ -205,8 +205,8 @@ def test_forked_child_returns_bytes_or_none_on_failure() -> None:
 
 
 def test_packed_pool_round_trips() -> None:
+    from creditcli.draw.freeze import PackedPool
     from creditcli.draw.pool import EligiblePool
-    from creditcli.draw.service import PackedPool
 
     ep = EligiblePool(make_pool(500), [("91370100000000000X", "登记状态为注销")])
     packed = PackedPool.of(ep)

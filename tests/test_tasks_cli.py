@@ -357,8 +357,8 @@ def test_same_seed_gives_byte_identical_certificates(tmp_path: Path, shuffle_see
     from typer.testing import CliRunner
 
     from creditcli.db.engine import make_engine, session_scope, to_url
-    from creditcli.draw import service
-    from creditcli.draw.tasks import get_task
+    from creditcli.draw import certificate, drawing, freeze
+    from creditcli.draw.tasks import create_task, get_task
     from creditcli.settings import Settings
 
     frame = synth.entities(np.random.default_rng(11), 300)
@@ -372,13 +372,13 @@ def test_same_seed_gives_byte_identical_certificates(tmp_path: Path, shuffle_see
         engine = make_engine(to_url(str(db)), write=True)
         raw = {"code": "T1", "name": "x", "window": (dt.date(2026, 3, 1), dt.date(2026, 6, 30))}
         with session_scope(engine) as session:
-            service.create_task(session, Settings(), raw, now=now)
+            create_task(session, Settings(), raw, now=now)
         with session_scope(engine) as session:
-            service.freeze(session, get_task(session, "T1"), now=now)
+            freeze.freeze(session, get_task(session, "T1"), now=now)
         with session_scope(engine) as session:
-            service.draw(session, get_task(session, "T1"), seed=SEED, now=now)
+            drawing.draw(session, get_task(session, "T1"), seed=SEED, now=now)
         with session_scope(engine) as session:
-            certificates.append(service.certificate(session, get_task(session, "T1")).json_text)
+            certificates.append(certificate.certificate(session, get_task(session, "T1")).json_text)
         engine.dispose()
     assert certificates[0] == certificates[1]
     assert json.loads(certificates[0])["drawn_at"] == "2026-03-01T09:30:00"

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditcli import clock
+from creditcli.canonical import canonical_json
 from creditcli.db import bulk
 from creditcli.db.models import Assignment, AuditEntry, Draw, Task
-from creditcli.draw.tasks import canonical_json
 from creditcli.io.writers import Table
 
 GENESIS = "0" * 64

@@ -19,8 +19,8 @@ from creditcli.db.bulk import STAGE_FILE
 from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.files import companions, readonly_uri
 from creditcli.db.schema import upgrade
-from creditcli.draw import service
-from creditcli.draw.tasks import default_file, get_task, read_task_file
+from creditcli.draw import certificate, drawing, freeze
+from creditcli.draw.tasks import create_task, default_file, get_task, read_task_file
 from creditcli.errors import InputMissingError, OutputError, os_error
 from creditcli.io.outputs import check_outputs
 from creditcli.io.writers import FileFormat, Table, output_directory, write_bytes, write_table
@@ -244,16 +244,16 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
     """Create the sample task, freeze (with its notice), draw with the fixed seed, assign teams,
     certify, export the inspection plan, verify; then results, public lists and archives."""
     with session_scope(engine) as session:
-        task = service.create_task(session, settings, read_task_file(task_file))
+        task = create_task(session, settings, read_task_file(task_file))
         code = task.code
         audit.append(session, "creditcli demo: tasks create", {"from": task_file.name}, audit.Change())
     notice_path = workdir / default_file(code, "抽取前公告.md")
     with session_scope(engine) as session:
-        frozen, notice = service.freeze_with_notice(session, get_task(session, code))
+        frozen, notice = freeze.freeze_with_notice(session, get_task(session, code))
         audit.append(session, "creditcli demo: tasks freeze", {"code": code}, audit.Change(digest=frozen.pool_digest))
     write_bytes(notice_path, notice.encode("utf-8"))
     with session_scope(engine) as session:
-        result = service.draw(session, get_task(session, code), seed=SEED)
+        result = drawing.draw(session, get_task(session, code), seed=SEED)
         audit.append(
             session,
             "creditcli demo: tasks draw",
@@ -268,7 +268,7 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
     files = [notice_path, *(workdir / default_file(code, name) for name in names)]
     with session_scope(engine) as session:
         task = get_task(session, code)
-        cert = service.certificate(session, task)
+        cert = certificate.certificate(session, task)
         verified = team_service.verify_task(session, task).ok
         write_table(plan_table(session, task), files[4], FileFormat.xlsx)
     write_bytes(files[1], cert.json_text.encode("utf-8"))

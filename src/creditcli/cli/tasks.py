@@ -15,7 +15,7 @@ from creditcli.cli.options import FormatOpt, in_range
 from creditcli.cli.render import render_record, render_table
 
 if TYPE_CHECKING:
-    from creditcli.draw.service import FreezeResult
+    from creditcli.draw.freeze import FreezeResult
 
 app = CreditTyper(
     name="tasks",
@@ -72,7 +72,7 @@ def create(
     fmt: FormatOpt = None,
 ) -> None:
     """创建抽查任务（参数在创建时检查并固定）。"""
-    from creditcli.draw import service, tasks
+    from creditcli.draw import tasks
 
     app_ctx = AppContext.from_typer(ctx)
     raw: dict[str, Any] = tasks.read_task_file(from_file) if from_file else {}
@@ -111,7 +111,7 @@ def create(
     }
     raw["pool"] = pool | {k: v for k, v in scope_given.items() if v}
     with app_ctx.session(write=True) as session:
-        task = service.create_task(session, app_ctx.settings, raw)
+        task = tasks.create_task(session, app_ctx.settings, raw)
         app_ctx.info(f"已创建抽查任务 {task.code}：{task.name}")
         from creditcli.draw.views import DETAIL_LABELS, task_detail
 
@@ -172,14 +172,14 @@ def _freeze(app_ctx: AppContext, code: str, path: Path, refreeze: bool) -> Freez
     """Freeze, then write the notice. Its temporary file is made first (a directory that cannot take
     it fails before the freeze); its text is written only once the freeze is committed, so a notice
     never shows a digest that was not recorded."""
-    from creditcli.draw import service
+    from creditcli.draw.freeze import freeze_with_notice
     from creditcli.draw.tasks import get_task
     from creditcli.errors import OutputError, os_reason
     from creditcli.io.writers import atomic_path
 
     with atomic_path(path, "--output") as tmp:
         with app_ctx.session(write=True) as session:
-            result, notice = service.freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
+            result, notice = freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
         try:
             tmp.write_bytes(notice.encode("utf-8"))
         except OSError as exc:
@@ -208,7 +208,8 @@ def draw(
     """按冻结的范围和随机种子抽取检查对象（未冻结时先冻结）。"""
     from creditcli import audit, lifecycle
     from creditcli.cli.context import OutputFormat
-    from creditcli.draw import service
+    from creditcli.draw import drawing
+    from creditcli.draw.certificate import strata_entries
     from creditcli.draw.tasks import get_task
     from creditcli.draw.views import strata_table
     from creditcli.errors import UsageError
@@ -224,7 +225,7 @@ def draw(
         task = get_task(session, code)
         standing = lifecycle.standing_draw(session, task) if if_not_drawn else None
         if standing is None:
-            result = service.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
+            result = drawing.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
             app_ctx.audited(audit.draw_change(session, task))
         else:
             app_ctx.audited(None)
@@ -234,7 +235,7 @@ def draw(
         return
     from creditcli.draw.views import strata_rows
 
-    strata = strata_rows(service.strata_entries(result.outcome))
+    strata = strata_rows(strata_entries(result.outcome))
     if result.froze:
         app_ctx.info("任务尚未冻结抽取范围：已先冻结再抽取")
     if result.seed_generated:
@@ -308,7 +309,7 @@ def certificate(
     seq: SeqOpt = None,
 ) -> None:
     """写出抽取证书（JSON + Markdown），可选写出抽取范围文件。"""
-    from creditcli.draw import service
+    from creditcli.draw import certificate as issued
     from creditcli.draw.tasks import get_task
     from creditcli.io.writers import write_bytes
 
@@ -316,7 +317,7 @@ def certificate(
     markdown = output.with_suffix(".md")
     app_ctx.check_outputs(("--output", output), ("签字存档版 .md", markdown), ("--pool", pool))
     with app_ctx.session() as session:
-        cert = service.certificate(session, get_task(session, code), in_range(seq, "--seq", 1))
+        cert = issued.certificate(session, get_task(session, code), in_range(seq, "--seq", 1))
     write_bytes(output, cert.json_text.encode("utf-8"))
     write_bytes(markdown, cert.markdown.encode("utf-8"))
     app_ctx.info(f"抽取证书已写入 {output} 和 {markdown}")

@@ -1,4 +1,5 @@
-"""The eligible pool of a task: scope filters, then exclusions, each recorded with its reason."""
+"""The eligible pool of a task: scope filters, then exclusions, each recorded with its reason; the checks a
+task's parameters must pass against a pool; the compressed form a pool is stored in."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
 from creditcli.db.models import Draw, DrawSelection, Task
-from creditcli.draw.strategies import Pool
-from creditcli.draw.tasks import Excluded, TaskSpec
+from creditcli.draw.spec import Excluded, TaskSpec
+from creditcli.draw.strategies import STRATIFIED, Pool, class_label
 from creditcli.errors import DataError, RecordError
 from creditcli.io.columns import Column, ColumnSet, Kind
 from creditcli.rosters.query import Filter
@@ -122,6 +123,38 @@ def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> 
     pool = Pool.from_pairs([r[0] for r in rows], [r[1] or "" for r in rows])
     exclusions = sorted(reasons.items())
     return EligiblePool(pool, exclusions)
+
+
+def check_pool(task: Task, ep: EligiblePool) -> None:
+    if len(ep.pool) == 0:
+        raise DataError(
+            f"任务 {task.code} 的抽查范围内没有可抽取的检查对象（已排除 {len(ep.exclusions)} 户），请检查范围条件"
+        )
+
+
+def check_drawable(spec: TaskSpec, pool: Pool) -> None:
+    """Parameters that depend on the pool: a ratio or weight for every class present, a count that fits."""
+    sizes = pool.sizes()
+    if spec.mode == STRATIFIED:
+        missing = [c for c in sizes if c not in spec.ratios]
+        hint = "--ratio {}=比例"
+    else:
+        missing = [c for c in sizes if c not in spec.weights]
+        hint = "--weight {}=权重"
+        if spec.count is not None and spec.count > len(pool):
+            raise DataError(f"抽取数量 {spec.count} 大于可抽取的检查对象数 {len(pool)}")
+    if missing:
+        labels = "、".join(class_label(c) for c in missing)
+        error = DataError(
+            f"抽取范围中有分类 {labels} 的检查对象，但任务没有该分类的抽取参数"
+            f"（用 {hint.format(class_label(missing[0]))} 指定）"
+        )
+        if spec.class_model is not None and "" in missing:
+            error.hints.append(
+                f"其中 {sizes['']} 户没有模型 {spec.class_model} 的分类（在上次计算之后才导入）："
+                f"可先运行 creditcli risk classify 再创建任务"
+            )
+        raise error
 
 
 def _and(flt: Filter, clause: str) -> str:

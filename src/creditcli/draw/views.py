@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from creditcli.db.models import Draw, Task
-from creditcli.draw.service import latest_freeze, strata_of
+from creditcli.draw.freeze import latest_freeze
+from creditcli.draw.records import strata_of
 from creditcli.draw.strategies import class_label
 from creditcli.draw.tasks import spec_of
 from creditcli.io.writers import Table

@@ -32,7 +32,7 @@ from creditcli.db.models import (
     ResultCode,
     Task,
 )
-from creditcli.draw.service import drawn_codes
+from creditcli.draw.records import drawn_codes
 from creditcli.errors import InputMissingError
 from creditcli.io.outputs import check_outputs
 from creditcli.io.writers import atomic_path, output_directory

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from creditcli import clock, lifecycle
 from creditcli.db import bulk
 from creditcli.db.models import Task
-from creditcli.draw.service import drawn_codes
+from creditcli.draw.records import drawn_codes
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import DataError, Problem, StateError
 from creditcli.lifecycle import standing_draw

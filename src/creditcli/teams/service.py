@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditcli import clock
+from creditcli.canonical import canonical_json
 from creditcli.db import bulk
 from creditcli.db.models import Assignment, Conflict, Draw, Entity, Inspector, Item, Replacement, Task, TeamMember
-from creditcli.draw import service as draw_service
 from creditcli.draw.pool import compress, decompress
-from creditcli.draw.tasks import canonical_json, next_seq, spec_of
+from creditcli.draw.tasks import next_seq, spec_of
+from creditcli.draw.verify import VerifyResult, verify_draw
 from creditcli.errors import DataError, InputMissingError, Problem, RecordError, StateError, UsageError
 from creditcli.lifecycle import standing_draw
 from creditcli.rosters.codes import normalise
@@ -142,7 +143,7 @@ def current_assignment(session: Session, task: Task) -> tuple[Draw, Assignment |
 
 
 MAX_EXPERTS = 50
-"""--experts: supporting members per team, at most as many as a team may have inspectors (draw.tasks.MAX_TEAM)."""
+"""--experts: supporting members per team, at most as many as a team may have inspectors (draw.spec.MAX_TEAM)."""
 
 
 def assign(
@@ -358,9 +359,9 @@ def check(session: Session, task: Task) -> TeamsCheck | None:
     return result
 
 
-def verify_task(session: Session, task: Task, seq: int | None = None) -> draw_service.VerifyResult:
-    """``tasks verify``: the draw (draw.service.verify) and, for the standing draw, its teams."""
-    result = draw_service.verify(session, task, seq)
+def verify_task(session: Session, task: Task, seq: int | None = None) -> VerifyResult:
+    """``tasks verify``: the draw (draw.verify.verify_draw) and, for the standing draw, its teams."""
+    result = verify_draw(session, task, seq)
     current = standing_draw(session, task)
     if current is not None and (seq is None or seq == current.seq):
         teams = check(session, task)

@@ -1,0 +1,144 @@
+"""The draw (domain.md §8) and its record: the seed, the frozen pool (frozen now if it was not yet),
+the strategy, and the record written once — draw row, certificate, selected entities with their
+tickets and ranks.
+
+Nothing here prints; results are dataclasses for the caller to render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from creditcli import __version__, clock, lifecycle
+from creditcli.canonical import canonical_json
+from creditcli.db import bulk
+from creditcli.db.models import Draw, Task
+from creditcli.draw import strategies
+from creditcli.draw.certificate import certificate_json, fraction_text
+from creditcli.draw.freeze import PackedPool, freeze_record, latest_freeze
+from creditcli.draw.pool import check_drawable, check_pool, decompress, eligible
+from creditcli.draw.seeds import check_seed, check_unused, new_seed
+from creditcli.draw.spec import parameter_problems
+from creditcli.draw.strategies import STRATIFIED, Outcome, Pool
+from creditcli.draw.tasks import next_seq, spec_of
+from creditcli.errors import UsageError
+from creditcli.perf import Forked
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    task: str
+    seq: int
+    seed: str
+    seed_generated: bool
+    pool_digest: str
+    pool_size: int
+    outcome: Outcome
+    froze: bool
+    superseded: int | None
+
+
+def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool) -> Outcome:
+    """The draw from recorded parameters (``TaskSpec.draw_parameters``): what verify re-runs."""
+    if mode == STRATIFIED:
+        return strategies.stratified(
+            seed,
+            pool,
+            {k: Decimal(v) for k, v in parameters["ratios"].items()},
+            parameters["minimum"],
+            parameters["maximum"],
+        )
+    weights = {k: Decimal(v) for k, v in parameters["weights"].items()}
+    return strategies.weighted(seed, pool, int(parameters["count"]), weights)
+
+
+def draw(
+    session: Session,
+    task: Task,
+    *,
+    seed: str | None = None,
+    redraw_reason: str | None = None,
+    allow_seed_reuse: bool = False,
+    now: dt.datetime | None = None,
+) -> DrawResult:
+    """Draw the task from its frozen pool (freezing it first if need be) and record the draw.
+
+    No seed: one is generated and recorded as such. A drawn task is drawn again only with a
+    ``redraw_reason``; the previous draw is kept and marked as superseded.
+    """
+    now = now or clock.now()
+    generated = seed is None
+    seed = new_seed() if seed is None else check_seed(seed)
+    if redraw_reason is not None and not redraw_reason.strip():
+        raise UsageError("--reason 不能为空：重新抽取必须写明原因")
+    current = lifecycle.check_drawable(session, task, redraw=redraw_reason is not None)
+    if not allow_seed_reuse:
+        check_unused(session, seed)
+    spec = spec_of(task)
+    if problems := parameter_problems(spec):
+        raise UsageError(
+            f"任务 {task.code} 的抽取参数超出现在允许的范围（任务创建于这些范围之前），不能抽取：\n"
+            + "".join(f"  - {p}\n" for p in problems)
+            + "请按现在的范围新建任务（docs/tasks.md）"
+        )
+    record = latest_freeze(session, task)
+    froze = record is None
+    if record is None:
+        ep = eligible(session, task, spec, now)
+        check_pool(task, ep)
+        check_drawable(spec, ep.pool)
+        # Digesting and compressing the pool (0.65 s at 1M) runs in a child process while the
+        # tickets are hashed here; without a child the same bytes are computed in this process.
+        packing = Forked(lambda: PackedPool.of(ep).to_bytes())
+        outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool)
+        packed = packing.result()
+        record = freeze_record(session, task, ep, now, PackedPool.from_bytes(packed) if packed else None)
+        pool = ep.pool
+    else:
+        pool = Pool.parse(decompress(record.pool))
+        check_drawable(spec, pool)
+        outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool)
+    superseded = None
+    if current is not None:
+        current.superseded_at = now
+        current.superseded_reason = redraw_reason
+        superseded = current.seq
+    seq = next_seq(session, Draw.seq, task)
+    result = DrawResult(task.code, seq, seed, generated, record.pool_digest, len(pool), outcome, froze, superseded)
+    certificate = certificate_json(task, spec, record, result, operator=clock.operator(), drawn_at=now)
+    row = Draw(
+        task_id=task.id,
+        freeze_id=record.id,
+        seq=seq,
+        seed=seed,
+        seed_generated=generated,
+        algorithm=strategies.ALGORITHM,
+        algorithm_version=strategies.ALGORITHM_VERSION,
+        mode=spec.mode,
+        parameters=canonical_json(spec.draw_parameters()),
+        pool_digest=record.pool_digest,
+        selected_count=len(outcome.selected),
+        certificate=certificate,
+        certificate_sha256=hashlib.sha256(certificate.encode()).hexdigest(),
+        operator=clock.operator(),
+        tool_version=__version__,
+        drawn_at=now,
+    )
+    session.add(row)
+    session.flush()
+    inclusion = {s.risk_class: fraction_text(s.inclusion) for s in outcome.strata}
+    bulk.insert_rows(
+        session,
+        "draw_selections",
+        ["rank", "uscc", "risk_class", "ticket", "inclusion"],
+        ((p.rank, p.uscc, p.risk_class, p.ticket, inclusion[p.risk_class]) for p in outcome.selected),
+        {"draw_id": row.id},
+    )
+    lifecycle.drawn(task)
+    return result

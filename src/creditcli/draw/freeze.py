@@ -1,0 +1,130 @@
+"""Freeze the pool before the seed exists (domain.md §8): its digest is published or filed first, so
+nobody can change the pool after seeing the seed. The freeze record stores the pool compressed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import struct
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from creditcli import clock, lifecycle
+from creditcli.canonical import canonical_json
+from creditcli.db.models import PoolFreeze, Task
+from creditcli.draw.documents import pre_draw_notice
+from creditcli.draw.pool import EligiblePool, check_drawable, check_pool, compress, eligible
+from creditcli.draw.tasks import next_seq, spec_of
+from creditcli.errors import StateError
+
+
+@dataclass(frozen=True)
+class FreezeResult:
+    task: str
+    seq: int
+    pool_digest: str
+    pool_size: int
+    strata: dict[str, int]
+    excluded: dict[str, int]
+    frozen_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PackedPool:
+    """A pool as the freeze record stores it: digest and compressed lines."""
+
+    digest: str
+    pool: bytes
+    exclusions: bytes
+
+    @classmethod
+    def of(cls, ep: EligiblePool) -> PackedPool:
+        return cls(ep.pool.digest(), compress(ep.pool.lines()), compress(ep.exclusion_bytes()))
+
+    def to_bytes(self) -> bytes:
+        return self.digest.encode("ascii") + struct.pack(">Q", len(self.pool)) + self.pool + self.exclusions
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PackedPool:
+        (size,) = struct.unpack(">Q", data[64:72])
+        return cls(data[:64].decode("ascii"), data[72 : 72 + size], data[72 + size :])
+
+
+def freeze_record(
+    session: Session, task: Task, ep: EligiblePool, now: dt.datetime, packed: PackedPool | None = None
+) -> PoolFreeze:
+    """Store the pool ``ep`` as the task's next freeze (``packed``: already computed elsewhere)."""
+    check_pool(task, ep)
+    packed = packed or PackedPool.of(ep)
+    seq = next_seq(session, PoolFreeze.seq, task)
+    record = PoolFreeze(
+        task_id=task.id,
+        seq=seq,
+        pool_digest=packed.digest,
+        pool_size=len(ep.pool),
+        strata=canonical_json(ep.pool.sizes()),
+        pool=packed.pool,
+        exclusions=packed.exclusions,
+        excluded=len(ep.exclusions),
+        operator=clock.operator(),
+        frozen_at=now,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def latest_freeze(session: Session, task: Task) -> PoolFreeze | None:
+    return session.scalar(select(PoolFreeze).where(PoolFreeze.task_id == task.id).order_by(PoolFreeze.seq.desc()))
+
+
+def freeze(
+    session: Session, task: Task, *, refreeze: bool = False, now: dt.datetime | None = None
+) -> tuple[FreezeResult, EligiblePool]:
+    """Fix the pool before the seed exists; a second freeze needs ``refreeze`` and no standing draw."""
+    now = now or clock.now()
+    if lifecycle.standing_draw(session, task) is not None:
+        raise StateError(f"任务 {task.code} 已抽取，不能再冻结抽取范围（重新抽取请用 tasks draw --redraw --reason）")
+    previous = latest_freeze(session, task)
+    if previous is not None and not refreeze:
+        raise StateError(
+            f"任务 {task.code} 的抽取范围已于 {previous.frozen_at:%Y-%m-%d %H:%M} 冻结"
+            f"（摘要 {previous.pool_digest[:16]}…）；"
+            "如确需按最新名录重新冻结，请加 --refreeze（原记录保留）"
+        )
+    spec = spec_of(task)
+    ep = eligible(session, task, spec, now)
+    check_drawable(spec, ep.pool)
+    record = freeze_record(session, task, ep, now)
+    return _freeze_result(task, record, ep), ep
+
+
+def _freeze_result(task: Task, record: PoolFreeze, ep: EligiblePool) -> FreezeResult:
+    return FreezeResult(
+        task.code,
+        record.seq,
+        record.pool_digest,
+        record.pool_size,
+        json.loads(record.strata),
+        ep.exclusion_counts(),
+        record.frozen_at,
+    )
+
+
+def freeze_with_notice(
+    session: Session, task: Task, *, refreeze: bool = False, now: dt.datetime | None = None
+) -> tuple[FreezeResult, str]:
+    """:func:`freeze`, and the pre-draw notice (抽取前公告) to file or publish before the seed is rolled."""
+    result, _ = freeze(session, task, refreeze=refreeze, now=now)
+    spec = spec_of(task)
+    notice = pre_draw_notice(
+        spec,
+        spec.draw_parameters(),
+        result.pool_digest,
+        result.strata,
+        result.excluded,
+        result.frozen_at.isoformat(sep=" ", timespec="seconds"),
+    )
+    return result, notice
