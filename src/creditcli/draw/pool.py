@@ -84,10 +84,38 @@ def scope_filter(spec: TaskSpec) -> Filter:
 
 
 def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> EligiblePool:
-    """Entities in the task's scope minus the exclusions; classes as they stand now."""
-    flt = scope_filter(spec)
+    """Entities in the task's scope minus the exclusions (each with its reason); classes as they stand now."""
     reasons: dict[str, str] = {}
-    # The class the draw stratifies by: the imported one, or the one a model computed (none yet: unclassified).
+    if spec.exclude_inactive:
+        flt = scope_filter(spec)
+        inactive = _fetch(
+            session, f"SELECT uscc, status FROM entities{_and(flt, 'status <> ?')}", [*flt.params, ACTIVE]
+        )
+        wording = {status: f"登记状态为{status}" for status in {s for _, s in inactive}}
+        reasons = {code: wording[status] for code, status in inactive}
+    rows = _in_scope(session, spec)
+    listed = _listed(session, task, spec, now)
+    if listed:  # only entities in the task's scope count as excluded from it
+        in_scope = {r[0] for r in rows} | reasons.keys()
+        for code, why in listed.items():
+            if code in in_scope:
+                reasons[code] = "；".join([reasons[code], *why] if code in reasons else why)
+        rows = [r for r in rows if r[0] not in listed]
+    return EligiblePool(_pool(rows), sorted(reasons.items()))
+
+
+def eligible_pool(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> Pool:
+    """The pool of :func:`eligible` alone, without looking for the reasons of the exclusions (a query of
+    every entity fewer): what verify compares the frozen pool with."""
+    rows = _in_scope(session, spec)
+    listed = _listed(session, task, spec, now)
+    return _pool([r for r in rows if r[0] not in listed] if listed else rows)
+
+
+def _in_scope(session: Session, spec: TaskSpec) -> list[tuple[Any, ...]]:
+    """(uscc, class) of the entities in the task's scope (of those 存续 unless inactive ones are included),
+    with the class the draw stratifies by: the imported one, or the one a model computed (none yet: None)."""
+    flt = scope_filter(spec)
     model = spec.class_model
     source = (
         "entities"
@@ -97,14 +125,14 @@ def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> 
     klass = "entities.risk_class" if model is None else "m.risk_class"
     first = [] if model is None else [model]
     if spec.exclude_inactive:
-        sql = f"SELECT uscc, status FROM entities{_and(flt, 'status <> ?')}"
-        inactive = _fetch(session, sql, [*flt.params, ACTIVE])
-        wording = {status: f"登记状态为{status}" for status in {s for _, s in inactive}}
-        reasons = {code: wording[status] for code, status in inactive}
-        sql = f"SELECT uscc, {klass} FROM {source}{_and(flt, 'status = ?')}"
-        rows = _fetch(session, sql, [*first, *flt.params, ACTIVE])
-    else:
-        rows = _fetch(session, f"SELECT uscc, {klass} FROM {source}{flt.sql()}", [*first, *flt.params])
+        return _fetch(
+            session, f"SELECT uscc, {klass} FROM {source}{_and(flt, 'status = ?')}", [*first, *flt.params, ACTIVE]
+        )
+    return _fetch(session, f"SELECT uscc, {klass} FROM {source}{flt.sql()}", [*first, *flt.params])
+
+
+def _listed(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> dict[str, list[str]]:
+    """The codes the task excludes by name (its exclusion list, entities drawn recently), with the reasons."""
     listed: dict[str, list[str]] = {}
     for item in spec.exclude:
         listed.setdefault(item.uscc, []).append(item.reason)
@@ -114,15 +142,11 @@ def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> 
             listed.setdefault(code, []).append(
                 f"近 {spec.exclude_drawn_within} 个月内已被抽中（任务 {other}，{when:%Y-%m-%d}）"
             )
-    if listed:  # only entities in the task's scope count as excluded from it
-        in_scope = {r[0] for r in rows} | reasons.keys()
-        for code, why in listed.items():
-            if code in in_scope:
-                reasons[code] = "；".join([reasons[code], *why] if code in reasons else why)
-        rows = [r for r in rows if r[0] not in listed]
-    pool = Pool.from_pairs([r[0] for r in rows], [r[1] or "" for r in rows])
-    exclusions = sorted(reasons.items())
-    return EligiblePool(pool, exclusions)
+    return listed
+
+
+def _pool(rows: list[tuple[Any, ...]]) -> Pool:
+    return Pool.from_pairs([r[0] for r in rows], [r[1] or "" for r in rows])
 
 
 def check_pool(task: Task, ep: EligiblePool) -> None:

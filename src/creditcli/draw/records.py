@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from creditcli import lifecycle
 from creditcli.db import bulk
-from creditcli.db.models import Draw, DrawSelection, Task
+from creditcli.db.models import Draw, Task
 from creditcli.errors import StateError
 
 
@@ -32,14 +32,11 @@ def drawn_codes(session: Session, draw_row: Draw) -> set[str]:
     return {uscc for (uscc,) in rows}
 
 
-def selections(session: Session, draw_row: Draw) -> list[DrawSelection]:
-    return list(
-        session.scalars(
-            select(DrawSelection)
-            .where(DrawSelection.draw_id == draw_row.id)
-            .order_by(DrawSelection.risk_class, DrawSelection.rank)
-        )
-    )
+def selection_rows(session: Session, draw_row: Draw) -> list[tuple[Any, ...]]:
+    """A draw's stored selection as (rank, uscc, risk_class, ticket) rows, as the driver gives them (an ORM
+    object per row cost 0.6 s for 38k rows), in no particular order."""
+    sql = "SELECT rank, uscc, risk_class, ticket FROM draw_selections WHERE draw_id = ?"
+    return bulk.fetch_all(session, sql, (draw_row.id,))
 
 
 def strata_of(row: Draw) -> list[dict[str, Any]]:

@@ -38,10 +38,18 @@ class Pool:
     def from_pairs(cls, uscc: Sequence[str], classes: Sequence[str]) -> Pool:
         # Fixed-width unicode arrays: comparing them is far faster than object arrays, and
         # .tolist() gives back plain str.
-        ids = np.array(uscc, dtype=f"U{max(map(len, uscc), default=1)}")
-        order = _code_order(uscc, ids)
+        width = max(map(len, uscc), default=1)
         klass = np.array(classes, dtype=f"U{max(map(len, classes), default=1)}")
-        return cls(ids[order], klass[order])
+        packed = _ascii(uscc) if width <= PACKED_WIDTH else None
+        if packed is None:
+            ids = np.array(uscc, dtype=f"U{width}")
+            everything = np.argsort(ids, kind="stable")
+            return cls(ids[everything], klass[everything])
+        # Sorted as bytes, then decoded: a quarter of the memory to move than unicode arrays.
+        order = _packed_order(packed)
+        if order is None:
+            return cls(packed.astype(f"U{max(width, 1)}"), klass)
+        return cls(packed[order].astype(f"U{max(width, 1)}"), klass[order])
 
     def __len__(self) -> int:
         return len(self.uscc)
@@ -69,31 +77,48 @@ class Pool:
 
     @classmethod
     def parse(cls, data: bytes) -> Pool:
+        """A pool from its ``uscc,class`` lines (:meth:`lines`, the frozen pool, a --pool file)."""
+        split = _split_ascii(data)
+        if split is not None and split[0].dtype.itemsize <= PACKED_WIDTH:
+            codes, klass = split
+            order = _packed_order(codes)
+            if order is not None:  # a frozen pool is sorted already
+                codes, klass = codes[order], klass[order]
+            return cls(codes.astype(f"U{codes.dtype.itemsize}"), klass.astype(f"U{klass.dtype.itemsize}"))
         uscc: list[str] = []
         classes: list[str] = []
         for line in data.decode("utf-8").splitlines():
-            code, _, klass = line.partition(",")
+            code, _, klass_ = line.partition(",")
             uscc.append(code)
-            classes.append(klass)
+            classes.append(klass_)
         return cls.from_pairs(uscc, classes)
 
 
+PACKED_WIDTH = 18
+"""Codes of at most this many ASCII characters (every USCC) are sorted as packed integers."""
 _SHIFTS = np.arange(8, -1, -1, dtype=np.uint64) * np.uint64(7)
+_NEWLINE, _COMMA = ord("\n"), ord(",")
 
 
-def _code_order(codes: Sequence[str], ids: np.ndarray) -> np.ndarray:
-    """Positions of ``codes`` in ascending order (str order).
-
-    Codes of at most 18 ASCII characters (every USCC) are packed 7 bits per character into two
-    integers and sorted by two stable integer passes: 10M codes in 4 s instead of 6.6 s.
-    """
+def _ascii(codes: Sequence[str]) -> np.ndarray | None:
+    """``codes`` as an array of byte strings, or None if one is not ASCII."""
     try:
-        packed = np.array(codes, dtype="S18")
+        packed = np.array(codes, dtype=f"S{PACKED_WIDTH}")
     except UnicodeEncodeError:
-        return np.argsort(ids, kind="stable")
-    if ids.dtype.itemsize > 18 * 4 or (packed.view(np.uint8) > 127).any():
-        return np.argsort(ids, kind="stable")
-    raw = packed.view(np.uint8).reshape(-1, 18)
+        return None
+    return None if (packed.view(np.uint8) > 127).any() else packed
+
+
+def _packed_order(packed: np.ndarray) -> np.ndarray | None:
+    """Positions of ASCII byte strings of at most 18 bytes in ascending order (stable; str order), or
+    None if they are in that order already (a frozen pool always is).
+
+    Each code is packed 7 bits per character into two integers and sorted by two stable integer
+    passes: 10M codes in 4 s instead of 6.6 s.
+    """
+    if len(packed) < 2 or bool((packed[1:] >= packed[:-1]).all()):
+        return None
+    raw = packed.astype(f"S{PACKED_WIDTH}").view(np.uint8).reshape(-1, PACKED_WIDTH)
     high = np.zeros(len(raw), dtype=np.uint64)
     low = np.zeros(len(raw), dtype=np.uint64)
     for i in range(9):
@@ -101,6 +126,33 @@ def _code_order(codes: Sequence[str], ids: np.ndarray) -> np.ndarray:
         low |= raw[:, 9 + i].astype(np.uint64) << _SHIFTS[i]
     order = np.argsort(low, kind="stable")
     result: np.ndarray = order[np.argsort(high[order], kind="stable")]
+    return result
+
+
+def _split_ascii(data: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """Lines ``code,class`` of printable ASCII, each ended by a newline, as two byte-string arrays (the
+    code: up to the first comma; the class: the rest of the line). None for anything else, which
+    :meth:`Pool.parse` then reads line by line: the same values, without a Python string per line
+    (1M lines: 0.8 s → 0.1 s)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if len(buf) == 0 or buf[-1] != _NEWLINE or ((buf < 0x20) & (buf != _NEWLINE)).any() or (buf > 0x7E).any():
+        return None
+    ends = np.flatnonzero(buf == _NEWLINE)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    commas = np.append(np.flatnonzero(buf == _COMMA), len(buf))
+    comma = np.minimum(commas[np.searchsorted(commas, starts)], ends)  # a line without a comma: all code
+    after = np.minimum(comma + 1, ends)
+    return _gather(buf, starts, comma - starts), _gather(buf, after, ends - after)
+
+
+def _gather(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The byte strings ``buf[start : start + length]`` as one fixed-width array (as wide as the longest)."""
+    width = max(int(lengths.max()), 1)
+    out = np.zeros((len(starts), width), dtype=np.uint8)
+    last = len(buf) - 1
+    for j in range(width):
+        out[:, j] = np.where(lengths > j, buf[np.minimum(starts + j, last)], 0)
+    result: np.ndarray = out.view(f"S{width}").ravel()
     return result
 
 
