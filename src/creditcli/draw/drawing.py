@@ -44,8 +44,11 @@ class DrawResult:
     superseded: int | None
 
 
-def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool) -> Outcome:
-    """The draw from recorded parameters (``TaskSpec.draw_parameters``): what verify re-runs."""
+def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool, *, parallel: bool = True) -> Outcome:
+    """The draw from recorded parameters (``TaskSpec.draw_parameters``): what verify re-runs.
+
+    ``parallel``: hash a big pool's tickets in two processes (see ``strategies.stratified``).
+    """
     if mode == STRATIFIED:
         return strategies.stratified(
             seed,
@@ -53,6 +56,7 @@ def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool) -
             {k: Decimal(v) for k, v in parameters["ratios"].items()},
             parameters["minimum"],
             parameters["maximum"],
+            parallel=parallel,
         )
     weights = {k: Decimal(v) for k, v in parameters["weights"].items()}
     return strategies.weighted(seed, pool, int(parameters["count"]), weights)

@@ -209,11 +209,18 @@ def stratified(
     ratios: Mapping[str, Decimal],
     minimum: Mapping[str, int] | None = None,
     maximum: Mapping[str, int] | None = None,
+    *,
+    parallel: bool = True,
 ) -> Outcome:
-    """Each class c takes its k_c smallest tickets; ranks count within the class."""
+    """Each class c takes its k_c smallest tickets; ranks count within the class.
+
+    ``parallel``: a big pool's tickets are hashed by two processes (off when this already runs beside
+    other work in a process of its own).
+    """
     minimum = minimum or {}
     maximum = maximum or {}
-    keys = tickets.ticket_keys(seed, pool.uscc.tolist())
+    ids = pool.uscc.tolist()
+    keys = tickets.ticket_keys(seed, ids, tickets.PARALLEL_MIN if parallel else len(ids) + 1)
     strata: list[Stratum] = []
     selected: list[Pick] = []
     for klass, n in sorted(pool.sizes().items()):

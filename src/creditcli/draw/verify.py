@@ -78,9 +78,12 @@ def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.da
         return result
     mode, parameters, seed = row.mode, json.loads(row.parameters), row.seed
     # Recomputing the draw (hashing every id) and reading today's roster are independent and take
-    # about as long each (1M: ~1 s): a child process recomputes while this one reads the database.
-    # Without a child (no fork, or it failed) the same outcome is computed here afterwards.
-    child = Forked(lambda: pickle.dumps(_selected(mode, parameters, seed, pool), pickle.HIGHEST_PROTOCOL))
+    # about as long each (1M: ~1 s of one core): a child process recomputes, in one process, while
+    # this one reads the database. Without a child (no fork, or it failed) the recomputation runs
+    # here afterwards, on two processes as in a draw; the outcome is the same either way.
+    child = Forked(
+        lambda: pickle.dumps(_selected(mode, parameters, seed, pool, parallel=False), pickle.HIGHEST_PROTOCOL)
+    )
     try:
         stored = sorted(selection_rows(session, row))
         current = eligible_pool(session, task, spec, now or clock.now())
@@ -100,9 +103,12 @@ def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.da
     return result
 
 
-def _selected(mode: str, parameters: dict[str, Any], seed: str, pool: Pool) -> list[tuple[Any, ...]]:
+def _selected(
+    mode: str, parameters: dict[str, Any], seed: str, pool: Pool, *, parallel: bool = True
+) -> list[tuple[Any, ...]]:
     """The draw recomputed: (rank, uscc, risk_class, ticket) of every selected entity, in certificate order."""
-    return [(p.rank, p.uscc, p.risk_class, p.ticket) for p in run_strategy(mode, parameters, seed, pool).selected]
+    outcome = run_strategy(mode, parameters, seed, pool, parallel=parallel)
+    return [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected]
 
 
 def differences(where: str, got: Sequence[tuple[Any, ...]], want: Sequence[tuple[Any, ...]]) -> list[str]:
