@@ -25,7 +25,6 @@ from creditcli.draw.tasks import next_seq, spec_of
 from creditcli.draw.verify import VerifyResult, verify_draw
 from creditcli.errors import DataError, InputMissingError, Problem, RecordError, StateError, UsageError
 from creditcli.lifecycle import standing_draw
-from creditcli.rosters.codes import normalise
 from creditcli.teams import solver
 from creditcli.teams.solver import Officer, Target, TeamProblem
 
@@ -269,6 +268,8 @@ def replace(
     problem = _problem(snapshot, parameters, draw.seed)
     teams = teams_now(session, assignment)
     if not any(c == code for members in teams.values() for c, _, _ in members):
+        from creditcli.rosters.codes import normalise  # here: rosters.codes brings pandas (slow start-up)
+
         code = normalise(code)  # 执法证号 as typed (full-width, lower case) -> as stored
     on = sorted(u for u, members in teams.items() if any(c == code for c, _, _ in members))
     if uscc is not None:
