@@ -20,7 +20,7 @@ from typer.testing import CliRunner, Result
 
 from creditcli import clock
 from creditcli.cli.app import app
-from creditcli.rosters import importer
+from creditcli.db import changes
 from creditcli.rosters.codes import check_char
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CREDITCLI_TEST_PG_URL") else [])
@@ -144,7 +144,7 @@ def both_lookups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """Stored records are looked up by key for small files and read whole for big ones (through
     Arrow on SQLite): the import rules must hold either way."""
     if request.param == "whole table":
-        monkeypatch.setattr(importer, "SMALL_FILE", 0)
+        monkeypatch.setattr(changes, "SMALL_FILE", 0)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, uscc, write_csv
-from creditcli.db import bulk
+from creditcli.db.split import SqliteSplit
 from creditcli.io import writers
 
 NAMES = ["code", "text", "flag", "note"]
@@ -60,10 +60,10 @@ def test_a_big_export_in_two_key_ranges_equals_the_serial_one(
 ) -> None:
     roster(cli, tmp_path)
     cli.ok("entities", "export", tmp_path / "serial.csv")
-    monkeypatch.setattr(bulk.SqliteSplit, "MIN_ROWS", 1)
+    monkeypatch.setattr(SqliteSplit, "MIN_ROWS", 1)
     medians: list[Any] = []
-    median = bulk.SqliteSplit.median
-    monkeypatch.setattr(bulk.SqliteSplit, "median", lambda self: medians.append(median(self)) or medians[-1])
+    median = SqliteSplit.median
+    monkeypatch.setattr(SqliteSplit, "median", lambda self: medians.append(median(self)) or medians[-1])
     cli.ok("entities", "export", tmp_path / "split.csv")
     # SQLite files are read in two halves (the second by a forked child); PostgreSQL in one piece.
     assert medians == ([] if "postgresql" in cli.db else [uscc("91370100MA3C00020")])
@@ -78,8 +78,8 @@ def test_a_commit_during_a_split_export_makes_it_read_again(
 ) -> None:
     roster(cli, tmp_path)
     cli.ok("entities", "export", tmp_path / "serial.csv")
-    monkeypatch.setattr(bulk.SqliteSplit, "MIN_ROWS", 1)
-    monkeypatch.setattr(bulk.SqliteSplit, "unchanged", lambda self: False)
+    monkeypatch.setattr(SqliteSplit, "MIN_ROWS", 1)
+    monkeypatch.setattr(SqliteSplit, "unchanged", lambda self: False)
     cli.ok("entities", "export", tmp_path / "again.csv")
     assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "serial.csv").read_bytes()
 
@@ -90,7 +90,7 @@ def test_data_version_sees_a_commit_by_another_connection(tmp_path: Path) -> Non
     conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY)")
     conn.executemany("INSERT INTO t VALUES (?)", [(f"{i:03d}",) for i in range(10)])
     conn.commit()
-    split = bulk.SqliteSplit(str(path), "t", ["k"], "", [], "k")
+    split = SqliteSplit(str(path), "t", ["k"], "", [], "k")
     split.MIN_ROWS = 1
     assert split.median() == "005"
     assert [r for b in split.part(None, "005") for r in b] == [(f"{i:03d}",) for i in range(5)]

@@ -193,17 +193,6 @@ def test_two_process_keys_equal_one_process_keys(n: int) -> None:
     assert (tickets.ticket_keys(SEED, ids, parallel_min=1) == tickets._serial_keys(SEED, ids)).all()
 
 
-def test_forked_child_returns_bytes_or_none_on_failure() -> None:
-    from creditcli.perf import Forked
-
-    assert Forked(lambda: b"x" * 3_000_000).result() == b"x" * 3_000_000  # larger than a pipe buffer
-
-    def fail() -> bytes:
-        raise RuntimeError("child failed")
-
-    assert Forked(fail).result() is None
-
-
 def test_packed_pool_round_trips() -> None:
     from creditcli.draw.pool import EligiblePool
     from creditcli.draw.service import PackedPool

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from creditcli import audit
 from creditcli.credit import penalties, scores
 from creditcli.credit.rules import Rules
-from creditcli.db.bulk import STAGE_FILE
+from creditcli.db.adbc import STAGE_FILE
 from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.files import companions, readonly_uri
 from creditcli.db.schema import upgrade
