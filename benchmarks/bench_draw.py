@@ -23,9 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from measure import run_creditcli
+from measure import run_creditcli, synth
 
-from creditcli import clock, synth
+from creditcli import clock
 from creditcli.db.engine import make_engine, to_url
 from creditcli.db.schema import upgrade
 from creditcli.draw import strategies, tickets

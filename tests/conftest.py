@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import os
+import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from creditcli import clock
 from creditcli.cli.app import app
 from creditcli.db import changes
 from creditcli.rosters.codes import check_char
+
+# tools/synth.py (seeded synthetic rosters for tests, tools and benchmarks) is not part of the package.
+sys.path.append(str(Path(__file__).resolve().parent.parent / "tools"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CREDITCLI_TEST_PG_URL") else [])
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import synth
 from consistent_sampler import sampler
 from consistent_sampler.consistent_sampler import first_fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creditcli import synth
 from creditcli.draw import strategies, tickets
 from creditcli.draw.strategies import Pool
 

@@ -88,3 +88,10 @@ def test_any_quoted_name_round_trips_through_sqlite(table: str, column: str, val
     assert got == [(value,)]
     assert [r[1] for r in conn.execute(f"PRAGMA table_info({ident(table)})")] == [column]
     conn.close()
+
+
+def test_the_synthetic_rosters_are_not_part_of_the_package() -> None:
+    """tools/synth.py serves tests, tools and benchmarks only; the installed package neither holds nor imports it."""
+    assert not (SRC / "synth.py").exists()
+    assert (SRC.parent.parent / "tools" / "synth.py").exists()
+    assert [f for f, modules in imports("").items() if "creditcli.synth" in modules] == []
