@@ -44,7 +44,7 @@ def build(size: int) -> Path:
     tmp = path.with_suffix(".part")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    engine = make_engine(to_url(str(tmp)))
+    engine = make_engine(to_url(str(tmp)), write=True)
     upgrade(engine, backup=False)
     engine.dispose()
     rng = np.random.default_rng(size)
