@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, uscc, write_csv
+from creditcli import parallel
 from creditcli.db.split import SqliteSplit
 from creditcli.io import writers
 
@@ -100,3 +101,38 @@ def test_data_version_sees_a_commit_by_another_connection(tmp_path: Path) -> Non
     conn.commit()
     assert not split.unchanged()
     conn.close()
+
+
+class ListHalves:
+    """Rows in memory, split like db/split.py splits a SQLite file: io needs no database for it."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows, self.asked = rows, 0
+
+    def median(self) -> Any | None:
+        return self.rows[len(self.rows) // 2][0]
+
+    def part(self, low: Any | None, high: Any | None, words: Any = None) -> list[list[tuple[Any, ...]]]:
+        self.asked += 1
+        shown = [(code, text, words["flag"][bool(flag)], note) for code, text, flag, note in self.rows]
+        return [[r for r in shown if (low is None or r[0] >= low) and (high is None or r[0] < high)]]
+
+    def unchanged(self) -> bool:
+        return True
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ROW, min_size=2, max_size=12, unique_by=lambda r: r[0]))
+def test_any_halves_give_the_serial_bytes(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[Any, ...]]
+) -> None:
+    rows.sort()
+    folder = tmp_path_factory.mktemp("halves")
+    halves = ListHalves(rows)
+    split = writers.Table(NAMES, NAMES, [rows], "test/1", frozenset({"flag"}), halves)
+    assert writers.write_table(split, folder / "split.csv", writers.FileFormat.csv) == len(rows)
+    serial = writers.Table(NAMES, NAMES, [rows], "test/1", frozenset({"flag"}))
+    writers.write_table(serial, folder / "serial.csv", writers.FileFormat.csv)
+    assert (folder / "split.csv").read_bytes() == (folder / "serial.csv").read_bytes()
+    assert (folder / "split.csv").read_bytes().decode("utf-8-sig") == reference(rows)
+    assert halves.asked == (1 if parallel.can_fork() else 2)  # the second half was read by a forked child
