@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
@@ -39,12 +40,21 @@ def file_lock(engine: Engine, wait: float) -> Iterator[None]:
         yield
 
 
+_locks: dict[str, Any] = {}
+"""One lock object per lock file in this process, so that taking it again where it is held (the demo
+holds its database's lock for its whole run; each of its steps takes it too) counts up, not waits."""
+
+
 @contextmanager
 def path_lock(path: Path, wait: float) -> Iterator[None]:
     """The writers' lock of the SQLite file ``path`` (``<path>.lock``), whether or not it exists yet."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(f"{path}.lock", timeout=max(wait, 0))
+    name = f"{path.resolve()}.lock"
+    lock = _locks.get(name)
+    if lock is None:
+        lock = _locks[name] = FileLock(name)
+    lock.timeout = max(wait, 0)
     try:
         lock.acquire()
     except Timeout:
