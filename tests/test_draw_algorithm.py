@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import synth
 from consistent_sampler import sampler
 from consistent_sampler.consistent_sampler import first_fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creditcli import synth
 from creditcli.draw import strategies, tickets
 from creditcli.draw.strategies import Pool
 
@@ -193,22 +193,13 @@ def test_two_process_keys_equal_one_process_keys(n: int) -> None:
     assert (tickets.ticket_keys(SEED, ids, parallel_min=1) == tickets._serial_keys(SEED, ids)).all()
 
 
-def test_forked_child_returns_bytes_or_none_on_failure() -> None:
-    from creditcli.perf import Forked
-
-    assert Forked(lambda: b"x" * 3_000_000).result() == b"x" * 3_000_000  # larger than a pipe buffer
-
-    def fail() -> bytes:
-        raise RuntimeError("child failed")
-
-    assert Forked(fail).result() is None
-
-
-def test_packed_pool_round_trips() -> None:
+def test_packed_pool_comes_back_from_the_child_that_packs_it() -> None:
     from creditcli.draw.freeze import PackedPool
-    from creditcli.draw.pool import EligiblePool
+    from creditcli.draw.pool import EligiblePool, decompress
+    from creditcli.parallel import in_child
 
     ep = EligiblePool(make_pool(500), [("91370100000000000X", "登记状态为注销")])
     packed = PackedPool.of(ep)
-    assert PackedPool.from_bytes(packed.to_bytes()) == packed
+    assert in_child(lambda: PackedPool.of(ep)).result() == packed
     assert packed.digest == ep.pool.digest()
+    assert (decompress(packed.pool), decompress(packed.exclusions)) == (ep.pool.lines(), ep.exclusion_bytes())

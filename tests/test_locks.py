@@ -11,14 +11,14 @@ from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
 
 HOLD = """
 import sys, time
-from creditcli.cli.context import AppContext
-from creditcli.settings import Settings
+from creditcli.actions import Store
 
-ctx = AppContext(Settings(), sys.argv[1])
-with ctx.session(write=True):
+store = Store(sys.argv[1])
+with store.writing("hold", {}) as unit:
+    unit.unchanged()
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
-ctx.close()
+store.close()
 """
 
 

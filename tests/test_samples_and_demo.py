@@ -60,7 +60,9 @@ def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> Non
     assert "抽取范围摘要" in (tmp_path / "2026-SJ-001-抽取前公告.md").read_text(encoding="utf-8")
     assert runpy.run_path(str(ROOT / "tools" / "verify_draw.py"))["main"](cert, pool) == 0
     audited = CliRunner().invoke(app, ["--db", str(tmp_path / "creditcli.db"), "audit", "verify"])
-    assert audited.exit_code == 0 and audited.stdout.startswith("审计核验通过：16 条记录")
+    assert audited.exit_code == 0 and audited.stdout.startswith(
+        "审计核验通过：41 条记录"
+    )  # one entry per use case: 15 steps, 26 listings
     # Last, the shipped risk model over the whole sample roster, with its professional fields.
     assert (
         "本局模型分类（default@2026.1，基准日 2026-07-30）：A 4524 户，B 642 户，C 28 户，D 6 户；"

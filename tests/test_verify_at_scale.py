@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+import synth
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, write_csv
-from creditcli import synth
 from creditcli.draw import strategies
 from creditcli.draw.strategies import Pool, class_label
 from creditcli.draw.verify import differences, roster_changes

@@ -9,39 +9,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
-from creditcli import audit
-from creditcli.credit import penalties, scores
-from creditcli.credit.rules import Rules
-from creditcli.db.bulk import STAGE_FILE
-from creditcli.db.engine import make_engine, session_scope, to_url
+from creditcli.actions import credit, publicity, results, rosters, tasks, teams
+from creditcli.actions.store import Store
+from creditcli.db.adbc import STAGE_FILE
 from creditcli.db.files import companions, readonly_uri
-from creditcli.db.schema import upgrade
-from creditcli.draw import certificate, drawing, freeze
-from creditcli.draw.tasks import create_task, default_file, get_task, read_task_file
+from creditcli.draw.tasks import default_file, read_task_file
 from creditcli.errors import InputMissingError, OutputError, os_error
 from creditcli.io.outputs import check_outputs
-from creditcli.io.writers import FileFormat, Table, output_directory, write_bytes, write_table
-from creditcli.results import archive, publicity
-from creditcli.results.files import import_results, template_table
-from creditcli.rosters import conflicts, entities, inspectors, items
-from creditcli.rosters.importer import ImportResult, RosterSpec, import_roster
+from creditcli.io.writers import FileFormat, Table, output_directory, write_table
+from creditcli.rosters.importer import ImportResult
 from creditcli.settings import Settings
-from creditcli.teams import service as team_service
-from creditcli.teams.exports import plan_table
 
 # Imported in this order: conflicts need both rosters first; the class refresh comes last.
-SAMPLE_FILES: tuple[tuple[RosterSpec, str], ...] = (
-    (entities.SPEC, "entities_licheng.csv"),
-    (entities.SPEC, "entities_tianqiao.xlsx"),
-    (inspectors.SPEC, "inspectors.csv"),
-    (items.SPEC, "items.csv"),
-    (conflicts.SPEC, "conflicts.csv"),
-    (entities.SPEC, "risk_classes_2026-11.csv"),
-    (penalties.SPEC, "penalties.csv"),
-    (scores.SPEC, "scores.csv"),
+SAMPLE_FILES: tuple[tuple[str, str], ...] = (
+    ("entities", "entities_licheng.csv"),
+    ("entities", "entities_tianqiao.xlsx"),
+    ("inspectors", "inspectors.csv"),
+    ("items", "items.csv"),
+    ("conflicts", "conflicts.csv"),
+    ("entities", "risk_classes_2026-11.csv"),
+    ("penalties", "penalties.csv"),
+    ("scores", "scores.csv"),
 )
 
 
@@ -71,6 +59,7 @@ class DemoDraw:
     loads: tuple[int, int] = (0, 0)
     results: int = 0
     status: str = ""
+    window_end: dt.date = dt.date.min
 
 
 @dataclass(frozen=True)
@@ -198,84 +187,57 @@ def is_demo_database(path: Path) -> bool:
 
 
 def _run(workdir: Path, db_path: Path, settings: Settings, source: Path) -> DemoResult:
-    engine: Engine = make_engine(to_url(str(db_path)), write=True)
+    from creditcli.actions.store import Store
+    from creditcli.db.engine import make_engine, to_url
+
+    engine = make_engine(to_url(str(db_path)), write=True)
     try:
         with engine.begin() as conn:  # marked first, before anything else is in it
             conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_MARK}")
-        upgrade(engine)
-        results = []
-        for spec, name in SAMPLE_FILES:
-            with session_scope(engine) as session:
-                r = import_roster(session, spec, source / name, mapping={}, classes=settings.risk_classes)
-                counts = {"rows": r.rows, "inserted": r.inserted, "updated": r.updated}
-                audit.append(
-                    session, f"creditcli demo: {spec.name} import", {"path": name}, audit.Change(counts, r.sha256)
-                )
-                results.append(r)
-        drawn = _draw(engine, settings, source / TASK_FILE, workdir)
-        risk = _classify(engine, settings, drawn.task)
     finally:
         engine.dispose()
+    store = Store(str(db_path), settings, origin="creditcli demo:", notify=lambda _line: None)
+    try:
+        results = [rosters.import_file(store, roster, source / name) for roster, name in SAMPLE_FILES]
+        drawn = _draw(store, source / TASK_FILE, workdir)
+        risk = _classify(store, drawn.task, drawn.window_end)
+    finally:
+        store.close()
     return DemoResult(db_path, results, drawn, risk)
 
 
-def _classify(engine: Engine, settings: Settings, code: str) -> DemoRisk:
-    """Classify with the shipped model on the day the results were published (so they count)."""
-    from creditcli.credit import classify
+def _classify(store: Store, code: str, window_end: dt.date) -> DemoRisk:
+    """List the samples (谁列入), then classify with the shipped model on the day the results were
+    published (so they count)."""
     from creditcli.credit.riskmodel import load_model
-    from creditcli.credit.rules import load_rules
-    from creditcli.workdays import load_calendar
 
-    loaded = load_model(None, settings.risk_classes)
-    rules, work = load_rules(settings.rules_file), load_calendar(settings.calendar_file)
-    with session_scope(engine) as session:
-        _list_samples(session, rules)
-    with session_scope(engine) as session:
-        as_of = get_task(session, code).window_end + dt.timedelta(days=30)
-        run = classify.run(session, loaded, rules, work, as_of)
-        counts = {"entities": run.entities, "new": run.new, "changed": run.changed}
-        audit.append(session, "creditcli demo: risk classify", {"as_of": as_of.isoformat()},
-                     audit.Change(counts, loaded.sha256))  # fmt: skip
+    _list_samples(store)
+    as_of = window_end + dt.timedelta(days=30)
+    run = credit.classify(store, as_of)
+    settings = store.settings
     totals = {c: sum(d.get(c, 0) for d in run.distribution.values()) for c in settings.risk_classes}
-    return DemoRisk(loaded.model.source.removeprefix("model:"), as_of, totals, run.by_model)
+    model = load_model(None, settings.risk_classes).model.source.removeprefix("model:")
+    return DemoRisk(model, as_of, totals, run.by_model)
 
 
-def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) -> DemoDraw:
+def _draw(store: Store, task_file: Path, workdir: Path) -> DemoDraw:
     """Create the sample task, freeze (with its notice), draw with the fixed seed, assign teams,
     certify, export the inspection plan, verify; then results, public lists and archives."""
-    with session_scope(engine) as session:
-        task = create_task(session, settings, read_task_file(task_file))
-        code = task.code
-        audit.append(session, "creditcli demo: tasks create", {"from": task_file.name}, audit.Change())
+    detail = tasks.create(store, {}, task_file)
+    code = str(detail["code"])
     notice_path = workdir / default_file(code, "抽取前公告.md")
-    with session_scope(engine) as session:
-        frozen, notice = freeze.freeze_with_notice(session, get_task(session, code))
-        audit.append(session, "creditcli demo: tasks freeze", {"code": code}, audit.Change(digest=frozen.pool_digest))
-    write_bytes(notice_path, notice.encode("utf-8"))
-    with session_scope(engine) as session:
-        result = drawing.draw(session, get_task(session, code), seed=SEED)
-        audit.append(
-            session,
-            "creditcli demo: tasks draw",
-            {"code": code, "seed": SEED},
-            audit.draw_change(session, get_task(session, code)),
-        )
-    with session_scope(engine) as session:
-        assigned = team_service.assign(session, get_task(session, code), cross_station=True)
-        change = audit.assignment_change(session, get_task(session, code))
-        audit.append(session, "creditcli demo: tasks assign", {"code": code, "cross_station": True}, change)
+    frozen = tasks.freeze(store, code, notice_path).result
+    result = tasks.draw(store, code, seed=SEED).result
+    assert result is not None  # a first draw
+    assigned = teams.assign(store, code, cross_station=True)
     names = ("抽取证书.json", "抽取证书.md", "抽取范围.csv", "检查计划.xlsx")
     files = [notice_path, *(workdir / default_file(code, name) for name in names)]
-    with session_scope(engine) as session:
-        task = get_task(session, code)
-        cert = certificate.certificate(session, task)
-        verified = team_service.verify_task(session, task).ok
-        write_table(plan_table(session, task), files[4], FileFormat.xlsx)
-    write_bytes(files[1], cert.json_text.encode("utf-8"))
-    write_bytes(files[2], cert.markdown.encode("utf-8"))
-    write_bytes(files[3], cert.pool_lines)
-    recorded, status, more = _results_and_publicity(engine, code, workdir)
+    tasks.certificate(store, code, files[1], pool=files[3])
+    teams.export(store, code, "plan", files[4])
+    verified = tasks.verify(store, code).ok
+    recorded, status, more = _results_and_publicity(store, code, workdir)
     strata = [(s.risk_class, s.n, s.k) for s in result.outcome.strata]
+    window_end = dt.date.fromisoformat(str(detail["window"]).split(":")[1])
     return DemoDraw(
         code,
         frozen.pool_digest,
@@ -288,56 +250,56 @@ def _draw(engine: Engine, settings: Settings, task_file: Path, workdir: Path) ->
         (assigned.loads_min, assigned.loads_max),
         recorded,
         status,
+        window_end,
     )
 
 
-def _list_samples(session: Session, rules: Rules) -> None:
+def _list_samples(store: Store) -> None:
     """谁列入: the bureau lists the sample decisions that suspended production on the 严重违法失信名单, and the
     entities found not to have published their annual report on the 经营异常名录."""
     from sqlalchemy import select
 
-    from creditcli.credit import lists
     from creditcli.db.models import Penalty, Result
 
     unit = "济南市历城区市场监督管理局"
-    serious = select(Penalty).where(Penalty.kinds.like("%责令停产停业%")).order_by(Penalty.decided_on)
-    for n, p in enumerate(session.scalars(serious), start=1):
-        lists.add(session, rules, lists.SERIOUS, p.uscc, ground=f"受到责令停产停业的行政处罚（{p.decision_no}）",
-                  decision_no=f"济历市监严失〔{p.decided_on.year}〕{n}号",
-                  listed_on=p.decided_on + dt.timedelta(days=20), unit=unit)  # fmt: skip
-    found = select(Result).where(Result.findings == "未按规定公示年度报告").order_by(Result.checked_on, Result.uscc)
-    for n, r in enumerate(session.scalars(found), start=1):
-        lists.add(session, rules, lists.ABNORMAL, r.uscc, ground="未按规定公示年度报告",
-                  decision_no=f"济历市监异〔{r.checked_on.year}〕{n}号", listed_on=r.checked_on + dt.timedelta(days=10),
-                  unit=unit)  # fmt: skip
-    audit.append(session, "creditcli demo: lists add", {}, audit.Change())
+    with store.reading() as session:  # which sample records call for a listing
+        serious = session.execute(
+            select(Penalty.uscc, Penalty.decision_no, Penalty.decided_on)
+            .where(Penalty.kinds.like("%责令停产停业%"))
+            .order_by(Penalty.decided_on)
+        ).all()
+        found = session.execute(
+            select(Result.uscc, Result.checked_on)
+            .where(Result.findings == "未按规定公示年度报告")
+            .order_by(Result.checked_on, Result.uscc)
+        ).all()
+    for n, (uscc, decision, decided_on) in enumerate(serious, start=1):
+        ground = f"受到责令停产停业的行政处罚（{decision}）"
+        number = f"济历市监严失〔{decided_on.year}〕{n}号"
+        credit.list_add(store, "serious", uscc, ground, number, decided_on + dt.timedelta(days=20), unit)
+    for n, (uscc, checked_on) in enumerate(found, start=1):
+        number = f"济历市监异〔{checked_on.year}〕{n}号"
+        credit.list_add(
+            store, "abnormal", uscc, "未按规定公示年度报告", number, checked_on + dt.timedelta(days=10), unit
+        )
 
 
-def _results_and_publicity(engine: Engine, code: str, workdir: Path) -> tuple[int, str, list[Path]]:
+def _results_and_publicity(store: Store, code: str, workdir: Path) -> tuple[int, str, list[Path]]:
     """Fill in the result template as inspectors would (a fixed pattern of sample results), import it,
     export the three public lists, record the publication, and write the task's archives."""
     template = workdir / default_file(code, "检查结果录入表.xlsx")
     filled = workdir / default_file(code, "检查结果（示例已填写）.xlsx")
     public = [workdir / default_file(code, f"{name}.xlsx") for name in ("抽查计划公告", "抽查名单", "抽查结果公告")]
     archives = workdir / default_file(code, "一对象一档案.zip")
-    with session_scope(engine) as session:
-        task = get_task(session, code)
-        sheet = template_table(session, task)
-        write_table(sheet, template, FileFormat.xlsx)
-        window = (task.window_start, task.window_end)
+    teams.export(store, code, "result-template", template)
+    sheet, window = results.template(store, code)
     rows = [_sample_result(n, row, window) for n, row in enumerate(r for batch in sheet.batches for r in batch)]
     write_table(Table(sheet.names, sheet.labels, [rows], sheet.schema), filled, FileFormat.xlsx)
-    with session_scope(engine) as session:
-        imported = import_results(session, filled, mapping={})
-        counts = {"rows": imported.rows, "inserted": imported.inserted}
-        audit.append(session, "creditcli demo: results import", {"path": filled.name}, audit.Change(counts))
-    with session_scope(engine) as session:
-        task = get_task(session, code)
-        for kind, path in zip(publicity.KINDS, public, strict=True):
-            write_table(publicity.public_table(session, task, kind), path, FileFormat.xlsx)
-        status = publicity.mark(session, task, publicity.RESULTS, window[1] + dt.timedelta(days=30)).status
-        audit.append(session, "creditcli demo: publicity mark", {"code": code, "what": "results"}, audit.Change())
-        archive.export(session, archive.task_entities(session, task), archives)
+    imported = results.import_file(store, filled)
+    for kind, path in zip(("plan", "list", "results"), public, strict=True):
+        publicity.export(store, code, kind, path)
+    status = publicity.mark(store, code, window[1] + dt.timedelta(days=30)).status
+    publicity.archives(store, archives, task=code)
     return imported.inserted, status, [template, filled, *public, archives]
 
 

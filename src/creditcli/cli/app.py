@@ -109,7 +109,7 @@ def root(
     configure_logging(verbosity)
     app_ctx = AppContext(settings, db_ or settings.db or str(default_db_path()), fmt, verbosity)
     if log_file is not None:
-        app_ctx.check_outputs(("--log-file", log_file))
+        app_ctx.store.check_outputs(("--log-file", log_file))
         runlog.open_log(log_file)
     app_ctx.wait = check_wait(wait)
     ctx.obj = app_ctx

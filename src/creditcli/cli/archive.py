@@ -9,7 +9,6 @@ import typer
 
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.errors import UsageError
 
 app = CreditTyper(name="archive", help="一对象一档案：对象的名录信息、分类记录、每次抽查的抽取、检查组、结果与公示。")
 
@@ -24,14 +23,8 @@ def export(
     ),
 ) -> None:
     """导出档案：每个对象一个目录（index.md 供阅读，archive.json 供系统读取）；内部使用，不得公示。"""
-    from creditcli.draw.tasks import get_task
-    from creditcli.results import archive
+    from creditcli.actions import publicity
 
-    if (uscc is None) == (task is None):
-        raise UsageError("请给出一个统一社会信用代码，或用 --task 指定任务（二者选一）")
     app_ctx = AppContext.from_typer(ctx)
-    app_ctx.check_outputs(("--output", output))
-    with app_ctx.session() as session:
-        codes = [uscc] if uscc is not None else archive.task_entities(session, get_task(session, task or ""))
-        count = archive.export(session, codes, output)
+    count = publicity.archives(app_ctx.store, output, uscc=uscc, task=task)
     app_ctx.info(f"已导出 {count} 个对象的档案到 {output}")

@@ -1,17 +1,18 @@
-"""Command bodies shared by the four rosters (same import and export options everywhere)."""
+"""Command bodies shared by every file import (the rosters, penalties, scores, result codes, result sheets)
+and every roster export: the same options everywhere."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import (
+    AcceptBadChecksumOpt,
     AllowUnknownOpt,
     DryRunOpt,
     EncodingOpt,
@@ -20,14 +21,12 @@ from creditcli.cli.options import (
     MappingOpt,
     RejectsOpt,
     SheetOpt,
+    without,
 )
-from creditcli.cli.render import problems_table, render_record, to_jsonable
-from creditcli.errors import DataError
-from creditcli.io.columns import load_mapping
-from creditcli.io.writers import FileFormat, Table, format_for, write_table
+from creditcli.cli.render import render_record, to_jsonable
 
 if TYPE_CHECKING:
-    from creditcli.rosters.importer import ImportResult, RosterSpec
+    from creditcli.rosters.importer import ImportResult
 
 SUMMARY_LABELS = {
     "roster": "名录",
@@ -41,55 +40,64 @@ SUMMARY_LABELS = {
     "unknown": "名录中没有的对象",
 }
 
+ImportRunner = Callable[[AppContext, dict[str, Any], OutputFormat], None]
+"""What an import command does with its options (``path``, ``encoding``, ``mapping``, ``sheet``,
+``dry_run``, ``rejects`` and, where offered, ``accept_bad_checksum``/``allow_unknown``)."""
 
-def run_import(
-    app: AppContext,
-    spec: RosterSpec,
-    path: Path,
+
+def add_import_command(
+    typer_app: CreditTyper,
+    roster: str | ImportRunner,
+    doc: str,
+    name: str = "import",
     *,
-    encoding: str | None,
-    mapping: Path | None,
-    dry_run: bool,
-    rejects: Path | None,
-    fmt: OutputFormat | None,
-    accept_bad_checksum: bool = False,
-    sheet: str | None = None,
-    allow_unknown: bool = False,
-) -> ImportResult:
-    from creditcli.audit import Change
-    from creditcli.rosters.importer import import_roster
+    bad_checksum: bool = False,
+    references: bool = False,
+) -> None:
+    """The ``import`` command of a roster (``roster``: its name in ``actions.rosters.ROSTERS``) or of
+    another file read the same way (``roster``: a runner). ``bad_checksum`` offers
+    ``--accept-bad-checksum`` (entities); ``references``: the rows name entities, so ``--allow-unknown``."""
 
-    app.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
-    columns = load_mapping(mapping, spec.columns)
-    with write_rejects(rejects), app.session(write=True, create=not dry_run) as session:
-        result = import_roster(
-            session,
-            spec,
-            path,
-            mapping=columns,
-            classes=app.settings.risk_classes,
-            encoding=encoding,
-            dry_run=dry_run,
-            accept_bad_checksum=accept_bad_checksum,
-            sheet=sheet,
-            allow_unknown=allow_unknown,
-        )
-        counts = {"rows": result.rows, "inserted": result.inserted, "updated": result.updated}
-        app.audited(None if dry_run else Change(counts, result.sha256))
-    render_import(app, result, app.format(fmt))
-    return result
+    def import_(
+        ctx: typer.Context,
+        path: InputPath,
+        encoding: EncodingOpt = None,
+        mapping: MappingOpt = None,
+        sheet: SheetOpt = None,
+        dry_run: DryRunOpt = False,
+        rejects: RejectsOpt = None,
+        accept_bad_checksum: AcceptBadChecksumOpt = False,
+        allow_unknown: AllowUnknownOpt = False,
+        fmt: FormatOpt = None,
+    ) -> None:
+        app = AppContext.from_typer(ctx)
+        options = {
+            "path": path,
+            "encoding": encoding,
+            "mapping": mapping,
+            "sheet": sheet,
+            "dry_run": dry_run,
+            "rejects": rejects,
+            **({"accept_bad_checksum": accept_bad_checksum} if bad_checksum else {}),
+            **({"allow_unknown": allow_unknown} if references else {}),
+        }
+        run = roster if callable(roster) else _roster_runner(roster)
+        run(app, options, app.format(fmt))
+
+    dropped = [n for n, keep in (("accept_bad_checksum", bad_checksum), ("allow_unknown", references)) if not keep]
+    command = without(*dropped)(import_)
+    command.__doc__ = doc
+    typer_app.command(name)(command)
 
 
-@contextmanager
-def write_rejects(rejects: Path | None) -> Iterator[None]:
-    """``--rejects FILE``: the problems of a refused file, written for the sender to correct."""
-    try:
-        yield
-    except DataError as exc:
-        if rejects is not None and exc.problems:
-            write_table(problems_table(exc.problems), rejects, format_for(rejects, None))
-            exc.hints.append(f"问题清单已写入 {rejects}")
-        raise
+def _roster_runner(roster: str) -> ImportRunner:
+    def run(app: AppContext, options: dict[str, Any], fmt: OutputFormat) -> None:
+        from creditcli.actions import rosters
+
+        path = options.pop("path")
+        render_import(app, rosters.import_file(app.store, roster, path, **options), fmt)
+
+    return run
 
 
 def render_import(app: AppContext, result: ImportResult, fmt: OutputFormat) -> None:
@@ -105,62 +113,5 @@ def render_import(app: AppContext, result: ImportResult, fmt: OutputFormat) -> N
         app.info("仅检查（--dry-run）：未写入数据库")
 
 
-def export_to_file(app: AppContext, table: Table, path: Path, fmt: FileFormat | None) -> None:
-    """The file is checked like every output (io/outputs.py) before a byte is written."""
-    count = write_table(table, path, format_for(path, fmt))
-    app.info(f"已导出 {count} 条到 {path}")
-
-
-def add_import_command(
-    typer_app: CreditTyper, spec: Callable[[], RosterSpec], doc: str, name: str = "import", references: bool = False
-) -> None:
-    """The ``import`` command of a roster without extra options (inspectors, items, conflicts, result codes);
-    ``references``: its rows name entities (penalties, scores), so it has ``--allow-unknown``."""
-
-    def import_(
-        ctx: typer.Context,
-        path: InputPath,
-        encoding: EncodingOpt = None,
-        mapping: MappingOpt = None,
-        dry_run: DryRunOpt = False,
-        rejects: RejectsOpt = None,
-        fmt: FormatOpt = None,
-        sheet: SheetOpt = None,
-    ) -> None:
-        run_import(
-            AppContext.from_typer(ctx),
-            spec(),
-            path,
-            encoding=encoding,
-            mapping=mapping,
-            dry_run=dry_run,
-            rejects=rejects,
-            fmt=fmt,
-            sheet=sheet,
-        )
-
-    def import_referencing(
-        ctx: typer.Context,
-        path: InputPath,
-        encoding: EncodingOpt = None,
-        mapping: MappingOpt = None,
-        dry_run: DryRunOpt = False,
-        rejects: RejectsOpt = None,
-        allow_unknown: AllowUnknownOpt = False,
-        fmt: FormatOpt = None,
-    ) -> None:
-        run_import(
-            AppContext.from_typer(ctx),
-            spec(),
-            path,
-            encoding=encoding,
-            mapping=mapping,
-            dry_run=dry_run,
-            rejects=rejects,
-            fmt=fmt,
-            allow_unknown=allow_unknown,
-        )
-
-    command = import_referencing if references else import_
-    command.__doc__ = doc
-    typer_app.command(name)(command)
+def exported(app: AppContext, path: Path, rows: int) -> None:
+    app.info(f"已导出 {rows} 条到 {path}")

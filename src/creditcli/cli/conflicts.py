@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from creditcli.cli.common import add_import_command
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.lazy import lazy_module
 from creditcli.cli.options import FormatOpt
 from creditcli.cli.render import render_table
-
-if TYPE_CHECKING:
-    from creditcli.rosters import conflicts
-else:
-    conflicts = lazy_module("creditcli.rosters.conflicts")
 
 app = CreditTyper(name="conflicts", help="回避清单：执法检查人员与检查对象之间申报的利害关系。")
 
 add_import_command(
     app,
-    lambda: conflicts.SPEC,
+    "conflicts",
     """导入回避清单（执法证号、统一社会信用代码、回避原因）。
 
     人员和对象都必须已在名录中；同一对人重复导入时更新回避原因。
@@ -38,11 +32,8 @@ def list_(
     fmt: FormatOpt = None,
 ) -> None:
     """列出回避清单。"""
-    app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
-        from creditcli.rosters.codes import normalise
+    from creditcli.actions import rosters
 
-        table = conflicts.conflict_table(
-            session, normalise(inspector) if inspector else None, normalise(uscc) if uscc else None
-        )
+    app_ctx = AppContext.from_typer(ctx)
+    with rosters.conflicts(app_ctx.store, inspector, uscc) as table:
         render_table(app_ctx, table, app_ctx.format(fmt))

@@ -1,25 +1,24 @@
-"""Per-invocation state: settings, the database URL, output format, consoles."""
+"""Per-invocation state: settings, the database (as a use-case ``Store``), output format, consoles.
+
+Kept light: ``--help`` imports this module, so SQLAlchemy, rich and pydantic are imported only when a
+command runs.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import typer
-from rich.console import Console
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
-from creditcli.settings import Settings, default_db_path
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from creditcli.audit import Change
+    import typer
+    from rich.console import Console
+
+    from creditcli.actions.store import Store
+    from creditcli.settings import Settings
 
 
 class OutputFormat(StrEnum):
@@ -36,78 +35,36 @@ class AppContext:
     verbosity: int = 0
     wait: float = 0.0
     """``--wait``: seconds a writer waits for another one to finish (0: refuse at once, exit 75)."""
-    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
-    invocation: tuple[str, dict[str, object]] = ("creditcli", {})
-    """The running command's path and parameters (paths as text), for its audit entry."""
-    _engine: Engine | None = None
-    _change: Change | None = None
-    _unchanged: bool = False
+    _store: Store | None = field(default=None, repr=False)
 
     @classmethod
-    def from_typer(cls, ctx: typer.Context) -> AppContext:
+    def from_typer(cls, ctx: typer.Context | Any) -> AppContext:
         root = ctx.find_root()
         obj = root.obj
         if not isinstance(obj, AppContext):  # a command invoked without the root callback (tests)
-            from creditcli.settings import load_settings
+            from creditcli.settings import default_db_path, load_settings
 
             obj = AppContext(load_settings(), str(default_db_path()))
             root.obj = obj
-        if ctx is not root:
-            params = {k: str(v) if isinstance(v, Path) else v for k, v in ctx.params.items()}
-            obj.invocation = (ctx.command_path, params)
         return obj
+
+    @property
+    def store(self) -> Store:
+        """The database the command's use cases work on (opened on first use)."""
+        if self._store is None:
+            from creditcli.actions.store import Store
+
+            self._store = Store(self.db, self.settings, self.wait, "creditcli", notify=eprint)
+        return self._store
 
     def format(self, override: OutputFormat | None) -> OutputFormat:
         return override or self.fmt
 
-    def engine(self, write: bool = False, create: bool | None = None) -> Engine:
-        """The database, opened on first use: a writer may create it (and says so), a reader never
-        (a missing database is exit 66); see db/database.py."""
-        if self._engine is None:
-            from creditcli.db.database import open_database
+    @cached_property
+    def out(self) -> Console:
+        from rich.console import Console
 
-            opened = open_database(self.db, write=write, create=create, wait=self.wait)
-            self._engine = opened.engine
-            if opened.created is not None:
-                eprint(f"新建数据库：{opened.created}")
-        return self._engine
-
-    @contextmanager
-    def session(self, write: bool = False, create: bool | None = None) -> Iterator[Session]:
-        """One transaction for the whole command: all of it is written, or none.
-
-        ``write``: the command changes data, so it first takes the writers' lock (db/locks.py).
-        ``create``: it may create a database where there is none (default: when it writes; a dry run
-        writes nothing, so it creates nothing either).
-        """
-        from creditcli.db import locks
-        from creditcli.db.engine import session_scope
-
-        engine = self.engine(write, create)
-        with locks.file_lock(engine, self.wait) if write else nullcontext(), session_scope(engine) as session:
-            if write:
-                locks.advisory_lock(session, self.wait)
-            self._change, self._unchanged = None, False
-            yield session
-            if write and not self._unchanged:  # every change leaves its audit entry, in the same transaction
-                from creditcli import audit
-
-                command, arguments = self.invocation
-                audit.append(session, command, arguments, self._change or audit.Change())
-
-    def check_outputs(self, *outputs: tuple[str, Path | None], inputs: Sequence[tuple[str, Path | None]] = ()) -> None:
-        """Before the command reads or writes anything: its output files are none of the database's
-        files (exit 73), not one another and not its inputs (exit 2). See io/outputs.py."""
-        from creditcli.db.engine import protected_paths
-        from creditcli.io.outputs import check_outputs
-
-        check_outputs(outputs, inputs=inputs, protected=protected_paths(self.db))
-
-    def audited(self, change: Change | None) -> None:
-        """What the running command changed, for its audit entry (counts, digest, records);
-        None: nothing changed after all (a dry run, a draw that was already made), so no entry."""
-        self._change, self._unchanged = change, change is None
+        return Console(highlight=False, soft_wrap=True)
 
     def info(self, message: str) -> None:
         """A progress or summary line on stderr (silenced by -q)."""
@@ -115,9 +72,8 @@ class AppContext:
             eprint(message)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        if self._store is not None:
+            self._store.close()
 
 
 def eprint(message: str) -> None:

@@ -18,19 +18,13 @@ app = CreditTyper(name="db", help="数据库：初始化、升级结构、查看
 @app.command("upgrade")
 def upgrade(ctx: typer.Context) -> None:
     """创建数据库或把结构升级到本程序的版本（SQLite 文件升级前自动备份）。"""
-    from creditcli.db.database import open_database
-    from creditcli.db.engine import sqlite_path, to_url
-    from creditcli.db.schema import upgrade as run_upgrade
+    from creditcli.actions import database
 
     app_ctx = AppContext.from_typer(ctx)
-    engine = open_database(app_ctx.db, write=True, wait=app_ctx.wait, migrate=False).engine
-    try:
-        result = run_upgrade(engine)
-    finally:
-        engine.dispose()
-    path = sqlite_path(to_url(app_ctx.db))
-    if result.before is None and path is not None:
-        eprint(f"新建数据库：{path}")
+    done = database.upgrade(app_ctx.store)
+    result = done.result
+    if done.created is not None:
+        eprint(f"新建数据库：{done.created}")
     if result.before == result.after:
         app_ctx.info(f"数据库结构已是最新版本 {result.after}：{app_ctx.db}")
         return
@@ -45,25 +39,20 @@ def backup(
     target: Annotated[Path, typer.Argument(help="备份文件", show_default=False)],
 ) -> None:
     """备份 SQLite 数据库（在线备份，其他人可继续使用）；PostgreSQL 请用 pg_dump。"""
-    from creditcli.db.engine import to_url
-    from creditcli.db.schema import backup as run_backup
+    from creditcli.actions import database
 
     app_ctx = AppContext.from_typer(ctx)
-    written = run_backup(to_url(app_ctx.db), target)
+    written = database.backup(app_ctx.store, target)
     app_ctx.info(f"已备份 {app_ctx.db} 到 {written}")
 
 
 @app.command("status")
 def status(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     """显示数据库位置、结构版本和各名录的记录数。"""
-    from creditcli.db.schema import HEAD_REVISION, current_revision
-    from creditcli.rosters.query import Filter, count
+    from creditcli.actions import database
 
     app_ctx = AppContext.from_typer(ctx)
-    engine = app_ctx.engine()
-    tables = {"entities": "检查对象", "inspectors": "执法检查人员", "items": "抽查事项", "conflicts": "回避"}
-    with app_ctx.session() as session:
-        counts = {table: count(session, table, Filter()) for table in tables}
-    data = {"db": app_ctx.db, "revision": current_revision(engine), "required": HEAD_REVISION, **counts}
-    labels = {"db": "数据库", "revision": "结构版本", "required": "程序要求的版本", **tables}
+    found = database.status(app_ctx.store)
+    data = {"db": found.db, "revision": found.revision, "required": found.required, **found.counts}
+    labels = {"db": "数据库", "revision": "结构版本", "required": "程序要求的版本", **database.STATUS_TABLES}
     render_record(app_ctx, "creditcli.db-status/1", data, labels, app_ctx.format(fmt))

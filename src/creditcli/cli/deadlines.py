@@ -9,7 +9,6 @@ import typer
 from creditcli.cli.context import AppContext
 from creditcli.cli.options import CalendarOpt, FormatOpt, TodayOpt, day_option
 from creditcli.cli.render import render_table
-from creditcli.errors import AlarmError
 
 
 def deadlines(
@@ -22,16 +21,12 @@ def deadlines(
     fmt: FormatOpt = None,
 ) -> None:
     """列出已抽取任务的检查结果录入截止日期（检查结束后 20 个工作日，含调休）、剩余工作日与逾期任务。"""
-
+    from creditcli.actions import publicity
+    from creditcli.errors import AlarmError
     from creditcli.results.deadlines import deadline_table
-    from creditcli.results.deadlines import deadlines as find
-    from creditcli.workdays import load_calendar
 
     app_ctx = AppContext.from_typer(ctx)
-    day = day_option(today, "--today")
-    work = load_calendar(calendar or app_ctx.settings.calendar_file)
-    with app_ctx.session() as session:
-        rows = find(session, work, day)
+    rows = publicity.deadlines(app_ctx.store, day_option(today, "--today"), calendar)
     render_table(app_ctx, deadline_table(rows), app_ctx.format(fmt))
     late = [d.code for d in rows if d.overdue]
     if late and fail_if_overdue:

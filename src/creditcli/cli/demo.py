@@ -25,11 +25,10 @@ def demo(
     使用内置 SQLite 和 data/samples/ 中的示例文件；每次都从空库开始，结果相同。
     --dir 须是空目录、新目录或上次演示的目录（演示只删除自己建的数据库）。
     """
-    from creditcli.db.engine import protected_paths
     from creditcli.demo import SEED, run_demo
 
     app_ctx = AppContext.from_typer(ctx)
-    result = run_demo(workdir, app_ctx.settings, wait=app_ctx.wait, protected=protected_paths(app_ctx.db))
+    result = run_demo(workdir, app_ctx.settings, wait=app_ctx.wait, protected=app_ctx.store.protected_paths())
     eprint(f"新建数据库：{result.db_path}")
     if app_ctx.format(fmt) is OutputFormat.json:
         app_ctx.out.print_json(data={"schema": "creditcli.demo/1", "seed": SEED, **to_jsonable(result)})

@@ -89,9 +89,7 @@ def _database(app: object) -> str | None:
 
     if not isinstance(app, AppContext):
         return None
-    from creditcli.db.database import display
-
-    return display(app.db)
+    return app.store.name
 
 
 class CreditTyper(typer.Typer):

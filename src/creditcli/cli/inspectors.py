@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from creditcli.cli.common import add_import_command, export_to_file
+from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.lazy import lazy_module
 from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, in_range
-from creditcli.cli.render import render_table
-
-if TYPE_CHECKING:
-    from creditcli.rosters import inspectors
-else:
-    inspectors = lazy_module("creditcli.rosters.inspectors")
+from creditcli.cli.render import render_record, render_table
 
 app = CreditTyper(name="inspectors", help="执法检查人员名录库（含专家、第三方机构人员）：导入、查询、导出。")
 
 add_import_command(
     app,
-    lambda: inspectors.SPEC,
+    "inspectors",
     """导入执法检查人员名录（按执法证号新增或更新）。
 
     执法人员须有执法证有效期；专家和第三方机构人员不计入检查组最少人数。
@@ -49,11 +43,14 @@ def list_(
     fmt: FormatOpt = None,
 ) -> None:
     """列出执法检查人员。"""
+    from creditcli.actions import rosters
+    from creditcli.rosters.inspectors import InspectorFilter
+
     app_ctx = AppContext.from_typer(ctx)
-    flt = inspectors.InspectorFilter(kind, status, station, qualification, name)
+    flt = InspectorFilter(kind, status, station, qualification, name)
     limit = in_range(limit, "--limit") or 0
-    with app_ctx.session() as session:
-        render_table(app_ctx, inspectors.inspector_table(session, flt, limit or None, brief=True), app_ctx.format(fmt))
+    with rosters.listing(app_ctx.store, "inspectors", flt, limit or None, brief=True) as table:
+        render_table(app_ctx, table, app_ctx.format(fmt))
 
 
 @app.command("show")
@@ -63,12 +60,12 @@ def show(
     fmt: FormatOpt = None,
 ) -> None:
     """显示一名执法检查人员。"""
-    app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
-        record = inspectors.get_inspector(session, code)
-    from creditcli.cli.render import render_record
+    from creditcli.actions import rosters
+    from creditcli.rosters.inspectors import LABELS
 
-    render_record(app_ctx, "creditcli.inspector/1", record, inspectors.LABELS, app_ctx.format(fmt))
+    app_ctx = AppContext.from_typer(ctx)
+    record = rosters.inspector(app_ctx.store, code)
+    render_record(app_ctx, "creditcli.inspector/1", record, LABELS, app_ctx.format(fmt))
 
 
 @app.command("export")
@@ -82,8 +79,10 @@ def export(
     fmt: FileFormatOpt = None,
 ) -> None:
     """导出执法检查人员名录（内部使用，含个人信息，不得公示）。"""
+    from creditcli.actions import rosters
+    from creditcli.rosters.inspectors import InspectorFilter
+
     app_ctx = AppContext.from_typer(ctx)
-    app_ctx.check_outputs(("输出文件", path))
-    flt = inspectors.InspectorFilter(kind, status, station, qualification)
-    with app_ctx.session() as session:
-        export_to_file(app_ctx, inspectors.inspector_table(session, flt), path, fmt)
+    flt = InspectorFilter(kind, status, station, qualification)
+    done = rosters.export(app_ctx.store, "inspectors", path, fmt, flt)
+    exported(app_ctx, done.path, done.rows)

@@ -9,7 +9,7 @@ import typer
 
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt, day_option
+from creditcli.cli.options import FormatOpt, UsccArg, day_option
 from creditcli.cli.render import render_table
 
 app = CreditTyper(name="lists", help="严重违法失信名单与经营异常名录：列入、移出（谁列入、谁移出）、查询。")
@@ -21,7 +21,6 @@ class Which(StrEnum):
 
 
 WhichOpt = Annotated[Which, typer.Option("--list", help="serious：严重违法失信名单；abnormal：经营异常名录")]
-UsccArg = Annotated[str, typer.Argument(help="统一社会信用代码", show_default=False)]
 DateOpt = Annotated[str, typer.Option("--date", help="决定日期", show_default=False)]
 UnitOpt = Annotated[str, typer.Option("--unit", help="作出决定的单位", show_default=False)]
 
@@ -40,25 +39,16 @@ def add(
     ] = False,
 ) -> None:
     """把对象列入名单。"""
-    from creditcli.credit import lists
-    from creditcli.credit.rules import load_rules
+    from creditcli.actions import credit
     from creditcli.io.dates import RECORDED
-    from creditcli.rosters.codes import normalise
 
     app_ctx = AppContext.from_typer(ctx)
-    rules = load_rules(app_ctx.settings.rules_file)
-    code = normalise(uscc)
-    with app_ctx.session(write=True) as session:
-        known = lists.in_roster(session, code)
-        entry = lists.add(
-            session, rules, lists.KINDS[which.value], code, ground=ground, decision_no=decision_no,
-            listed_on=day_option(date, "--date", RECORDED, "列入日期"), unit=unit, allow_unknown=allow_unknown,
-        )  # fmt: skip
-        d = lists.dates(entry, rules)
-    if not known:
-        app_ctx.info(f"警告：{entry.uscc} 不在检查对象名录中，已按 --allow-unknown 列入{entry.list_kind}")
-    auto = f"，{d.automatic} 自动移出" if d.automatic else ""
-    app_ctx.info(f"已列入{entry.list_kind}：{entry.uscc}（{d.removal_from} 起可移出{auto}）")
+    day = day_option(date, "--date", RECORDED, "列入日期")
+    done = credit.list_add(app_ctx.store, which.value, uscc, ground, decision_no, day, unit, allow_unknown)
+    if not done.in_roster:
+        app_ctx.info(f"警告：{done.uscc} 不在检查对象名录中，已按 --allow-unknown 列入{done.list_kind}")
+    auto = f"，{done.dates.automatic} 自动移出" if done.dates.automatic else ""
+    app_ctx.info(f"已列入{done.list_kind}：{done.uscc}（{done.dates.removal_from} 起可移出{auto}）")
 
 
 @app.command("remove")
@@ -71,24 +61,13 @@ def remove(
     unit: UnitOpt,
 ) -> None:
     """把对象移出名单；规则尚不允许时拒绝并说明何时可以。"""
-    from creditcli.credit import lists
-    from creditcli.credit.rules import load_rules
+    from creditcli.actions import credit
     from creditcli.io.dates import RECORDED
-    from creditcli.rosters.codes import normalise
 
     app_ctx = AppContext.from_typer(ctx)
-    rules = load_rules(app_ctx.settings.rules_file)
-    with app_ctx.session(write=True) as session:
-        entry = lists.remove(
-            session,
-            rules,
-            lists.KINDS[which.value],
-            normalise(uscc),
-            reason=reason,
-            removed_on=day_option(date, "--date", RECORDED, "移出日期"),
-            unit=unit,
-        )
-    app_ctx.info(f"已移出{entry.list_kind}：{entry.uscc}（{entry.removed_on}）")
+    day = day_option(date, "--date", RECORDED, "移出日期")
+    done = credit.list_remove(app_ctx.store, which.value, uscc, reason, day, unit)
+    app_ctx.info(f"已移出{done.list_kind}：{done.uscc}（{done.removed_on}）")
 
 
 @app.command("list")
@@ -99,11 +78,8 @@ def list_(
     fmt: FormatOpt = None,
 ) -> None:
     """列出名单记录，含可移出日期与自动移出日期。"""
-    from creditcli.credit import lists
-    from creditcli.credit.rules import load_rules
+    from creditcli.actions import credit
 
     app_ctx = AppContext.from_typer(ctx)
-    rules = load_rules(app_ctx.settings.rules_file)
-    kind = None if which is None else lists.KINDS[which.value]
-    with app_ctx.session() as session:
-        render_table(app_ctx, lists.list_table(session, rules, kind, active), app_ctx.format(fmt))
+    with credit.list_entries(app_ctx.store, None if which is None else which.value, active) as table:
+        render_table(app_ctx, table, app_ctx.format(fmt))

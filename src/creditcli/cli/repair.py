@@ -9,12 +9,10 @@ import typer
 
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import CalendarOpt, FormatOpt, day_option
+from creditcli.cli.options import CalendarOpt, FormatOpt, UsccArg, day_option
 from creditcli.cli.render import render_table
 
 app = CreditTyper(name="repair", help="信用修复：逐项查看负面记录的档次、可申请日期与未满足的条件；登记修复决定。")
-
-UsccArg = Annotated[str, typer.Argument(help="统一社会信用代码", show_default=False)]
 
 
 class Kind(StrEnum):
@@ -26,17 +24,11 @@ class Kind(StrEnum):
 @app.command("check")
 def check(ctx: typer.Context, uscc: UsccArg, calendar: CalendarOpt = None, fmt: FormatOpt = None) -> None:
     """列出对象的每项负面记录（行政处罚、严重违法失信名单、负面抽查结果）及其修复条件。"""
-    from creditcli.credit import repair
-    from creditcli.credit.rules import load_rules
-    from creditcli.rosters.codes import normalise
-    from creditcli.workdays import load_calendar
+    from creditcli.actions import credit
+    from creditcli.credit.repair import check_table
 
     app_ctx = AppContext.from_typer(ctx)
-    rules = load_rules(app_ctx.settings.rules_file)
-    work = load_calendar(calendar or app_ctx.settings.calendar_file)
-    with app_ctx.session() as session:
-        items = repair.negatives(session, rules, work, normalise(uscc))
-    render_table(app_ctx, repair.check_table(items), app_ctx.format(fmt))
+    render_table(app_ctx, check_table(credit.negatives(app_ctx.store, uscc, calendar)), app_ctx.format(fmt))
 
 
 @app.command("record")
@@ -51,19 +43,10 @@ def record(
     calendar: CalendarOpt = None,
 ) -> None:
     """登记信用修复决定，提前停止该记录的公示；规则尚不允许或条件未满足时拒绝并说明。"""
-    from creditcli.credit import repair
-    from creditcli.credit.rules import load_rules
+    from creditcli.actions import credit
     from creditcli.io.dates import RECORDED
-    from creditcli.rosters.codes import normalise
-    from creditcli.workdays import load_calendar
 
     day = day_option(date, "--date", RECORDED, "修复决定日期")
     app_ctx = AppContext.from_typer(ctx)
-    rules = load_rules(app_ctx.settings.rules_file)
-    work = load_calendar(calendar or app_ctx.settings.calendar_file)
-    with app_ctx.session(write=True) as session:
-        done = repair.record(
-            session, rules, work, normalise(uscc), kind.value, ref.strip(),
-            decided_on=day, decision_no=decision_no, unit=unit,
-        )  # fmt: skip
+    done = credit.repair(app_ctx.store, uscc, kind.value, ref, day, decision_no, unit, calendar)
     app_ctx.info(f"已登记信用修复：{done.label}，{day} 起停止公示")

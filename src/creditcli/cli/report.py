@@ -24,14 +24,12 @@ def coverage(
     fmt: FormatOpt = None,
 ) -> None:
     """按信用风险分类和监管所统计：名录户数、已抽取、已检查、检查结果、年度最低抽查比例的完成情况。"""
-
-    from creditcli.results.coverage import coverage as compute
+    from creditcli.actions import publicity
     from creditcli.results.coverage import coverage_table
 
     app_ctx = AppContext.from_typer(ctx)
     out = app_ctx.format(fmt)
     chosen = in_range(year, "--year", 1, 9999) or clock.today().year
-    with app_ctx.session() as session:
-        rows = compute(session, chosen, dict(app_ctx.settings.default_ratios))
+    rows = publicity.coverage(app_ctx.store, chosen)
     title = f"{chosen} 年抽查覆盖情况" if out is OutputFormat.table else None
     render_table(app_ctx, coverage_table(rows, bars=out is OutputFormat.table), out, title=title)

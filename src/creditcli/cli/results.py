@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
 from creditcli.cli.common import add_import_command
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.lazy import lazy_module
-from creditcli.cli.options import (
-    DryRunOpt,
-    EncodingOpt,
-    FormatOpt,
-    InputPath,
-    MappingOpt,
-    RejectsOpt,
-    SheetOpt,
-    day_option,
-)
+from creditcli.cli.options import CodeArg, FormatOpt, UsccArg, day_option
 from creditcli.cli.render import render_record, render_table, to_jsonable
-
-if TYPE_CHECKING:
-    from creditcli.results import vocabulary
-else:
-    vocabulary = lazy_module("creditcli.results.vocabulary")
 
 app = CreditTyper(name="results", help="检查结果：结果代码表、逐户录入。")
 
 add_import_command(
     app,
-    lambda: vocabulary.SPEC,
+    "vocabulary",
     """导入本省的检查结果代码表（按代码新增或更新）。
 
     列：代码、检查结果、上级代码、负面结果、需后续处置、必须公示（是/否）。表中没有的旧代码停用但保留，
@@ -54,16 +39,18 @@ RECORD_LABELS = {
 @app.command("codes")
 def codes(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     """列出检查结果代码（含已停用的）。"""
+    from creditcli.actions import rosters
+
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
-        render_table(app_ctx, vocabulary.vocabulary_table(session), app_ctx.format(fmt))
+    with rosters.listing(app_ctx.store, "vocabulary") as table:
+        render_table(app_ctx, table, app_ctx.format(fmt))
 
 
 @app.command("record")
 def record(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="任务编号", show_default=False)],
-    uscc: Annotated[str, typer.Argument(help="统一社会信用代码", show_default=False)],
+    code: CodeArg,
+    uscc: UsccArg,
     result: Annotated[str, typer.Option("--result", help="检查结果代码（见 results codes）", show_default=False)],
     date: Annotated[str, typer.Option("--date", help="检查日期，须在检查时间之内", show_default=False)],
     method: Annotated[str, typer.Option("--method", help="核查方式，如 实地检查、书面检查")] = "实地检查",
@@ -78,27 +65,15 @@ def record(
     fmt: FormatOpt = None,
 ) -> None:
     """录入一户的一条检查结果；同一对象、事项、结果再次录入即更新，改动留痕。"""
-    from creditcli.draw.tasks import get_task
+    from creditcli.actions import results
     from creditcli.io.dates import RECORDED
-    from creditcli.results import service
-    from creditcli.rosters.codes import normalise
 
     checked_on = day_option(date, "--date", RECORDED, "检查日期")
-    entry = service.ResultEntry(
-        uscc=normalise(uscc),
-        result_code=result,
-        checked_on=checked_on,
-        method=method,
-        inspectors=tuple(inspector),
-        item_code=item,
-        findings=findings,
-        action=action,
-        action_done=done,
-        remarks=remarks,
-    )
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session(write=True) as session:
-        outcome = service.record(session, get_task(session, code), [service.Placed(entry)], "命令行录入")
+    outcome = results.record(
+        app_ctx.store, code, uscc, result, checked_on, inspector,
+        method=method, item=item, findings=findings, action=action, done=done, remarks=remarks,
+    )  # fmt: skip
     render_record(app_ctx, "creditcli.record/1", to_jsonable(outcome), RECORD_LABELS, app_ctx.format(fmt))
 
 
@@ -115,40 +90,27 @@ IMPORT_LABELS = {
 }
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    path: InputPath,
-    encoding: EncodingOpt = None,
-    mapping: MappingOpt = None,
-    dry_run: DryRunOpt = False,
-    rejects: RejectsOpt = None,
-    fmt: FormatOpt = None,
-    sheet: SheetOpt = None,
-) -> None:
-    """导入填好的检查结果录入表（tasks export --what result-template 导出的表，或同样表头的表）。
+def _import_sheet(app_ctx: AppContext, options: dict[str, Any], out: OutputFormat) -> None:
+    from creditcli.actions import results
 
-    未填“检查结果代码”的行跳过；任何一行有问题则整个文件不录入，逐行列出问题。
-    """
-    from creditcli.audit import Change
-    from creditcli.cli.common import write_rejects
-    from creditcli.io.columns import load_mapping
-    from creditcli.results import files
-
-    app_ctx = AppContext.from_typer(ctx)
-    app_ctx.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
-    with write_rejects(rejects), app_ctx.session(write=True, create=not dry_run) as session:
-        columns = load_mapping(mapping, files.COLUMNS)
-        summary = files.import_results(session, path, columns, encoding, dry_run, sheet)
-        counts = {"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}
-        app_ctx.audited(None if dry_run else Change(counts))
+    path = options.pop("path")
+    summary = results.import_file(app_ctx.store, path, **options)
     for note in summary.notes:
         app_ctx.info(f"提示：{note}")
     data = to_jsonable(summary)
     data.pop("notes")
-    out = app_ctx.format(fmt)
     if out is not OutputFormat.json:  # a table row or CSV cell: "T1 检查中；T2 已完成"
         data["tasks"] = "；".join(f"{k} {v}" for k, v in summary.tasks.items())
     render_record(app_ctx, "creditcli.results-import/1", data, IMPORT_LABELS, out)
-    if dry_run:
+    if summary.dry_run:
         app_ctx.info("仅检查（--dry-run）：未写入数据库")
+
+
+add_import_command(
+    app,
+    _import_sheet,
+    """导入填好的检查结果录入表（tasks export --what result-template 导出的表，或同样表头的表）。
+
+    未填“检查结果代码”的行跳过；任何一行有问题则整个文件不录入，逐行列出问题。
+    """,
+)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,11 +11,8 @@ from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CalendarOpt, DryRunOpt, FormatOpt, day_option
 from creditcli.cli.render import render_record, render_table, to_jsonable
-from creditcli.errors import UsageError
 
 app = CreditTyper(name="risk", help="信用风险分类：按本局模型计算分类、解释某户为何在此类、各所分类分布。")
-
-AS_OF_FIRST = dt.date(2000, 1, 1)
 
 ModelNameOpt = Annotated[
     str | None, typer.Option("--model", help="模型名（默认：最近一次运行的模型）", show_default=False)
@@ -38,23 +34,12 @@ def classify(
 
     只计入分类基准日仍在影响期内的信息；同样的数据和模型重跑不作任何改动。
     """
-    from creditcli.audit import Change
-    from creditcli.credit import classify as engine
-    from creditcli.credit.riskmodel import load_model
-    from creditcli.credit.rules import load_rules
-    from creditcli.workdays import load_calendar
+    from creditcli.actions import credit
 
     app_ctx = AppContext.from_typer(ctx)
-    day = day_option(as_of, "--as-of")
-    if day < AS_OF_FIRST:  # a model counts months back from it: year 1 minus 24 months is no date
-        raise UsageError(f"--as-of {day} 早于 {AS_OF_FIRST}：分类基准日不能早于 {AS_OF_FIRST}")
-    loaded = load_model(model, app_ctx.settings.risk_classes)
-    rules = load_rules(app_ctx.settings.rules_file)
-    work = load_calendar(calendar or app_ctx.settings.calendar_file)
-    with app_ctx.session(write=not dry_run) as session:
-        summary = engine.run(session, loaded, rules, work, day, dry_run=dry_run)
-        counts = {"entities": summary.entities, "new": summary.new, "changed": summary.changed}
-        app_ctx.audited(None if dry_run or summary.noop else Change(counts, loaded.sha256))
+    summary = credit.classify(
+        app_ctx.store, day_option(as_of, "--as-of"), model=model, dry_run=dry_run, calendar=calendar
+    )
     totals = {c: sum(d.get(c, 0) for d in summary.distribution.values()) for c in app_ctx.settings.risk_classes}
     data: dict[str, Any] = {**to_jsonable(summary), "classes": totals}
     data.pop("distribution")
@@ -81,11 +66,10 @@ def explain(
     fmt: FormatOpt = None,
 ) -> None:
     """说明一户为何在其分类：各模型的得分、每项指标的取值与得分、直接定类规则、专业模型取代。"""
-    from creditcli.credit import riskviews
+    from creditcli.actions import credit
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
-        data = riskviews.explain(session, uscc, model)
+    data = credit.explain(app_ctx.store, uscc, model)
     if app_ctx.format(fmt) is not OutputFormat.table:
         render_record(app_ctx, "creditcli.risk-explain/1", data, {}, OutputFormat.json)
         return
@@ -114,11 +98,10 @@ def explain(
 @app.command("report")
 def report(ctx: typer.Context, model: ModelNameOpt = None, fmt: FormatOpt = None) -> None:
     """最近一次分类的各所、各类户数，及与该模型上一次运行相比的变化。"""
-    from creditcli.credit import riskviews
+    from creditcli.actions import credit
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
-        rep = riskviews.report(session, app_ctx.settings.risk_classes, model)
+    rep = credit.report(app_ctx.store, model)
     since = f"，与 {rep.previous.as_of} 的运行相比" if rep.previous else "（首次运行，无可比较的上次结果）"
     title = f"模型 {rep.model}@{rep.run.version}，分类基准日 {rep.run.as_of}{since}"
     render_table(app_ctx, rep.table, app_ctx.format(fmt), title=title)

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from creditcli.cli.common import add_import_command
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.lazy import lazy_module
 from creditcli.cli.options import FormatOpt
 from creditcli.cli.render import render_table
-
-if TYPE_CHECKING:
-    from creditcli.credit import scores
-else:
-    scores = lazy_module("creditcli.credit.scores")
 
 app = CreditTyper(name="scores", help="外部评分：导入、查询，供信用风险分类模型的 external_score 指标使用。")
 
 add_import_command(
     app,
-    lambda: scores.SPEC,
+    "scores",
     """导入外部评分（按 统一社会信用代码 + 评分名称 新增或更新）。
 
     列：统一社会信用代码、评分名称（如 舆情）、分值（不小于 0 的数）、评分日期。
@@ -39,9 +33,8 @@ def list_(
     fmt: FormatOpt = None,
 ) -> None:
     """列出外部评分。"""
-    from creditcli.rosters.codes import normalise
+    from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
-        table = scores.score_table(session, name, normalise(uscc) if uscc else None)
+    with rosters.scores(app_ctx.store, name, uscc) as table:
         render_table(app_ctx, table, app_ctx.format(fmt))

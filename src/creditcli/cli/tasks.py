@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from creditcli.cli import task_options as T
-from creditcli.cli.context import AppContext
+from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FormatOpt, in_range
-from creditcli.cli.render import render_record, render_table
-
-if TYPE_CHECKING:
-    from creditcli.draw.freeze import FreezeResult
+from creditcli.cli.options import CodeArg, FormatOpt, SeqOpt, date_option, in_range
+from creditcli.cli.render import render_record, render_table, to_jsonable
 
 app = CreditTyper(
     name="tasks",
     help="抽查任务：创建、冻结抽取范围、随机抽取、复核、抽取证书。",
     epilog="示例：creditcli tasks create 2026-001 --name 食品生产企业抽查 --window 2026-03-01:2026-06-30",
 )
-
-CodeArg = Annotated[str, typer.Argument(help="任务编号", show_default=False)]
-SeqOpt = Annotated[int | None, typer.Option("--seq", help="第几次抽取（默认当前有效的一次）", show_default=False)]
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    from creditcli.errors import UsageError
-
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} “{text}” 不是日期（写作 2026-03-01）") from None
 
 
 @app.command("create")
@@ -72,11 +54,11 @@ def create(
     fmt: FormatOpt = None,
 ) -> None:
     """创建抽查任务（参数在创建时检查并固定）。"""
-    from creditcli.draw import tasks
+    from creditcli.actions import tasks
+    from creditcli.draw.tasks import parse_pairs, parse_window
+    from creditcli.draw.views import DETAIL_LABELS
 
     app_ctx = AppContext.from_typer(ctx)
-    raw: dict[str, Any] = tasks.read_task_file(from_file) if from_file else {}
-    pool: dict[str, Any] = dict(raw.get("pool") or {})
     given: dict[str, Any] = {
         "code": code,
         "name": name,
@@ -86,59 +68,50 @@ def create(
         "items": item or None,
         "organiser": organiser,
         "implementer": implementer,
-        "window": tasks.parse_window(window) if window else None,
+        "window": parse_window(window) if window else None,
         "team_size": team_size,
         "scope": scope,
         "exclude_inactive": False if include_inactive else None,
         "exclude_drawn_within": exclude_drawn_within,
         "exclude_file": exclude,
         "mode": mode,
-        "ratios": tasks.parse_pairs(ratio, "--ratio") if ratio else None,
-        "minimum": tasks.parse_pairs(minimum, "--min") if minimum else None,
-        "maximum": tasks.parse_pairs(maximum, "--max") if maximum else None,
+        "ratios": parse_pairs(ratio, "--ratio") if ratio else None,
+        "minimum": parse_pairs(minimum, "--min") if minimum else None,
+        "maximum": parse_pairs(maximum, "--max") if maximum else None,
         "count": count,
-        "weights": tasks.parse_pairs(weight, "--weight") if weight else None,
+        "weights": parse_pairs(weight, "--weight") if weight else None,
         "class_source": class_source,
+        "pool": {
+            "entity_types": entity_type,
+            "stations": station,
+            "industry_prefixes": industry,
+            "tags": tag,
+            "registered_from": date_option(registered_from, "--registered-from"),
+            "registered_to": date_option(registered_to, "--registered-to"),
+        },
     }
-    raw |= {k: v for k, v in given.items() if v is not None}
-    scope_given = {
-        "entity_types": entity_type,
-        "stations": station,
-        "industry_prefixes": industry,
-        "tags": tag,
-        "registered_from": _date(registered_from, "--registered-from"),
-        "registered_to": _date(registered_to, "--registered-to"),
-    }
-    raw["pool"] = pool | {k: v for k, v in scope_given.items() if v}
-    with app_ctx.session(write=True) as session:
-        task = tasks.create_task(session, app_ctx.settings, raw)
-        app_ctx.info(f"已创建抽查任务 {task.code}：{task.name}")
-        from creditcli.draw.views import DETAIL_LABELS, task_detail
-
-        detail = task_detail(session, task)
+    detail = tasks.create(app_ctx.store, given, from_file)
+    app_ctx.info(f"已创建抽查任务 {detail['code']}：{detail['name']}")
     render_record(app_ctx, "creditcli.task/1", detail, DETAIL_LABELS, app_ctx.format(fmt))
 
 
 @app.command("list")
 def list_(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     """列出抽查任务及其状态。"""
-    from creditcli.draw.views import task_table
+    from creditcli.actions import tasks
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
-        render_table(app_ctx, task_table(session), app_ctx.format(fmt))
+    render_table(app_ctx, tasks.listing(app_ctx.store), app_ctx.format(fmt))
 
 
 @app.command("show")
 def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = None) -> None:
     """显示一个抽查任务：参数、冻结范围、抽取结果和各类入样概率（内部使用）。"""
-    from creditcli.cli.context import OutputFormat
-    from creditcli.draw.tasks import get_task
-    from creditcli.draw.views import DETAIL_LABELS, strata_table, task_detail
+    from creditcli.actions import tasks
+    from creditcli.draw.views import DETAIL_LABELS, strata_table
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session() as session:
-        detail = task_detail(session, get_task(session, code))
+    detail = tasks.detail(app_ctx.store, code)
     out = app_ctx.format(fmt)
     render_record(app_ctx, "creditcli.task/1", detail, DETAIL_LABELS, out)
     if out is OutputFormat.table and detail["strata"]:
@@ -157,37 +130,13 @@ def freeze(
     fmt: FormatOpt = None,
 ) -> None:
     """冻结抽取范围并生成抽取前公告（在产生随机种子之前）。"""
-    from creditcli.cli.render import to_jsonable
-    from creditcli.draw.tasks import default_file
+    from creditcli.actions import tasks
 
     app_ctx = AppContext.from_typer(ctx)
-    path = output or default_file(code, "抽取前公告.md")
-    app_ctx.check_outputs(("--output", path))
-    result = _freeze(app_ctx, code, path, refreeze)
-    app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {path}")
+    done = tasks.freeze(app_ctx.store, code, output, refreeze)
+    result = done.result
+    app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {done.notice}")
     render_record(app_ctx, "creditcli.freeze/1", to_jsonable(result), {}, app_ctx.format(fmt))
-
-
-def _freeze(app_ctx: AppContext, code: str, path: Path, refreeze: bool) -> FreezeResult:
-    """Freeze, then write the notice. Its temporary file is made first (a directory that cannot take
-    it fails before the freeze); its text is written only once the freeze is committed, so a notice
-    never shows a digest that was not recorded."""
-    from creditcli.draw.freeze import freeze_with_notice
-    from creditcli.draw.tasks import get_task
-    from creditcli.errors import OutputError, os_reason
-    from creditcli.io.writers import atomic_path
-
-    with atomic_path(path, "--output") as tmp:
-        with app_ctx.session(write=True) as session:
-            result, notice = freeze_with_notice(session, get_task(session, code), refreeze=refreeze)
-        try:
-            tmp.write_bytes(notice.encode("utf-8"))
-        except OSError as exc:
-            raise OutputError(
-                f"抽取范围已冻结并记录（摘要 {result.pool_digest}），但抽取前公告未能写出 {path}：{os_reason(exc)}；"
-                f"请排除后用 creditcli tasks freeze {code} --refreeze -o 文件 重新冻结并写出公告（原冻结记录保留）"
-            ) from exc
-    return result
 
 
 @app.command("draw")
@@ -206,12 +155,9 @@ def draw(
     fmt: FormatOpt = None,
 ) -> None:
     """按冻结的范围和随机种子抽取检查对象（未冻结时先冻结）。"""
-    from creditcli import audit, lifecycle
-    from creditcli.cli.context import OutputFormat
-    from creditcli.draw import drawing
+    from creditcli.actions import tasks
     from creditcli.draw.certificate import strata_entries
-    from creditcli.draw.tasks import get_task
-    from creditcli.draw.views import strata_table
+    from creditcli.draw.views import strata_rows, strata_table
     from creditcli.errors import UsageError
 
     app_ctx = AppContext.from_typer(ctx)
@@ -219,22 +165,19 @@ def draw(
         raise UsageError("重新抽取（--redraw）必须用 --reason 写明原因")
     if reason and not redraw:
         raise UsageError("--reason 只用于重新抽取：请同时加 --redraw")
-    if redraw and if_not_drawn:
-        raise UsageError("--redraw 与 --if-not-drawn 不能同时使用")
-    with app_ctx.session(write=True) as session:
-        task = get_task(session, code)
-        standing = lifecycle.standing_draw(session, task) if if_not_drawn else None
-        if standing is None:
-            result = drawing.draw(session, task, seed=seed, redraw_reason=reason, allow_seed_reuse=allow_seed_reuse)
-            app_ctx.audited(audit.draw_change(session, task))
-        else:
-            app_ctx.audited(None)
-    if standing is not None:
-        when = f"{standing.drawn_at:%Y-%m-%d %H:%M}"
-        app_ctx.info(f"任务 {code} 已于 {when} 抽取（第 {standing.seq} 次）：按 --if-not-drawn 不再抽取")
+    done = tasks.draw(
+        app_ctx.store,
+        code,
+        seed=seed,
+        redraw_reason=reason,
+        allow_seed_reuse=allow_seed_reuse,
+        if_not_drawn=if_not_drawn,
+    )
+    result = done.result
+    if result is None:
+        when = f"{done.standing_at:%Y-%m-%d %H:%M}"
+        app_ctx.info(f"任务 {code} 已于 {when} 抽取（第 {done.standing_seq} 次）：按 --if-not-drawn 不再抽取")
         return
-    from creditcli.draw.views import strata_rows
-
     strata = strata_rows(strata_entries(result.outcome))
     if result.froze:
         app_ctx.info("任务尚未冻结抽取范围：已先冻结再抽取")
@@ -272,15 +215,11 @@ def draw(
 @app.command("verify")
 def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt = None) -> None:
     """重新计算抽取结果并与记录核对；同时报告名录与冻结范围的差异。"""
-    from creditcli.cli.render import to_jsonable
-    from creditcli.draw.tasks import get_task
+    from creditcli.actions import tasks
     from creditcli.errors import VerifyError
-    from creditcli.teams.service import verify_task
 
     app_ctx = AppContext.from_typer(ctx)
-
-    with app_ctx.session() as session:
-        result = verify_task(session, get_task(session, code), in_range(seq, "--seq", 1))
+    result = tasks.verify(app_ctx.store, code, in_range(seq, "--seq", 1))
     labels = {
         "task": "任务编号",
         "seq": "抽取序号",
@@ -309,18 +248,10 @@ def certificate(
     seq: SeqOpt = None,
 ) -> None:
     """写出抽取证书（JSON + Markdown），可选写出抽取范围文件。"""
-    from creditcli.draw import certificate as issued
-    from creditcli.draw.tasks import get_task
-    from creditcli.io.writers import write_bytes
+    from creditcli.actions import tasks
 
     app_ctx = AppContext.from_typer(ctx)
-    markdown = output.with_suffix(".md")
-    app_ctx.check_outputs(("--output", output), ("签字存档版 .md", markdown), ("--pool", pool))
-    with app_ctx.session() as session:
-        cert = issued.certificate(session, get_task(session, code), in_range(seq, "--seq", 1))
-    write_bytes(output, cert.json_text.encode("utf-8"))
-    write_bytes(markdown, cert.markdown.encode("utf-8"))
-    app_ctx.info(f"抽取证书已写入 {output} 和 {markdown}")
+    written = tasks.certificate(app_ctx.store, code, output, pool, in_range(seq, "--seq", 1))
+    app_ctx.info(f"抽取证书已写入 {written[0]} 和 {written[1]}")
     if pool is not None:
-        write_bytes(pool, cert.pool_lines)
         app_ctx.info(f"抽取范围已写入 {pool}（其 SHA-256 即证书中的 pool_digest）")

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from creditcli.cli.common import exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt, in_range
+from creditcli.cli.options import CodeArg, FileFormatOpt, FormatOpt, OutputOpt, in_range
 from creditcli.cli.render import render_record, render_table, to_jsonable
-from creditcli.io.writers import Table
-
-CodeArg = Annotated[str, typer.Argument(help="任务编号", show_default=False)]
 
 
 class Export(StrEnum):
@@ -40,21 +37,17 @@ def assign(
     fmt: FormatOpt = None,
 ) -> None:
     """为已抽取的任务随机匹配检查组（回避、资质、所所交叉、均衡分配）。"""
-    from creditcli import audit
-    from creditcli.draw.tasks import get_task
-    from creditcli.teams import service
+    from creditcli.actions import teams
+    from creditcli.teams.service import MAX_EXPERTS
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session(write=True) as session:
-        task = get_task(session, code)
-        result = service.assign(
-            session,
-            task,
-            cross_station=cross_station,
-            experts=in_range(experts, "--experts", 0, service.MAX_EXPERTS) or 0,
-            max_per_inspector=in_range(max_per_inspector, "--max-per-inspector", 1),
-        )
-        app_ctx.audited(audit.assignment_change(session, task))
+    result = teams.assign(
+        app_ctx.store,
+        code,
+        cross_station=cross_station,
+        experts=in_range(experts, "--experts", 0, MAX_EXPERTS) or 0,
+        max_per_inspector=in_range(max_per_inspector, "--max-per-inspector", 1),
+    )
     if result.spread > 1:
         app_ctx.info(
             f"提示：受回避、资质或所所交叉限制，工作量无法完全均分：每人 {result.loads_min}–{result.loads_max} 户"
@@ -84,16 +77,12 @@ def replace(
     fmt: FormatOpt = None,
 ) -> None:
     """递补：由签号顺序中下一位符合条件的执法人员替换退出者，并记录原因。"""
-    from creditcli.draw.tasks import get_task
-    from creditcli.rosters.codes import normalise
-    from creditcli.teams import service
+    from creditcli.actions import teams
+    from creditcli.io.writers import Table
 
     app_ctx = AppContext.from_typer(ctx)
-    with app_ctx.session(write=True) as session:
-        done = service.replace(
-            session, get_task(session, code), inspector.strip(), reason, normalise(entity) if entity else None
-        )
-    rows = [(uscc, inspector.strip(), new) for uscc, new in done]
+    done = teams.replace(app_ctx.store, code, inspector, reason, entity)
+    rows = [(uscc, done.inspector, new) for uscc, new in done.teams]
     table = Table(["uscc", "old", "new"], ["统一社会信用代码", "退出人员", "递补人员"], [rows], "creditcli.replace/1")
     render_table(app_ctx, table, app_ctx.format(fmt))
 
@@ -108,20 +97,12 @@ def export(
             help="plan：检查计划（每个对象一行）；schedule：每名人员的任务；result-template：检查结果录入表",
         ),
     ],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="输出文件（.csv、.xlsx 或 .json）", show_default=False)
-    ],
+    output: OutputOpt,
     fmt: FileFormatOpt = None,
 ) -> None:
     """导出检查计划、人员安排或检查结果录入表（内部使用，含人员信息，不得公示）。"""
-    from creditcli.cli.common import export_to_file
-    from creditcli.draw.tasks import get_task
-    from creditcli.results.files import template_table
-    from creditcli.teams import exports
+    from creditcli.actions import teams
 
-    tables = {Export.plan: exports.plan_table, Export.schedule: exports.schedule_table}
     app_ctx = AppContext.from_typer(ctx)
-    app_ctx.check_outputs(("--output", output))
-    with app_ctx.session() as session:
-        task = get_task(session, code)
-        export_to_file(app_ctx, tables.get(what, template_table)(session, task), output, fmt)
+    done = teams.export(app_ctx.store, code, what.value, output, fmt)
+    exported(app_ctx, done.path, done.rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
@@ -39,12 +40,21 @@ def file_lock(engine: Engine, wait: float) -> Iterator[None]:
         yield
 
 
+_locks: dict[str, Any] = {}
+"""One lock object per lock file in this process, so that taking it again where it is held (the demo
+holds its database's lock for its whole run; each of its steps takes it too) counts up, not waits."""
+
+
 @contextmanager
 def path_lock(path: Path, wait: float) -> Iterator[None]:
     """The writers' lock of the SQLite file ``path`` (``<path>.lock``), whether or not it exists yet."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(f"{path}.lock", timeout=max(wait, 0))
+    name = f"{path.resolve()}.lock"
+    lock = _locks.get(name)
+    if lock is None:
+        lock = _locks[name] = FileLock(name)
+    lock.timeout = max(wait, 0)
     try:
         lock.acquire()
     except Timeout:
@@ -52,7 +62,7 @@ def path_lock(path: Path, wait: float) -> Iterator[None]:
     except OSError as exc:
         raise os_error(exc, f"{path}.lock") from exc
     try:
-        from creditcli.db.bulk import remove_leftover_stages
+        from creditcli.db.adbc import remove_leftover_stages
 
         remove_leftover_stages(path.resolve().parent)  # a killed writer's staging files
         yield
@@ -68,7 +78,8 @@ def advisory_lock(session: Session, wait: float) -> None:
         if not session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
             raise _busy("PostgreSQL 咨询锁", wait)
         return
-    session.execute(text(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'"))
+    # SET LOCAL takes no parameters; set_config(…, true) is the same setting, local to the transaction.
+    session.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(wait * 1000)}ms"})
     try:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
     except OperationalError as exc:

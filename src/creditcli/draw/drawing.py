@@ -28,7 +28,7 @@ from creditcli.draw.spec import parameter_problems
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool
 from creditcli.draw.tasks import next_seq, spec_of
 from creditcli.errors import UsageError
-from creditcli.perf import Forked
+from creditcli.parallel import in_child
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,9 @@ def draw(
         check_drawable(spec, ep.pool)
         # Digesting and compressing the pool (0.65 s at 1M) runs in a child process while the
         # tickets are hashed here; without a child the same bytes are computed in this process.
-        packing = Forked(lambda: PackedPool.of(ep).to_bytes())
+        packing = in_child(lambda: PackedPool.of(ep))
         outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool)
-        packed = packing.result()
-        record = freeze_record(session, task, ep, now, PackedPool.from_bytes(packed) if packed else None)
+        record = freeze_record(session, task, ep, now, packing.result())
         pool = ep.pool
     else:
         pool = Pool.parse(decompress(record.pool))

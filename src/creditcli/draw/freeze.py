@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import struct
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -42,14 +41,6 @@ class PackedPool:
     @classmethod
     def of(cls, ep: EligiblePool) -> PackedPool:
         return cls(ep.pool.digest(), compress(ep.pool.lines()), compress(ep.exclusion_bytes()))
-
-    def to_bytes(self) -> bytes:
-        return self.digest.encode("ascii") + struct.pack(">Q", len(self.pool)) + self.pool + self.exclusions
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> PackedPool:
-        (size,) = struct.unpack(">Q", data[64:72])
-        return cls(data[:64].decode("ascii"), data[72 : 72 + size], data[72 + size :])
 
 
 def freeze_record(

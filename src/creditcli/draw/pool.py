@@ -20,6 +20,7 @@ from creditcli.draw.spec import Excluded, TaskSpec
 from creditcli.draw.strategies import STRATIFIED, Pool, class_label
 from creditcli.errors import DataError, RecordError
 from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.parallel import gc_paused
 from creditcli.rosters.query import Filter
 from creditcli.rosters.terms import ACTIVE
 
@@ -88,9 +89,8 @@ def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> 
     reasons: dict[str, str] = {}
     if spec.exclude_inactive:
         flt = scope_filter(spec)
-        inactive = _fetch(
-            session, f"SELECT uscc, status FROM entities{_and(flt, 'status <> ?')}", [*flt.params, ACTIVE]
-        )
+        statuses = "SELECT uscc, status FROM entities" + _and(flt, "status <> ?")
+        inactive = _fetch(session, statuses, [*flt.params, ACTIVE])
         wording = {status: f"登记状态为{status}" for status in {s for _, s in inactive}}
         reasons = {code: wording[status] for code, status in inactive}
     rows = _in_scope(session, spec)
@@ -116,19 +116,17 @@ def _in_scope(session: Session, spec: TaskSpec) -> list[tuple[Any, ...]]:
     """(uscc, class) of the entities in the task's scope (of those 存续 unless inactive ones are included),
     with the class the draw stratifies by: the imported one, or the one a model computed (none yet: None)."""
     flt = scope_filter(spec)
-    model = spec.class_model
-    source = (
-        "entities"
-        if model is None
-        else "entities LEFT JOIN model_classes m ON m.entity_id = entities.id AND m.model = ?"
-    )
-    klass = "entities.risk_class" if model is None else "m.risk_class"
-    first = [] if model is None else [model]
-    if spec.exclude_inactive:
-        return _fetch(
-            session, f"SELECT uscc, {klass} FROM {source}{_and(flt, 'status = ?')}", [*first, *flt.params, ACTIVE]
+    if spec.class_model is None:
+        classes, first = "SELECT uscc, risk_class FROM entities", []
+    else:
+        classes = (
+            "SELECT uscc, m.risk_class FROM entities"
+            " LEFT JOIN model_classes m ON m.entity_id = entities.id AND m.model = ?"
         )
-    return _fetch(session, f"SELECT uscc, {klass} FROM {source}{flt.sql()}", [*first, *flt.params])
+        first = [spec.class_model]
+    if spec.exclude_inactive:
+        return _fetch(session, classes + _and(flt, "status = ?"), [*first, *flt.params, ACTIVE])
+    return _fetch(session, classes + flt.sql(), [*first, *flt.params])
 
 
 def _listed(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> dict[str, list[str]]:
@@ -182,11 +180,12 @@ def check_drawable(spec: TaskSpec, pool: Pool) -> None:
 
 
 def _and(flt: Filter, clause: str) -> str:
-    return f"{flt.sql()} AND {clause}" if flt.clauses else f" WHERE {clause}"
+    """The filter's WHERE clause with one more condition (written in the code, ``?`` for its value)."""
+    return flt.sql() + (" AND " if flt.clauses else " WHERE ") + clause
 
 
 def _fetch(session: Session, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with bulk.gc_paused():
+    with gc_paused():
         return bulk.fetch_all(session, sql, params)
 
 

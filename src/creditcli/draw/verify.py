@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +27,7 @@ from creditcli.draw.records import find_draw, selection_rows
 from creditcli.draw.strategies import Pool, class_label
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import RecordError
-from creditcli.perf import Forked
+from creditcli.parallel import in_child
 
 LISTED = 10
 """Differences named one by one in a finding; the rest are counted."""
@@ -81,15 +80,13 @@ def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.da
     # about as long each (1M: ~1 s of one core): a child process recomputes, in one process, while
     # this one reads the database. Without a child (no fork, or it failed) the recomputation runs
     # here afterwards, on two processes as in a draw; the outcome is the same either way.
-    child = Forked(
-        lambda: pickle.dumps(_selected(mode, parameters, seed, pool, parallel=False), pickle.HIGHEST_PROTOCOL)
-    )
+    child = in_child(lambda: _selected(mode, parameters, seed, pool, parallel=False))
     try:
         stored = sorted(selection_rows(session, row))
         current = eligible_pool(session, task, spec, now or clock.now())
     finally:
         computed = child.result()
-    expected: list[tuple[Any, ...]] = pickle.loads(computed) if computed else _selected(mode, parameters, seed, pool)
+    expected = computed if computed is not None else _selected(mode, parameters, seed, pool)
     in_cert = [(s["rank"], s["uscc"], s["risk_class"], s["ticket"]) for s in cert.get("selected", [])]
     if stored != sorted(expected):
         problems.extend(differences("数据库中的抽取结果", stored, sorted(expected)))

@@ -1,0 +1,93 @@
+"""Use cases of 公示 and what follows the results: public files, the publication record, deadlines,
+一对象一档案 and the year's coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from creditcli.actions.store import Store, Unit, write_use_case
+
+if TYPE_CHECKING:
+    from creditcli.io.writers import FileFormat
+    from creditcli.results.coverage import CoverageRow
+    from creditcli.results.deadlines import Deadline
+    from creditcli.results.publicity import MarkResult
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    rows: int
+
+
+def export(
+    store: Store,
+    code: str,
+    what: str,
+    output: Path,
+    *,
+    columns: Path | None = None,
+    partial: bool = False,
+    fmt: FileFormat | None = None,
+) -> Exported:
+    """A public file (抽查计划公告, 抽查名单 or 抽查结果公告): never a class, ticket, inspector or remark."""
+    from creditcli.draw.tasks import get_task
+    from creditcli.errors import UsageError
+    from creditcli.io.writers import format_for, write_table
+    from creditcli.results import publicity
+
+    if partial and what != publicity.RESULTS:
+        raise UsageError("--partial 只用于 --what results")
+    store.check_outputs(("--output", output), inputs=[("--columns", columns)])
+    chosen = format_for(output, fmt)
+    keys = publicity.read_columns(columns) if columns is not None else None
+    with store.reading() as session:
+        table = publicity.public_table(session, get_task(session, code), what, keys, partial)
+        return Exported(output, write_table(table, output, chosen))
+
+
+@write_use_case("publicity mark")
+def mark(unit: Unit, code: str, published_on: dt.date, what: str = "results") -> MarkResult:
+    """A list was published on ``published_on``; the results notice moves the task to 已公示."""
+    from creditcli.audit import Change
+    from creditcli.draw.tasks import get_task
+    from creditcli.results import publicity
+
+    result = publicity.mark(unit.session, get_task(unit.session, code), what, published_on)
+    unit.record(Change({"published": 1}))
+    return result
+
+
+def archives(store: Store, output: Path, *, uscc: str | None = None, task: str | None = None) -> int:
+    """一对象一档案 of one entity, or of every entity a task drew, under ``output`` (a folder or a .zip)."""
+    from creditcli.draw.tasks import get_task
+    from creditcli.errors import UsageError
+    from creditcli.results import archive
+
+    if (uscc is None) == (task is None):
+        raise UsageError("请给出一个统一社会信用代码，或用 --task 指定任务（二者选一）")
+    store.check_outputs(("--output", output))
+    with store.reading() as session:
+        codes = [uscc] if uscc is not None else archive.task_entities(session, get_task(session, task or ""))
+        return archive.export(session, codes, output)
+
+
+def deadlines(store: Store, today: dt.date, calendar: Path | None = None) -> list[Deadline]:
+    """Every drawn task's result deadline (20 working days after its window, 调休 included)."""
+    from creditcli.results.deadlines import deadlines as find
+    from creditcli.workdays import load_calendar
+
+    work = load_calendar(calendar or store.settings.calendar_file)
+    with store.reading() as session:
+        return find(session, work, today)
+
+
+def coverage(store: Store, year: int) -> list[CoverageRow]:
+    """The year's coverage per class and station against the configured minimum ratios."""
+    from creditcli.results.coverage import coverage as compute
+
+    with store.reading() as session:
+        return compute(session, year, dict(store.settings.default_ratios))

@@ -1,0 +1,100 @@
+"""Use cases of 检查结果: record one from the terminal, import a filled-in sheet, list the codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from creditcli.actions.rosters import rejects_written
+from creditcli.actions.store import Store, Unit, write_use_case
+
+if TYPE_CHECKING:
+    from creditcli.io.writers import Table
+    from creditcli.results.files import ImportSummary
+    from creditcli.results.service import RecordResult
+
+
+@write_use_case("results record")
+def record(
+    unit: Unit,
+    code: str,
+    uscc: str,
+    result: str,
+    checked_on: dt.date,
+    inspectors: Sequence[str] = (),
+    method: str = "实地检查",
+    item: str = "",
+    findings: str = "",
+    action: str = "",
+    done: bool = False,
+    remarks: str = "",
+) -> RecordResult:
+    """One result of one entity; recording the same (entity, item, code) again updates it, with history."""
+    from creditcli.audit import Change
+    from creditcli.draw.tasks import get_task
+    from creditcli.results import service
+    from creditcli.rosters.codes import normalise
+
+    entry = service.ResultEntry(
+        uscc=normalise(uscc),
+        result_code=result,
+        checked_on=checked_on,
+        method=method,
+        inspectors=tuple(inspectors),
+        item_code=item,
+        findings=findings,
+        action=action,
+        action_done=done,
+        remarks=remarks,
+    )
+    outcome = service.record(unit.session, get_task(unit.session, code), [service.Placed(entry)], "命令行录入")
+    unit.record(Change({"inserted": outcome.inserted, "updated": outcome.updated}))
+    return outcome
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    mapping: Path | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    rejects: Path | None = None,
+) -> ImportSummary:
+    """A filled-in result sheet (``tasks export --what result-template``): every row checked, all or nothing."""
+    from creditcli.io.columns import load_mapping
+    from creditcli.results import files
+
+    store.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
+    columns = load_mapping(mapping, files.COLUMNS)
+    with rejects_written(rejects):
+        return _import(store, path, columns, encoding, sheet, dry_run)
+
+
+@write_use_case("results import")
+def _import(
+    unit: Unit, path: Path, mapping: Mapping[str, str], encoding: str | None, sheet: str | None, dry_run: bool
+) -> ImportSummary:
+    from creditcli.audit import Change
+    from creditcli.results import files
+
+    summary = files.import_results(unit.session, path, dict(mapping), encoding, dry_run, sheet)
+    if dry_run:
+        unit.unchanged()
+    else:
+        unit.record(Change({"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}))
+    return summary
+
+
+def template(store: Store, code: str) -> tuple[Table, tuple[dt.date, dt.date]]:
+    """The result sheet to fill in (one row per drawn entity and item, the team already in it), and the
+    task's inspection window its dates must lie in."""
+    from creditcli.draw.tasks import get_task
+    from creditcli.results.files import template_table
+
+    with store.reading() as session:
+        task = get_task(session, code)
+        return template_table(session, task), (task.window_start, task.window_end)

@@ -1,0 +1,201 @@
+"""Use cases of the rosters (and of every file read by the one import mechanism): import, list, show, export.
+
+Entities, inspectors, items and conflicts, and — read the same way — the result codes, penalty
+decisions and external scores. Each has a name here (``ROSTERS``) and the command its import is
+audited as.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from creditcli.actions.store import Store, Unit, write_use_case
+from creditcli.errors import DataError
+
+if TYPE_CHECKING:
+    from creditcli.io.writers import FileFormat, Table
+    from creditcli.rosters.entities import EntityDetail, EntityFilter
+    from creditcli.rosters.importer import ImportResult, RosterSpec
+    from creditcli.rosters.inspectors import InspectorFilter
+
+ROSTERS: dict[str, tuple[str, str]] = {
+    "entities": ("creditcli.rosters.entities", "entities import"),
+    "inspectors": ("creditcli.rosters.inspectors", "inspectors import"),
+    "items": ("creditcli.rosters.items", "items import"),
+    "conflicts": ("creditcli.rosters.conflicts", "conflicts import"),
+    "vocabulary": ("creditcli.results.vocabulary", "results vocabulary"),
+    "penalties": ("creditcli.credit.penalties", "penalties import"),
+    "scores": ("creditcli.credit.scores", "scores import"),
+}
+"""Roster name -> (the module that declares its ``SPEC``, the command its import is audited as)."""
+
+
+def spec(roster: str) -> RosterSpec:
+    spec_: RosterSpec = importlib.import_module(ROSTERS[roster][0]).SPEC
+    return spec_
+
+
+def import_file(
+    store: Store,
+    roster: str,
+    path: Path,
+    *,
+    mapping: Path | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    accept_bad_checksum: bool = False,
+    allow_unknown: bool = False,
+    rejects: Path | None = None,
+) -> ImportResult:
+    """Import a roster file: all of it, or nothing (exit 65, every problem listed; ``rejects`` keeps the list)."""
+    from creditcli.io.columns import load_mapping
+
+    store.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
+    columns = load_mapping(mapping, spec(roster).columns)
+    with rejects_written(rejects):
+        return _import(store, roster, path, columns, encoding, sheet, dry_run, accept_bad_checksum, allow_unknown)
+
+
+@write_use_case("roster import", named=lambda a: ROSTERS[a["roster"]][1])
+def _import(
+    unit: Unit,
+    roster: str,
+    path: Path,
+    mapping: Mapping[str, str],
+    encoding: str | None,
+    sheet: str | None,
+    dry_run: bool,
+    accept_bad_checksum: bool,
+    allow_unknown: bool,
+) -> ImportResult:
+    from creditcli.audit import Change
+    from creditcli.rosters.importer import import_roster
+
+    result = import_roster(
+        unit.session,
+        spec(roster),
+        path,
+        mapping=dict(mapping),
+        classes=unit.store.settings.risk_classes,
+        encoding=encoding,
+        dry_run=dry_run,
+        accept_bad_checksum=accept_bad_checksum,
+        sheet=sheet,
+        allow_unknown=allow_unknown,
+    )
+    if dry_run:
+        unit.unchanged()
+    else:
+        unit.record(
+            Change({"rows": result.rows, "inserted": result.inserted, "updated": result.updated}, result.sha256)
+        )
+    return result
+
+
+@contextmanager
+def rejects_written(rejects: Path | None) -> Iterator[None]:
+    """``--rejects FILE``: the problems of a refused file, written for the sender to correct."""
+    try:
+        yield
+    except DataError as exc:
+        if rejects is not None and exc.problems:
+            from creditcli.io.writers import format_for, write_table
+
+            write_table(problems_table(exc), rejects, format_for(rejects, None))
+            exc.hints.append(f"问题清单已写入 {rejects}")
+        raise
+
+
+def problems_table(exc: DataError) -> Table:
+    from creditcli.io.writers import Table
+
+    rows = [("" if p.row is None else str(p.row), p.column, p.value, p.reason) for p in exc.problems]
+    return Table(["row", "column", "value", "reason"], ["行号", "列", "值", "问题"], [rows], "creditcli.problems/1")
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    rows: int
+
+
+def export(
+    store: Store,
+    roster: str,
+    path: Path,
+    fmt: FileFormat | None = None,
+    flt: EntityFilter | InspectorFilter | None = None,
+) -> Exported:
+    """Write a whole roster (or the filtered part of entities and inspectors) to CSV, XLSX or JSON, atomically."""
+    from creditcli.io.writers import format_for, write_table
+
+    store.check_outputs(("输出文件", path))
+    chosen = format_for(path, fmt)
+    with listing(store, roster, flt) as table:
+        return Exported(path, write_table(table, path, chosen))
+
+
+@contextmanager
+def listing(
+    store: Store, roster: str, flt: Any = None, limit: int | None = None, brief: bool = False
+) -> Iterator[Table]:
+    """A roster's rows (the filtered part; the first ``limit``; ``brief``: the list columns), read while open."""
+    with store.reading() as session:
+        if roster == "entities":
+            from creditcli.rosters import entities
+
+            yield entities.entity_table(session, flt or entities.EntityFilter(), limit, brief=brief)
+        elif roster == "inspectors":
+            from creditcli.rosters import inspectors
+
+            yield inspectors.inspector_table(session, flt or inspectors.InspectorFilter(), limit, brief=brief)
+        elif roster == "items":
+            from creditcli.rosters import items
+
+            yield items.item_table(session, limit, brief=brief)
+        elif roster == "vocabulary":
+            from creditcli.results import vocabulary
+
+            yield vocabulary.vocabulary_table(session)
+        else:
+            raise ValueError(f"no listing of {roster}")
+
+
+@contextmanager
+def conflicts(store: Store, inspector: str | None = None, uscc: str | None = None) -> Iterator[Table]:
+    from creditcli.rosters import conflicts as roster
+    from creditcli.rosters.codes import normalise
+
+    with store.reading() as session:
+        yield roster.conflict_table(
+            session, normalise(inspector) if inspector else None, normalise(uscc) if uscc else None
+        )
+
+
+@contextmanager
+def scores(store: Store, name: str | None = None, uscc: str | None = None) -> Iterator[Table]:
+    from creditcli.credit import scores as roster
+    from creditcli.rosters.codes import normalise
+
+    with store.reading() as session:
+        yield roster.score_table(session, name, normalise(uscc) if uscc else None)
+
+
+def entity(store: Store, uscc: str) -> EntityDetail:
+    from creditcli.rosters.entities import get_entity
+
+    with store.reading() as session:
+        return get_entity(session, uscc)
+
+
+def inspector(store: Store, code: str) -> dict[str, str]:
+    from creditcli.rosters.inspectors import get_inspector
+
+    with store.reading() as session:
+        return get_inspector(session, code)

@@ -1,0 +1,161 @@
+"""Use cases of 抽查任务: create, freeze (with the pre-draw notice), draw, verify, certify, list, show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from creditcli.actions.store import Store, Unit, write_use_case
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from creditcli.draw.drawing import DrawResult
+    from creditcli.draw.freeze import FreezeResult
+    from creditcli.draw.verify import VerifyResult
+    from creditcli.io.writers import Table
+
+
+def create(store: Store, given: Mapping[str, Any], from_file: Path | None = None) -> dict[str, Any]:
+    """A task from the options ``given`` (``None`` values left out) over the task file ``from_file``;
+    every parameter is checked here, once, and stored (docs/tasks.md)."""
+    from creditcli.draw.tasks import read_task_file
+
+    raw: dict[str, Any] = read_task_file(from_file) if from_file is not None else {}
+    pool = dict(raw.get("pool") or {})
+    chosen = {k: v for k, v in given.items() if v is not None and k != "pool"}
+    scope = {k: v for k, v in dict(given.get("pool") or {}).items() if v}
+    return _create(store, {**raw, **chosen, "pool": {**pool, **scope}}, from_file)
+
+
+@write_use_case("tasks create")
+def _create(unit: Unit, parameters: Mapping[str, Any], from_file: Path | None) -> dict[str, Any]:
+    from creditcli.draw.tasks import create_task
+    from creditcli.draw.views import task_detail
+
+    task = create_task(unit.session, unit.store.settings, dict(parameters))
+    return task_detail(unit.session, task)
+
+
+@dataclass(frozen=True)
+class Frozen:
+    result: FreezeResult
+    notice: Path
+
+
+def freeze(store: Store, code: str, output: Path | None = None, refreeze: bool = False) -> Frozen:
+    """Freeze the pool, then write the pre-draw notice (default ``任务编号-抽取前公告.md``).
+
+    The notice's temporary file is made first (a folder that cannot take it fails before the freeze);
+    its text is written only once the freeze is committed, so a notice never shows a digest that was
+    not recorded.
+    """
+    from creditcli.draw.tasks import default_file
+    from creditcli.errors import OutputError, os_reason
+    from creditcli.io.writers import atomic_path
+
+    path = output or default_file(code, "抽取前公告.md")
+    store.check_outputs(("--output", path))
+    with atomic_path(path, "--output") as tmp:
+        result, notice = _freeze(store, code, refreeze)
+        try:
+            tmp.write_bytes(notice.encode("utf-8"))
+        except OSError as exc:
+            raise OutputError(
+                f"抽取范围已冻结并记录（摘要 {result.pool_digest}），但抽取前公告未能写出 {path}：{os_reason(exc)}；"
+                f"请排除后用 creditcli tasks freeze {code} --refreeze -o 文件 重新冻结并写出公告（原冻结记录保留）"
+            ) from exc
+    return Frozen(result, path)
+
+
+@write_use_case("tasks freeze")
+def _freeze(unit: Unit, code: str, refreeze: bool) -> tuple[FreezeResult, str]:
+    from creditcli.audit import Change
+    from creditcli.draw.freeze import freeze_with_notice
+    from creditcli.draw.tasks import get_task
+
+    result, notice = freeze_with_notice(unit.session, get_task(unit.session, code), refreeze=refreeze)
+    unit.record(Change({"pool": result.pool_size}, result.pool_digest))
+    return result, notice
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A draw made (``result``), or — with ``if_not_drawn`` on a drawn task — the draw that stands."""
+
+    result: DrawResult | None
+    standing_seq: int | None = None
+    standing_at: dt.datetime | None = None
+
+
+@write_use_case("tasks draw")
+def draw(
+    unit: Unit,
+    code: str,
+    seed: str | None = None,
+    redraw_reason: str | None = None,
+    allow_seed_reuse: bool = False,
+    if_not_drawn: bool = False,
+) -> Drawn:
+    """Draw from the frozen pool with ``seed`` (freezing first if need be); domain.md §8."""
+    from creditcli import audit, lifecycle
+    from creditcli.draw import drawing
+    from creditcli.draw.tasks import get_task
+    from creditcli.errors import UsageError
+
+    if redraw_reason is not None and if_not_drawn:
+        raise UsageError("--redraw 与 --if-not-drawn 不能同时使用")
+    task = get_task(unit.session, code)
+    standing = lifecycle.standing_draw(unit.session, task) if if_not_drawn else None
+    if standing is not None:
+        unit.unchanged()
+        return Drawn(None, standing.seq, standing.drawn_at)
+    result = drawing.draw(unit.session, task, seed=seed, redraw_reason=redraw_reason, allow_seed_reuse=allow_seed_reuse)
+    unit.record(audit.draw_change(unit.session, task))
+    return Drawn(result)
+
+
+def verify(store: Store, code: str, seq: int | None = None) -> VerifyResult:
+    """Recompute the draw (and its teams and every replacement) from the record; the caller decides
+    what a disagreement means (the CLI exits 1)."""
+    from creditcli.draw.tasks import get_task
+    from creditcli.teams.service import verify_task
+
+    with store.reading() as session:
+        return verify_task(session, get_task(session, code), seq)
+
+
+def certificate(store: Store, code: str, output: Path, pool: Path | None = None, seq: int | None = None) -> list[Path]:
+    """The draw certificate exactly as issued (JSON at ``output``, the Markdown for signing beside it)
+    and, with ``pool``, the frozen pool file. Returns the files written."""
+    from creditcli.draw import certificate as issued
+    from creditcli.draw.tasks import get_task
+    from creditcli.io.writers import write_bytes
+
+    markdown = output.with_suffix(".md")
+    store.check_outputs(("--output", output), ("签字存档版 .md", markdown), ("--pool", pool))
+    with store.reading() as session:
+        cert = issued.certificate(session, get_task(session, code), seq)
+    write_bytes(output, cert.json_text.encode("utf-8"))
+    write_bytes(markdown, cert.markdown.encode("utf-8"))
+    if pool is None:
+        return [output, markdown]
+    write_bytes(pool, cert.pool_lines)
+    return [output, markdown, pool]
+
+
+def listing(store: Store) -> Table:
+    from creditcli.draw.views import task_table
+
+    with store.reading() as session:
+        return task_table(session)  # rows already read: the table outlives the session
+
+
+def detail(store: Store, code: str) -> dict[str, Any]:
+    from creditcli.draw.tasks import get_task
+    from creditcli.draw.views import task_detail
+
+    with store.reading() as session:
+        return task_detail(session, get_task(session, code))
