@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 from typing import Annotated
@@ -31,8 +32,8 @@ from creditcli.cli import (
     tasks,
     teams,
 )
-from creditcli.cli.context import AppContext, OutputFormat, configure_logging
-from creditcli.cli.guard import CreditTyper, guarded
+from creditcli.cli.context import AppContext, Deferred, OutputFormat, configure_logging
+from creditcli.cli.guard import CreditTyper
 from creditcli.errors import CreditError, UsageError
 from creditcli.settings import default_db_path, load_settings
 
@@ -69,7 +70,6 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-@guarded
 def root(
     ctx: typer.Context,
     db_: Annotated[
@@ -99,6 +99,21 @@ def root(
     ] = False,
 ) -> None:
     """双随机、一公开 抽查工具。"""
+    # Nothing is read or opened yet: a help screen (`creditcli tasks --help`, which Click shows after
+    # this callback) loads no configuration. The command that runs starts the context (cli/guard.py).
+    ctx.obj = Deferred(functools.partial(start, db_, fmt, config, verbose, quiet, wait, log_file))
+
+
+def start(
+    db_: str | None,
+    fmt: OutputFormat,
+    config: Path | None,
+    verbose: int,
+    quiet: bool,
+    wait: float,
+    log_file: Path | None,
+) -> AppContext:
+    """The global options acted on, once a command runs: configuration, logging, the database, the log file."""
     try:
         settings = load_settings(config)
     except CreditError:
@@ -112,7 +127,7 @@ def root(
         app_ctx.store.check_outputs(("--log-file", log_file))
         runlog.open_log(log_file)
     app_ctx.wait = check_wait(wait)
-    ctx.obj = app_ctx
+    return app_ctx
 
 
 MAX_WAIT = 86_400.0
