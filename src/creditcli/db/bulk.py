@@ -18,8 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, text
 
 from creditcli.db import files
 from creditcli.db.engine import CHANGES_AT_BEGIN, STAGE_PREFIX
@@ -28,19 +27,26 @@ from creditcli.perf import gc_paused
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from sqlalchemy.orm import Session
 
 __all__ = ["gc_paused"]
 
 CHUNK = 50_000
 
 
-def driver_connection(session: Session) -> Any:
+def core_connection(db: Session | Connection) -> Connection:
+    """The Core connection of a session's transaction, or the connection itself: the light reads
+    (``Store.connected``) run the same driver SQL without the ORM (start-up)."""
+    return db if isinstance(db, Connection) else db.connection()
+
+
+def driver_connection(session: Session | Connection) -> Any:
     """The DBAPI connection of the session's current transaction."""
-    return session.connection().connection.driver_connection
+    return core_connection(session).connection.driver_connection
 
 
-def dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
+def dialect(session: Session | Connection) -> str:
+    return session.dialect.name if isinstance(session, Connection) else session.get_bind().dialect.name
 
 
 def max_id(session: Session, table: str) -> int:
@@ -293,7 +299,7 @@ def update_rows(
 
 
 def fetch_rows(
-    session: Session, sql: str, params: Sequence[Any] = (), size: int = CHUNK
+    session: Session | Connection, sql: str, params: Sequence[Any] = (), size: int = CHUNK
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Stream a query through the driver in chunks (``?`` placeholders; rewritten for psycopg)."""
     conn = driver_connection(session)
@@ -336,7 +342,7 @@ def readonly_uri(path: str) -> str:
     return files.readonly_uri(Path(path))
 
 
-def fetch_all(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+def fetch_all(session: Session | Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """All rows at once, as the driver gives them (for 1M short rows: no per-batch copies)."""
     conn = driver_connection(session)
     if dialect(session) == "postgresql":
@@ -377,13 +383,19 @@ class SqliteSplit:
 
     @classmethod
     def of(
-        cls, session: Session, table: str, names: Sequence[str], where: str, params: Sequence[Any], key: str
+        cls,
+        session: Session | Connection,
+        table: str,
+        names: Sequence[str],
+        where: str,
+        params: Sequence[Any],
+        key: str,
     ) -> SqliteSplit | None:
         """None unless the session reads a SQLite file and has nothing uncommitted of its own."""
-        database = session.connection().engine.url.database
+        conn = core_connection(session)
+        database = conn.engine.url.database
         if dialect(session) != "sqlite" or not database or database == ":memory:":
             return None
-        conn = session.connection()
         if driver_connection(session).total_changes != conn.info.get(CHANGES_AT_BEGIN):
             return None  # rows written in this transaction are not visible to other connections
         return cls(database, table, names, where, params, key)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from creditcli.db import bulk
 from creditcli.io.columns import ColumnSet, Kind
 from creditcli.io.writers import Table
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 
 def like_escape(text: str) -> str:
@@ -82,13 +84,18 @@ class Filter:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
 
 
-def count(session: Session, table: str, flt: Filter) -> int:
+def count(session: Session | Connection, table: str, flt: Filter) -> int:
     rows = next(bulk.fetch_rows(session, f"SELECT COUNT(*) FROM {table}{flt.sql()}", flt.params))
     return int(rows[0][0])
 
 
 def iter_rows(
-    session: Session, table: str, names: Sequence[str], flt: Filter, order_by: str, limit: int | None = None
+    session: Session | Connection,
+    table: str,
+    names: Sequence[str],
+    flt: Filter,
+    order_by: str,
+    limit: int | None = None,
 ) -> Iterator[list[tuple[Any, ...]]]:
     sql = f"SELECT {', '.join(names)} FROM {table}{flt.sql()} ORDER BY {order_by}"
     if limit:
@@ -97,7 +104,7 @@ def iter_rows(
 
 
 def roster_table(
-    session: Session,
+    session: Session | Connection,
     table: str,
     columns: ColumnSet,
     flt: Filter,
