@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from creditcli.draw.spec import TaskSpec
 from creditcli.draw.strategies import class_label
-from creditcli.draw.tasks import TaskSpec
 
 
 def _task_lines(spec: TaskSpec) -> list[str]:

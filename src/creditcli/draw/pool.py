@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
 from creditcli.db.models import Draw, DrawSelection, Task
+from creditcli.draw.spec import Excluded, TaskSpec
 from creditcli.draw.strategies import Pool
-from creditcli.draw.tasks import Excluded, TaskSpec
 from creditcli.errors import DataError, RecordError
 from creditcli.io.columns import Column, ColumnSet, Kind
 from creditcli.rosters.query import Filter

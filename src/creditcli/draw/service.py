@@ -27,8 +27,9 @@ from creditcli.db.models import Draw, DrawSelection, PoolFreeze, Task
 from creditcli.draw import strategies, tasks
 from creditcli.draw.documents import certificate_markdown, pre_draw_notice
 from creditcli.draw.pool import EligiblePool, compress, decompress, eligible, read_exclusions
+from creditcli.draw.spec import TaskSpec, build_spec, parameter_problems
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool, class_label
-from creditcli.draw.tasks import TaskSpec, build_spec, canonical_json, known_items, next_seq, spec_of
+from creditcli.draw.tasks import canonical_json, known_items, next_seq, spec_of
 from creditcli.errors import DataError, RecordError, StateError, UsageError
 from creditcli.perf import Forked
 from creditcli.settings import Settings
@@ -237,7 +238,7 @@ def draw(
         if used is not None:
             raise UsageError(f"随机种子 {seed} 已被任务 {used[0]} 的第 {used[1]} 次抽取使用；请重新掷骰生成新的种子")
     spec = spec_of(task)
-    if problems := tasks.parameter_problems(spec):
+    if problems := parameter_problems(spec):
         raise UsageError(
             f"任务 {task.code} 的抽取参数超出现在允许的范围（任务创建于这些范围之前），不能抽取：\n"
             + "".join(f"  - {p}\n" for p in problems)

@@ -18,7 +18,8 @@ from creditcli import clock, lifecycle
 from creditcli.db import bulk
 from creditcli.db.models import Item, Publication, ResultCode, Task
 from creditcli.draw.service import drawn_codes
-from creditcli.draw.tasks import TaskSpec, spec_of
+from creditcli.draw.spec import TaskSpec
+from creditcli.draw.tasks import spec_of
 from creditcli.errors import DataError, Problem, StateError, UsageError
 from creditcli.io.columns import header_key
 from creditcli.io.tabular import read_table
