@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, text
 
-from creditcli.draw.spec import TaskSpec
 from creditcli.draw.terms import class_label
 from creditcli.errors import InputMissingError
 from creditcli.io.writers import Table
@@ -73,7 +72,7 @@ def task_table(db: Connection) -> Table:
             (
                 task.code,
                 task.name,
-                TaskSpec.model_validate_json(task.spec).task_type,
+                json.loads(task.spec)["task_type"],  # in every stored spec (TaskSpec.model_dump_json)
                 f"{task.window_start}:{task.window_end}",
                 task.status,
                 counts.get(task.id, 0),
@@ -100,6 +99,8 @@ def find_task(db: Connection, code: str) -> Row[Any]:
 
 
 def task_detail(db: Connection, code: str) -> dict[str, Any]:
+    from creditcli.draw.spec import TaskSpec  # pydantic models: built for this view only (start-up)
+
     task = find_task(db, code)
     spec = TaskSpec.model_validate_json(task.spec)
     freeze_row = db.execute(
