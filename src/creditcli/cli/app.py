@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import inspect
 import math
@@ -188,7 +189,19 @@ def check_wait(seconds: float) -> float:
     return seconds
 
 
+YOUNG_OBJECTS = 50_000
+"""Objects created before the collector looks for cycles among the young ones (CPython: 700).
+
+A command starts by creating a few hundred thousand objects that live as long as the process
+(SQLAlchemy's, pydantic's and rich's modules, classes and functions); at 700 the collector walks
+them over and over while they load, about a tenth of a light command's time here. Measured
+(benchmarks/README.md, "Start-up"): 10,000 and 200,000 do as well as 50,000; the big data paths
+pause the collector themselves (gc_paused)."""
+
+
 def main() -> None:
+    """The console script (and ``python -m creditcli``)."""
+    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
     code = 0
     try:
         app()
