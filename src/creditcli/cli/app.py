@@ -4,108 +4,50 @@ from __future__ import annotations
 
 import functools
 import gc
-import importlib
-import inspect
 import math
-from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-import typer.main
-from typer.core import TyperGroup
 
 from creditcli import __version__
 from creditcli.cli import deadlines, demo, runlog
 from creditcli.cli.context import AppContext, Deferred, OutputFormat, configure_logging
+from creditcli.cli.groups import Nouns
 from creditcli.cli.guard import CreditTyper
 from creditcli.errors import CreditError, UsageError
 from creditcli.settings import default_db_path, load_settings
 
-NOUNS = (
-    "db",
-    "entities",
-    "inspectors",
-    "items",
-    "conflicts",
-    "tasks",
-    "results",
-    "publicity",
-    "archive",
-    "report",
-    "audit",
-    "penalties",
-    "lists",
-    "repair",
-    "scores",
-    "risk",
-)
-"""The command groups in the order ``--help`` lists them: each is the ``app`` of ``cli/<noun>.py``."""
 
+class Root(Nouns):
+    """The root command (cli/groups.py: each group imported and built on first use)."""
 
-class Groups(MutableMapping[str, Any]):
-    """The root's commands by name: every noun is listed, and built on first use."""
-
-    def __init__(self, commands: Mapping[str, Any]) -> None:
-        self.built = dict(commands)
-        self.order = [*commands, *NOUNS]
-        self.listing = False
-
-    def __getitem__(self, name: str) -> Any:
-        if name in self.built:
-            return self.built[name]
-        if name not in NOUNS:
-            raise KeyError(name)
-        noun: typer.Typer = importlib.import_module(f"creditcli.cli.{name}").app
-        if self.listing:  # the root's help screen shows a group's name and help, nothing more
-            return TyperGroup(name=name, help=inspect.cleandoc(str(noun.info.help)))
-        self.built[name] = typer.main.get_group(noun)
-        return self.built[name]
-
-    def __setitem__(self, name: str, command: Any) -> None:
-        self.built[name] = command
-        if name not in self.order:
-            self.order.append(name)
-
-    def __delitem__(self, name: str) -> None:
-        del self.built[name]
-        self.order.remove(name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.order)
-
-    def __len__(self) -> int:
-        return len(self.order)
-
-
-class Nouns(TyperGroup):
-    """The root command, whose groups are built only when used (start-up).
-
-    ``creditcli tasks list`` imports cli/tasks.py alone and builds the tasks group, not the other
-    fifteen (Typer reads every command's signature to build one). ``creditcli --help`` lists each
-    group by its name and help, read from its module, without building any.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.commands = self.groups = Groups(self.commands)
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        return list(self.groups)  # the names only (TyperGroup's own would build every group)
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        self.groups.listing = True
-        try:
-            super().format_help(ctx, formatter)
-        finally:
-            self.groups.listing = False
+    NOUNS = (
+        "db",
+        "entities",
+        "inspectors",
+        "items",
+        "conflicts",
+        "tasks",
+        "results",
+        "publicity",
+        "archive",
+        "report",
+        "audit",
+        "penalties",
+        "lists",
+        "repair",
+        "scores",
+        "risk",
+    )
+    """The command groups in the order ``--help`` lists them: each is the ``app`` of ``cli/<noun>.py``."""
 
 
 app = CreditTyper(
     name="creditcli",
     help="双随机、一公开 抽查工具：名录库、可复核的随机抽取、检查组匹配与结果公示。",
     epilog="示例：creditcli --db bureau.db entities import 名录.xlsx    退出码见 README。",
-    cls=Nouns,
+    cls=Root,
 )
 app.command("deadlines")(deadlines.deadlines)
 app.command("demo")(demo.demo)
