@@ -23,9 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from measure import run_creditcli
+from measure import run_creditcli, synth
 
-from creditcli import clock, synth
+from creditcli import clock
 from creditcli.db.engine import make_engine, to_url
 from creditcli.db.schema import upgrade
 from creditcli.draw import strategies, tickets
@@ -44,7 +44,7 @@ def build(size: int) -> Path:
     tmp = path.with_suffix(".part")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    engine = make_engine(to_url(str(tmp)))
+    engine = make_engine(to_url(str(tmp)), write=True)
     upgrade(engine, backup=False)
     engine.dispose()
     rng = np.random.default_rng(size)

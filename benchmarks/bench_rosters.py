@@ -13,9 +13,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from measure import loop_seconds, run_creditcli
-
-from creditcli import synth
+from measure import loop_seconds, run_creditcli, synth
 
 OUT = Path(__file__).resolve().parent / "out"
 

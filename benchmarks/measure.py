@@ -6,6 +6,13 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+# tools/synth.py makes the seeded benchmark rosters; it is not part of the installed package.
+sys.path.append(str(Path(__file__).resolve().parents[1] / "tools"))
+import synth
+
+__all__ = ["loop_seconds", "run_creditcli", "synth"]
 
 
 def run_creditcli(args: list[str]) -> tuple[float, float]:

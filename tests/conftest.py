@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import os
+import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,8 +21,11 @@ from typer.testing import CliRunner, Result
 
 from creditcli import clock
 from creditcli.cli.app import app
-from creditcli.rosters import importer
+from creditcli.db import changes
 from creditcli.rosters.codes import check_char
+
+# tools/synth.py (seeded synthetic rosters for tests, tools and benchmarks) is not part of the package.
+sys.path.append(str(Path(__file__).resolve().parent.parent / "tools"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CREDITCLI_TEST_PG_URL") else [])
 
@@ -144,7 +148,7 @@ def both_lookups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """Stored records are looked up by key for small files and read whole for big ones (through
     Arrow on SQLite): the import rules must hold either way."""
     if request.param == "whole table":
-        monkeypatch.setattr(importer, "SMALL_FILE", 0)
+        monkeypatch.setattr(changes, "SMALL_FILE", 0)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ENTITY_HEADER, U1, Cli, entity_rows, write_csv
-from creditcli.db import bulk
+from creditcli.db import adbc, changes
 from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.schema import upgrade
 from creditcli.rosters import entity_import, importer
@@ -36,7 +36,7 @@ def test_rows_staged_in_slices_equal_rows_staged_at_once(
     cli.execute("DELETE FROM entity_class_history")
     cli.execute("DELETE FROM import_runs")
     cli.execute("DELETE FROM entities")
-    monkeypatch.setattr(bulk, "STAGE_SLICE", 1)  # one staging file per row
+    monkeypatch.setattr(adbc, "STAGE_SLICE", 1)  # one staging file per row
     sliced = imported(cli, tmp_path)
     assert [r[1:] for r in sliced] == [r[1:] for r in whole]
     assert stage_files(cli) == []
@@ -45,7 +45,7 @@ def test_rows_staged_in_slices_equal_rows_staged_at_once(
 def test_too_many_attached_files_fall_back_to_the_driver(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bulk, "MAX_ATTACHED", 0)
+    monkeypatch.setattr(adbc, "MAX_ATTACHED", 0)
     rows = imported(cli, tmp_path)
     assert [(r[1], r[8], r[9]) for r in rows] == [(r[0], r[7], 0) for r in entity_rows()]
 
@@ -53,7 +53,7 @@ def test_too_many_attached_files_fall_back_to_the_driver(
 def test_a_failed_staging_leaves_nothing_behind(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if "://" in cli.db:
         pytest.skip("PostgreSQL takes COPY, no staging files")
-    staged = bulk._stage
+    staged = adbc._stage
     calls: list[str] = []
 
     def failing(path: str, part: object) -> None:
@@ -62,8 +62,8 @@ def test_a_failed_staging_leaves_nothing_behind(cli: Cli, tmp_path: Path, monkey
             raise OSError(28, "No space left on device")
         staged(path, part)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bulk, "STAGE_SLICE", 1)
-    monkeypatch.setattr(bulk, "_stage", failing)
+    monkeypatch.setattr(adbc, "STAGE_SLICE", 1)
+    monkeypatch.setattr(adbc, "_stage", failing)
     result = cli("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
     assert result.exit_code == 73
     assert (
@@ -90,7 +90,7 @@ def test_a_big_insert_into_a_smaller_table_rebuilds_its_indexes(
     cli.execute("DELETE FROM import_runs")
     cli.execute("DELETE FROM entities")
     during: list[list[str]] = []
-    rebuild = bulk._indexes_rebuilt
+    rebuild = adbc._indexes_rebuilt
 
     @contextmanager
     def watched(cur: sqlite3.Cursor, table: str, rows: int) -> Iterator[None]:
@@ -99,8 +99,8 @@ def test_a_big_insert_into_a_smaller_table_rebuilds_its_indexes(
             during.append([name for (name,) in cur.execute(found, (table,))])
             yield
 
-    monkeypatch.setattr(bulk, "REBUILD_INDEXES", 2)
-    monkeypatch.setattr(bulk, "_indexes_rebuilt", watched)
+    monkeypatch.setattr(adbc, "REBUILD_INDEXES", 2)
+    monkeypatch.setattr(adbc, "_indexes_rebuilt", watched)
     rebuilt = imported(cli, tmp_path)
     assert during == [["sqlite_autoindex_entities_1"]]  # the UNIQUE constraint's index stays
     assert [r[1:] for r in rebuilt] == [r[1:] for r in whole]
@@ -115,7 +115,7 @@ def test_a_failed_copy_keeps_the_dropped_indexes(cli: Cli, tmp_path: Path, monke
         pytest.skip("PostgreSQL keeps its indexes during COPY")
     cli.ok("db", "upgrade")
     indexes = entity_indexes(cli)
-    staged = bulk._stage
+    staged = adbc._stage
     calls: list[str] = []
 
     def failing(path: str, part: object) -> None:
@@ -124,9 +124,9 @@ def test_a_failed_copy_keeps_the_dropped_indexes(cli: Cli, tmp_path: Path, monke
             raise OSError(28, "No space left on device")
         staged(path, part)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bulk, "REBUILD_INDEXES", 2)
-    monkeypatch.setattr(bulk, "STAGE_SLICE", 1)
-    monkeypatch.setattr(bulk, "_stage", failing)
+    monkeypatch.setattr(adbc, "REBUILD_INDEXES", 2)
+    monkeypatch.setattr(adbc, "STAGE_SLICE", 1)
+    monkeypatch.setattr(adbc, "_stage", failing)
     result = cli("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
     assert result.exit_code == 73
     assert "磁盘空间已满" in result.stderr
@@ -161,7 +161,7 @@ def test_a_whole_table_read_holds_the_write_lock_unless_dry_run(
     sqlite_only(cli)
     imported(cli, tmp_path)
     seen: list[tuple[int, bool]] = []
-    fetch = bulk.fetch_arrow
+    fetch = adbc.fetch_arrow
 
     def watched(session: object, sql: str, *, writing: str | None) -> object:
         table = fetch(session, sql, writing=writing)  # type: ignore[arg-type]
@@ -169,8 +169,8 @@ def test_a_whole_table_read_holds_the_write_lock_unless_dry_run(
         seen.append((table.num_rows, other_writer_blocked(cli.db)))
         return table
 
-    monkeypatch.setattr(importer, "SMALL_FILE", 0)
-    monkeypatch.setattr(bulk, "fetch_arrow", watched)
+    monkeypatch.setattr(changes, "SMALL_FILE", 0)
+    monkeypatch.setattr(adbc, "fetch_arrow", watched)
     rows = entity_rows()
     rows[0][7] = "B"
     args = ["entities", "import", write_csv(tmp_path / "e2.csv", ENTITY_HEADER, rows)]
@@ -185,7 +185,7 @@ def test_rows_written_earlier_in_the_transaction_are_seen(
 ) -> None:
     """A second import in one transaction cannot read through another connection: it falls back."""
     sqlite_only(cli)
-    monkeypatch.setattr(importer, "SMALL_FILE", 0)
+    monkeypatch.setattr(changes, "SMALL_FILE", 0)
     path = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())
     engine = make_engine(to_url(cli.db), write=True)
     upgrade(engine)

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, uscc, write_csv
-from creditcli.db import bulk
+from creditcli import parallel
+from creditcli.db.split import SqliteSplit
 from creditcli.io import writers
 
 NAMES = ["code", "text", "flag", "note"]
@@ -60,10 +61,10 @@ def test_a_big_export_in_two_key_ranges_equals_the_serial_one(
 ) -> None:
     roster(cli, tmp_path)
     cli.ok("entities", "export", tmp_path / "serial.csv")
-    monkeypatch.setattr(bulk.SqliteSplit, "MIN_ROWS", 1)
+    monkeypatch.setattr(SqliteSplit, "MIN_ROWS", 1)
     medians: list[Any] = []
-    median = bulk.SqliteSplit.median
-    monkeypatch.setattr(bulk.SqliteSplit, "median", lambda self: medians.append(median(self)) or medians[-1])
+    median = SqliteSplit.median
+    monkeypatch.setattr(SqliteSplit, "median", lambda self: medians.append(median(self)) or medians[-1])
     cli.ok("entities", "export", tmp_path / "split.csv")
     # SQLite files are read in two halves (the second by a forked child); PostgreSQL in one piece.
     assert medians == ([] if "postgresql" in cli.db else [uscc("91370100MA3C00020")])
@@ -78,8 +79,8 @@ def test_a_commit_during_a_split_export_makes_it_read_again(
 ) -> None:
     roster(cli, tmp_path)
     cli.ok("entities", "export", tmp_path / "serial.csv")
-    monkeypatch.setattr(bulk.SqliteSplit, "MIN_ROWS", 1)
-    monkeypatch.setattr(bulk.SqliteSplit, "unchanged", lambda self: False)
+    monkeypatch.setattr(SqliteSplit, "MIN_ROWS", 1)
+    monkeypatch.setattr(SqliteSplit, "unchanged", lambda self: False)
     cli.ok("entities", "export", tmp_path / "again.csv")
     assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "serial.csv").read_bytes()
 
@@ -90,7 +91,7 @@ def test_data_version_sees_a_commit_by_another_connection(tmp_path: Path) -> Non
     conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY)")
     conn.executemany("INSERT INTO t VALUES (?)", [(f"{i:03d}",) for i in range(10)])
     conn.commit()
-    split = bulk.SqliteSplit(str(path), "t", ["k"], "", [], "k")
+    split = SqliteSplit(str(path), "t", ["k"], "", [], "k")
     split.MIN_ROWS = 1
     assert split.median() == "005"
     assert [r for b in split.part(None, "005") for r in b] == [(f"{i:03d}",) for i in range(5)]
@@ -100,3 +101,38 @@ def test_data_version_sees_a_commit_by_another_connection(tmp_path: Path) -> Non
     conn.commit()
     assert not split.unchanged()
     conn.close()
+
+
+class ListHalves:
+    """Rows in memory, split like db/split.py splits a SQLite file: io needs no database for it."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows, self.asked = rows, 0
+
+    def median(self) -> Any | None:
+        return self.rows[len(self.rows) // 2][0]
+
+    def part(self, low: Any | None, high: Any | None, words: Any = None) -> list[list[tuple[Any, ...]]]:
+        self.asked += 1
+        shown = [(code, text, words["flag"][bool(flag)], note) for code, text, flag, note in self.rows]
+        return [[r for r in shown if (low is None or r[0] >= low) and (high is None or r[0] < high)]]
+
+    def unchanged(self) -> bool:
+        return True
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ROW, min_size=2, max_size=12, unique_by=lambda r: r[0]))
+def test_any_halves_give_the_serial_bytes(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[Any, ...]]
+) -> None:
+    rows.sort()
+    folder = tmp_path_factory.mktemp("halves")
+    halves = ListHalves(rows)
+    split = writers.Table(NAMES, NAMES, [rows], "test/1", frozenset({"flag"}), halves)
+    assert writers.write_table(split, folder / "split.csv", writers.FileFormat.csv) == len(rows)
+    serial = writers.Table(NAMES, NAMES, [rows], "test/1", frozenset({"flag"}))
+    writers.write_table(serial, folder / "serial.csv", writers.FileFormat.csv)
+    assert (folder / "split.csv").read_bytes() == (folder / "serial.csv").read_bytes()
+    assert (folder / "split.csv").read_bytes().decode("utf-8-sig") == reference(rows)
+    assert halves.asked == (1 if parallel.can_fork() else 2)  # the second half was read by a forked child

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import synth
 from consistent_sampler import sampler
 from consistent_sampler.consistent_sampler import first_fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creditcli import synth
 from creditcli.draw import strategies, tickets
 from creditcli.draw.strategies import Pool
 
@@ -191,17 +191,6 @@ def test_verify_script_rejects_a_changed_pool(tmp_path: Path) -> None:
 def test_two_process_keys_equal_one_process_keys(n: int) -> None:
     ids = [f"9137010{i:010d}X" for i in range(n)]
     assert (tickets.ticket_keys(SEED, ids, parallel_min=1) == tickets._serial_keys(SEED, ids)).all()
-
-
-def test_forked_child_returns_bytes_or_none_on_failure() -> None:
-    from creditcli.perf import Forked
-
-    assert Forked(lambda: b"x" * 3_000_000).result() == b"x" * 3_000_000  # larger than a pipe buffer
-
-    def fail() -> bytes:
-        raise RuntimeError("child failed")
-
-    assert Forked(fail).result() is None
 
 
 def test_packed_pool_round_trips() -> None:

@@ -363,7 +363,7 @@ def test_non_utf8_non_gb_file_suggests_encoding(cli: Cli, tmp_path: Path) -> Non
 
 
 def test_a_value_holding_the_compare_separator_is_refused_at_the_edge(cli: Cli, tmp_path: Path) -> None:
-    """Rows are compared as joined text (``bulk.SEPARATOR``, a control character): no imported cell may
+    """Rows are compared as joined text (``changes.SEPARATOR``, a control character): no imported cell may
     hold one, so it can never fool the comparison."""
     header = ["统一社会信用代码", "企业名称", "住所"]
     load_base(cli, tmp_path)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import synth
 
 from conftest import ENTITY_HEADER, INSPECTOR_HEADER, Cli, entity_rows, write_csv
-from creditcli import synth
 
 
 def test_draw_if_not_drawn_is_a_no_op_the_second_time(cli: Cli, tmp_path: Path) -> None:

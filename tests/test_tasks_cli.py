@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import synth
 from consistent_sampler import sampler
 
 from conftest import Cli, uscc, write_csv
-from creditcli import synth
 
 TOOLS = Path(__file__).parent.parent / "tools"
 SEED = "20261127000000000042"

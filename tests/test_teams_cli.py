@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import synth
 
 from conftest import Cli, write_csv
-from creditcli import synth
 
 SEED = "20261127000000000042"
 INSPECTOR_HEADER = ["执法证号", "姓名", "人员类别", "所属监管所", "资质", "执法证有效期至", "状态"]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import synth
 
 from conftest import Cli
-from creditcli import synth
 from creditcli.draw.strategies import Pool, weighted
 
 ROOT = Path(__file__).parent.parent

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import synth
 import xlsxwriter
-
-from creditcli import synth
 
 SEED = 20261127
 ITEMS = [

@@ -15,9 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import synth
 from consistent_sampler.consistent_sampler import first_fraction
 
-from creditcli import synth
 from creditcli.draw import strategies
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "vectors"

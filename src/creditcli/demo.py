@@ -11,7 +11,7 @@ from pathlib import Path
 
 from creditcli.actions import credit, publicity, results, rosters, tasks, teams
 from creditcli.actions.store import Store
-from creditcli.db.bulk import STAGE_FILE
+from creditcli.db.adbc import STAGE_FILE
 from creditcli.db.files import companions, readonly_uri
 from creditcli.draw.tasks import default_file, read_task_file
 from creditcli.errors import InputMissingError, OutputError, os_error

@@ -49,4 +49,4 @@ SPEC = RosterSpec(
 
 def score_table(session: Session, name: str | None, uscc: str | None) -> Table:
     flt = Filter().equals("name", name).equals("uscc", uscc)
-    return roster_table(session, "external_scores", COLUMNS, flt, "uscc, name", "creditcli.scores/1")
+    return roster_table(session, "external_scores", COLUMNS, flt, ["uscc", "name"], "creditcli.scores/1")

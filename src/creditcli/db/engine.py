@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from creditcli.db.files import check_sqlite_file, companions, readonly_mount, readonly_uri
+from creditcli.db.sql import CHANGES_AT_BEGIN, STAGE_PREFIX, ident
 from creditcli.errors import ConfigError
 from creditcli.io.outputs import protect
 
@@ -22,11 +23,6 @@ if TYPE_CHECKING:
 
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16_384
-
-
-CHANGES_AT_BEGIN = "creditcli_changes_at_begin"
-STAGE_PREFIX = "creditcli_stage_"
-"""Alias prefix of staging files attached by bulk.insert_arrow."""
 
 
 def to_url(db: str) -> str:
@@ -63,13 +59,13 @@ def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any, wait: float = 
 
 
 def _detach_stages(dbapi_conn: sqlite3.Connection | None, _record: Any) -> None:
-    """Staging files attached by bulk.insert_arrow can only be detached once the transaction has ended."""
+    """Staging files attached by adbc.insert_arrow can only be detached once the transaction has ended."""
     if dbapi_conn is None:
         return
     try:
         for _seq, name, _file in dbapi_conn.execute("PRAGMA database_list").fetchall():
             if str(name).startswith(STAGE_PREFIX):
-                dbapi_conn.execute(f"DETACH DATABASE {name}")
+                dbapi_conn.execute(f"DETACH DATABASE {ident(name)}")
     except sqlite3.Error:
         pass  # a broken connection is discarded by the pool anyway
 
@@ -129,7 +125,7 @@ def make_engine(url: str, *, write: bool = False, create: bool | None = None, wa
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
             conn.exec_driver_sql("BEGIN")
-            # total_changes grows with every row this connection writes: bulk.wrote_in_transaction.
+            # total_changes grows with every row this connection writes: sql.readable_file.
             conn.info[CHANGES_AT_BEGIN] = conn.connection.driver_connection.total_changes
 
         return engine

@@ -62,7 +62,7 @@ def path_lock(path: Path, wait: float) -> Iterator[None]:
     except OSError as exc:
         raise os_error(exc, f"{path}.lock") from exc
     try:
-        from creditcli.db.bulk import remove_leftover_stages
+        from creditcli.db.adbc import remove_leftover_stages
 
         remove_leftover_stages(path.resolve().parent)  # a killed writer's staging files
         yield
@@ -78,7 +78,8 @@ def advisory_lock(session: Session, wait: float) -> None:
         if not session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
             raise _busy("PostgreSQL 咨询锁", wait)
         return
-    session.execute(text(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'"))
+    # SET LOCAL takes no parameters; set_config(…, true) is the same setting, local to the transaction.
+    session.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(wait * 1000)}ms"})
     try:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
     except OperationalError as exc:

@@ -19,6 +19,7 @@ from creditcli.draw.spec import Excluded, TaskSpec
 from creditcli.draw.strategies import Pool
 from creditcli.errors import DataError, RecordError
 from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.parallel import gc_paused
 from creditcli.rosters.query import Filter
 from creditcli.rosters.terms import ACTIVE
 
@@ -88,22 +89,22 @@ def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> 
     reasons: dict[str, str] = {}
     # The class the draw stratifies by: the imported one, or the one a model computed (none yet: unclassified).
     model = spec.class_model
-    source = (
-        "entities"
-        if model is None
-        else "entities LEFT JOIN model_classes m ON m.entity_id = entities.id AND m.model = ?"
-    )
-    klass = "entities.risk_class" if model is None else "m.risk_class"
-    first = [] if model is None else [model]
+    if model is None:
+        classes, first = "SELECT uscc, risk_class FROM entities", []
+    else:
+        classes = (
+            "SELECT uscc, m.risk_class FROM entities"
+            " LEFT JOIN model_classes m ON m.entity_id = entities.id AND m.model = ?"
+        )
+        first = [model]
     if spec.exclude_inactive:
-        sql = f"SELECT uscc, status FROM entities{_and(flt, 'status <> ?')}"
-        inactive = _fetch(session, sql, [*flt.params, ACTIVE])
+        statuses = "SELECT uscc, status FROM entities" + _and(flt, "status <> ?")
+        inactive = _fetch(session, statuses, [*flt.params, ACTIVE])
         wording = {status: f"登记状态为{status}" for status in {s for _, s in inactive}}
         reasons = {code: wording[status] for code, status in inactive}
-        sql = f"SELECT uscc, {klass} FROM {source}{_and(flt, 'status = ?')}"
-        rows = _fetch(session, sql, [*first, *flt.params, ACTIVE])
+        rows = _fetch(session, classes + _and(flt, "status = ?"), [*first, *flt.params, ACTIVE])
     else:
-        rows = _fetch(session, f"SELECT uscc, {klass} FROM {source}{flt.sql()}", [*first, *flt.params])
+        rows = _fetch(session, classes + flt.sql(), [*first, *flt.params])
     listed: dict[str, list[str]] = {}
     for item in spec.exclude:
         listed.setdefault(item.uscc, []).append(item.reason)
@@ -125,11 +126,12 @@ def eligible(session: Session, task: Task, spec: TaskSpec, now: dt.datetime) -> 
 
 
 def _and(flt: Filter, clause: str) -> str:
-    return f"{flt.sql()} AND {clause}" if flt.clauses else f" WHERE {clause}"
+    """The filter's WHERE clause with one more condition (written in the code, ``?`` for its value)."""
+    return flt.sql() + (" AND " if flt.clauses else " WHERE ") + clause
 
 
 def _fetch(session: Session, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with bulk.gc_paused():
+    with gc_paused():
         return bulk.fetch_all(session, sql, params)
 
 

@@ -31,7 +31,7 @@ from creditcli.draw.spec import TaskSpec, build_spec, parameter_problems
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool, class_label
 from creditcli.draw.tasks import canonical_json, known_items, next_seq, spec_of
 from creditcli.errors import DataError, RecordError, StateError, UsageError
-from creditcli.perf import Forked
+from creditcli.parallel import in_child as Forked
 from creditcli.settings import Settings
 
 CERTIFICATE_SCHEMA = "creditcli.draw-certificate/1"

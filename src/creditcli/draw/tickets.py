@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from creditcli.perf import Forked
+from creditcli.parallel import in_child
 
 KEY_DIGITS = 18
 _SLICE = 65_536
@@ -120,18 +120,17 @@ PARALLEL_MIN = 200_000
 
 
 def _in_two(rows: int, compute: Callable[[int, int], np.ndarray], parallel: bool) -> np.ndarray:
-    """``compute(0, rows)``, with rows [rows // 2, rows) done by a child process (perf.Forked) when
-    ``parallel``; if the child fails the parent computes them, so the result never depends on it."""
+    """``compute(0, rows)``, with rows [rows // 2, rows) done by a child process (parallel.in_child)
+    when ``parallel``; if the child fails the parent computes them, so the result never depends on it."""
     if not parallel:
         return compute(0, rows)
     half = rows // 2
-    child = Forked(lambda: compute(half, rows).tobytes())
+    child = in_child(lambda: compute(half, rows))
     first = compute(0, half)
-    data = child.result()
-    shape = (rows - half, *first.shape[1:])
-    if data is None or len(data) != 8 * int(np.prod(shape)):
-        return np.concatenate([first, compute(half, rows)])
-    return np.concatenate([first, np.frombuffer(data, dtype=np.uint64).reshape(shape)])
+    second = child.result()
+    if second is None or second.shape != (rows - half, *first.shape[1:]):
+        second = compute(half, rows)
+    return np.concatenate([first, second])
 
 
 def ticket_keys(seed: str, ids: Sequence[str], parallel_min: int = PARALLEL_MIN) -> np.ndarray:

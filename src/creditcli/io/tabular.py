@@ -13,7 +13,6 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import pandas as pd
 from creditcli.errors import CreditError, DataError, InputMissingError, Problem, UsageError
 from creditcli.io.encoding import decode_bytes
 from creditcli.io.text import CONTROL_PATTERN, escape_controls, has_control
+from creditcli.parallel import in_threads
 
 HEADER_SCAN_ROWS = 10
 _TOTAL_ROW = re.compile(r"^\s*(合计|总计|小计|共计)")
@@ -59,9 +59,7 @@ def read_table(path: Path, score: HeaderScore, encoding: str | None = None, shee
     raw = path.read_bytes()
     # hashlib lets go of the GIL on big buffers: the digest of a 150 MB file (0.5 s) is taken on
     # the other core while the file is parsed.
-    hashing = ThreadPoolExecutor(1)
-    digest = hashing.submit(lambda: hashlib.sha256(raw).hexdigest())
-    hashing.shutdown(wait=False)
+    digest = in_threads(_sha256, [raw])
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         if encoding is not None:
@@ -73,7 +71,7 @@ def read_table(path: Path, score: HeaderScore, encoding: str | None = None, shee
         table = _read_csv(path, raw, score, encoding, "\t" if suffix == ".tsv" else ",")
     else:
         raise UsageError(f"{path}: 不支持的文件类型 {suffix}（支持 .csv、.xlsx、.xls）")
-    table.sha256 = digest.result()
+    (table.sha256,) = digest.results()
     _refuse_control_headers(table)
     _drop_blank_and_total_rows(table)
     return table
@@ -89,6 +87,10 @@ def _refuse_control_headers(table: RawTable) -> None:
 
 
 CONTROL_REASON = "含有控制字符（以 \\xNN 显示；常因文件损坏或由其他程序误写入），请删去后重新导入"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def contains_control(data: bytes) -> bool:
@@ -131,9 +133,7 @@ def _read_csv(path: Path, raw: bytes, score: HeaderScore, encoding: str | None, 
         # feed, so rows keep their numbers; a CR inside a quoted cell was a line break there too.
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         notes.append("文件以 CR（旧 Mac 格式）换行，已按行读取")
-    scanning = ThreadPoolExecutor(1)
-    controls = scanning.submit(contains_control, data)
-    scanning.shutdown(wait=False)
+    controls = in_threads(contains_control, [data])
     head_text = data[:65536].decode("utf-8", errors="ignore")
     head_rows = list(csv.reader(io.StringIO(head_text), delimiter=delimiter))[: HEADER_SCAN_ROWS + 1]
     if not head_rows:
@@ -196,7 +196,7 @@ def _read_csv(path: Path, raw: bytes, score: HeaderScore, encoding: str | None, 
         decoded.encoding,
         "",
         notes + _header_note(header_index),
-        may_have_controls=controls.result(),
+        may_have_controls=controls.results()[0],
     )
     if total_row_skipped:
         table.notes.append("跳过末尾的合计行")

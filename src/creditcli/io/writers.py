@@ -17,24 +17,39 @@ import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from creditcli.errors import OutputError, UsageError, os_error, output_fault
 from creditcli.io.formats import FileFormat as FileFormat  # defined apart for --help (start-up)
 from creditcli.io.outputs import check_outputs
-from creditcli.perf import Forked, gc_paused
+from creditcli.parallel import gc_paused, in_child
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from creditcli.db.bulk import SqliteSplit
-
 EXCEL_MAX_ROWS = 1_048_576
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Halves(Protocol):
+    """Rows that can be read in two key ranges, each on its own (db/split.py reads a SQLite file so),
+    so that a second process formats the second half of a big export."""
+
+    def median(self) -> Any | None:
+        """The key that starts the second half, or None when the rows should be read in one piece."""
+
+    def part(
+        self, low: Any | None, high: Any | None, words: Mapping[str, tuple[str, str]] | None = None
+    ) -> Iterable[list[tuple[Any, ...]]]:
+        """The rows with low ≤ key < high (an open bound is None), in order; ``words``: flag columns
+        given as one of two words (false, true)."""
+
+    def unchanged(self) -> bool:
+        """Both halves saw the same data (nothing changed since ``median``)."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,7 @@ class Table:
     schema: str
     """JSON schema name, e.g. ``creditcli.entities/1`` (documented in docs/json.md)."""
     flags: frozenset[str] = frozenset()
-    split: SqliteSplit | None = None
+    split: Halves | None = None
     """Set when the rows may be read in two key ranges (a big CSV export then uses both cores)."""
 
     def display_rows(self) -> Iterator[tuple[str, ...]]:
@@ -176,29 +191,30 @@ def _write_csv(table: Table, tmp: Path) -> int:
         return write_csv_stream(table, fh)
 
 
-def _write_csv_split(table: Table, split: SqliteSplit, fh: io.TextIOWrapper) -> int | None:
+def _write_csv_split(table: Table, split: Halves, fh: io.TextIOWrapper) -> int | None:
     """The second key range is formatted by a forked child while this process writes the first
-    (1M rows: 18 s → 9 s). None when someone committed meanwhile: the caller writes it again."""
+    (1M rows: 18 s → 9 s). None when the rows changed meanwhile: the caller writes them again."""
     middle = split.median()
     if middle is None:
         return None
 
-    words = dict.fromkeys(table.flags, _YES_NO)  # the flags come out of SQLite as 是/否 already
+    words = dict.fromkeys(table.flags, _YES_NO)  # the flags come out of the database as 是/否 already
 
-    def second_half() -> bytes:
+    def second_half() -> tuple[int, bytes]:
         out = io.StringIO()
         rows = _write_rows(split.part(middle, None, words), table, out, header=False, flags_as_words=True)
-        return rows.to_bytes(8, "big") + out.getvalue().encode("utf-8")
+        return rows, out.getvalue().encode("utf-8")
 
-    child = Forked(second_half)
+    child = in_child(second_half)
     count = _write_rows(split.part(None, middle, words), table, fh, header=True, flags_as_words=True)
-    data = child.result()
-    if data is None:
+    done = child.result()
+    if done is None:
         count += _write_rows(split.part(middle, None, words), table, fh, header=False, flags_as_words=True)
     else:
+        rows, data = done
         fh.flush()
-        fh.buffer.write(data[8:])
-        count += int.from_bytes(data[:8], "big")
+        fh.buffer.write(data)
+        count += rows
     return count if split.unchanged() else None
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from creditcli import clock, lifecycle
 from creditcli.db import bulk
 from creditcli.db.models import Task
+from creditcli.db.sql import idents
 from creditcli.draw.service import drawn_codes
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import DataError, Problem, StateError
@@ -175,7 +176,7 @@ def write(
     now = now or clock.now()
     stamp = bulk.timestamp(session, now)
     operator = clock.operator()
-    columns = ", ".join(("id", "uscc", "item_code", "result_code", *FIELDS))
+    columns = idents(("id", "uscc", "item_code", "result_code", *FIELDS))
     stored = {
         (r[1], r[2], r[3]): (r[0], _stored_text(r[4:]))
         for r in bulk.fetch_all(session, f"SELECT {columns} FROM results WHERE task_id = ?", (task.id,))

@@ -57,7 +57,7 @@ SPEC = RosterSpec(
 
 
 def vocabulary_table(session: Session) -> Table:
-    return roster_table(session, "result_codes", COLUMNS, Filter(), "code", "creditcli.result-codes/1")
+    return roster_table(session, "result_codes", COLUMNS, Filter(), ["code"], "creditcli.result-codes/1")
 
 
 def active_codes(session: Session) -> dict[str, ResultCode]:

@@ -7,10 +7,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
+from creditcli.db.sql import ident, idents
 from creditcli.io.columns import Column, ColumnSet, Kind
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import RosterSpec
-from creditcli.rosters.query import Filter, iter_rows
+from creditcli.rosters.query import Filter
 from creditcli.rosters.validate import Validated
 
 COLUMNS = ColumnSet(
@@ -50,7 +51,8 @@ def _resolve(session: Session, v: Validated) -> None:
         ("uscc", "entities", "uscc", "entity_id", "检查对象"),
     ):
         values = v.frame[file_col]
-        found = bulk.fetch_where_in(session, f"SELECT {key}, id FROM {table}", key, values.unique().tolist())
+        select = f"SELECT {idents([key, 'id'])} FROM {ident(table)}"
+        found = bulk.fetch_where_in(session, select, key, values.unique().tolist())
         lookup = {str(k): int(i) for k, i in found}
         ids = np.array([lookup.get(x, 0) for x in values.tolist()], dtype=np.int64)
         missing = np.flatnonzero((ids == 0) & ~skip)
@@ -72,14 +74,13 @@ LIST_NAMES = ("inspector_code", "inspector_name", "uscc", "entity_name", "reason
 LIST_LABELS = ("执法证号", "姓名", "统一社会信用代码", "企业名称", "回避原因")
 
 
+LIST_SQL = (
+    "SELECT i.code, i.name, e.uscc, e.name, c.reason FROM conflicts c"
+    " JOIN inspectors i ON i.id = c.inspector_id JOIN entities e ON e.id = c.entity_id"
+)
+
+
 def conflict_table(session: Session, inspector: str | None = None, uscc: str | None = None) -> Table:
     flt = Filter().equals("i.code", inspector).equals("e.uscc", uscc)
-    source = "conflicts c JOIN inspectors i ON i.id = c.inspector_id JOIN entities e ON e.id = c.entity_id"
-    batches = iter_rows(
-        session,
-        source,
-        ["i.code", "i.name", "e.uscc", "e.name", "c.reason"],
-        flt,
-        "i.code, e.uscc",
-    )
+    batches = bulk.fetch_rows(session, f"{LIST_SQL}{flt.sql()} ORDER BY i.code, e.uscc", flt.params)
     return Table(LIST_NAMES, LIST_LABELS, batches, "creditcli.conflicts/1")

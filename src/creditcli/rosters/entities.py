@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, text
 
+from creditcli.db.sql import idents
 from creditcli.errors import InputMissingError
 from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.dates import FOUNDED, RECORDED
@@ -149,7 +150,7 @@ def entity_table(db: Session | Connection, flt: EntityFilter, limit: int | None 
         "entities",
         COLUMNS,
         flt.to_filter(),
-        "uscc",
+        ["uscc"],
         "creditcli.entities/1",
         limit,
         LIST_COLUMNS if brief else None,
@@ -175,7 +176,7 @@ def get_entity(db: Connection, uscc: str) -> EntityDetail:
     code = codes.normalise(uscc)
     names = [c.name for c in COLUMNS.columns]
     entity = db.execute(
-        text(f"SELECT id, {', '.join(names)} FROM entities WHERE uscc = :uscc").columns(
+        text(f"SELECT id, {idents(names)} FROM entities WHERE uscc = :uscc").columns(
             **{c.name: Boolean() if c.kind is Kind.BOOL else Date() for c in COLUMNS.columns if c.kind in _TYPED}
         ),
         {"uscc": code},

@@ -73,11 +73,11 @@ def _record_class_history(session: Session, p: Pending) -> None:
     stamp = bulk.timestamp(session, p.now)
     if len(p.new):
         # New records: copied inside the database, so 1M classes never travel through Python.
-        date = "risk_class_date" if "risk_class_date" in v.frame else "NULL"
+        date = "coalesce(risk_class_date, :today)" if "risk_class_date" in v.frame else ":today"
         session.execute(
             text(
                 "INSERT INTO entity_class_history (entity_id, risk_class, effective_date, source, recorded_at) "
-                f"SELECT id, risk_class, coalesce({date}, :today), :source, :stamp FROM entities "
+                f"SELECT id, risk_class, {date}, :source, :stamp FROM entities "
                 "WHERE id > :max_id AND risk_class IS NOT NULL"
             ).bindparams(bindparam("today", type_=Date), bindparam("stamp", type_=DateTime)),
             {"today": p.now.date(), "source": source, "stamp": p.now, "max_id": p.max_id_before},

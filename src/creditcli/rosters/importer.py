@@ -7,29 +7,23 @@ and updated. A new record must still have every required column.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Boolean
 from sqlalchemy.orm import Session
 
 from creditcli import clock
-from creditcli.db import bulk
+from creditcli.db import adbc, bulk, changes
 from creditcli.db.models import Base, ImportRun
 from creditcli.errors import DataError, Problem
-from creditcli.io.columns import ColumnSet, Kind
+from creditcli.io.columns import ColumnSet
 from creditcli.io.tabular import RawTable, read_table
+from creditcli.parallel import gc_paused
 from creditcli.rosters.validate import Validated, validate
-
-SMALL_FILE = 20_000
-"""Below this many rows, existing records are looked up by key instead of read whole."""
 
 
 @dataclass
@@ -44,7 +38,7 @@ class Pending:
     compared: list[str]
     """Columns compared with the stored record (the file's stored columns, keys left out)."""
     stored: pa.Array
-    """Stored record per frame row as ``bulk.canonical_text`` over ``compared`` (null for new rows)."""
+    """Stored record per frame row as ``changes.stored_sql`` joins ``compared`` (null for new rows)."""
     changed: np.ndarray
     """Existing records whose compared columns differ from the file."""
     source: str = ""
@@ -67,9 +61,7 @@ class Pending:
         """
         if column not in self.compared:
             return np.full(len(changed), "", dtype=object)
-        index = self.compared.index(column)
-        stored = self.stored.take(pa.array(changed, pa.int64())).to_pylist()
-        return np.array([str(s).split(bulk.SEPARATOR)[index] for s in stored], dtype=object)
+        return changes.stored_values(self.stored, self.compared.index(column), changed)
 
 
 @dataclass(frozen=True)
@@ -115,33 +107,6 @@ class ImportResult:
     """Rows naming an entity not in the roster, imported with ``allow_unknown``."""
 
 
-def canon_frame(batch: list[tuple[Any, ...]], names: list[str]) -> pd.DataFrame:
-    """Stored rows -> canonical text per column, vectorised (see ``canon`` for the rules)."""
-    frame = pd.DataFrame.from_records(batch, columns=names, coerce_float=False)
-    for col in names:
-        values = frame[col]
-        if values.dtype == bool:
-            frame[col] = np.where(values.to_numpy(), "1", "0")
-        elif values.dtype == object:
-            present = values.dropna()
-            if len(present) and not isinstance(present.iloc[0], str):  # dates, bools from PostgreSQL
-                frame[col] = values.map(canon)
-            else:
-                frame[col] = values.where(values.notna(), "")
-    return frame.astype("str")
-
-
-def canon(value: Any) -> str:
-    """A stored value as the canonical text the validator produces."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def import_roster(
     session: Session,
     spec: RosterSpec,
@@ -155,7 +120,7 @@ def import_roster(
     sheet: str | None = None,
     allow_unknown: bool = False,
 ) -> ImportResult:
-    with bulk.gc_paused():
+    with gc_paused():
         table = read_table(path, spec.columns.score(mapping), encoding, sheet)
         return _import(session, spec, table, mapping, classes, dry_run, accept_bad_checksum, allow_unknown)
 
@@ -270,14 +235,11 @@ def _value_columns(spec: RosterSpec, v: Validated) -> list[str]:
 
 def _match_existing(session: Session, spec: RosterSpec, v: Validated, dry_run: bool) -> Pending:
     key = list(spec.table_key)
-    table = Base.metadata.tables[spec.table]
     cols = [c for c in _value_columns(spec, v) if c not in key]
-    encoded = bulk.canonical_text([(c, isinstance(table.c[c].type, Boolean)) for c in cols])
-    select = f"SELECT id, {', '.join(key)}, {encoded} AS stored FROM {spec.table}"
-    old = _stored_rows(session, select, key, v, None if dry_run else spec.table)
+    old = changes.stored_rows(session, spec.table, key, cols, v.frame[key], None if dry_run else spec.table)
     # Each file row's place among the stored rows (keys are unique on both sides), found by hash in Arrow.
     keys = pa.table([pa.array(v.frame[c].array) for c in key], names=key)
-    where = pc.index_in(_joined_key(keys, key), value_set=_joined_key(old, key))
+    where = pc.index_in(changes.join_key(keys, key), value_set=changes.join_key(old, key))
     present = where.is_valid().to_numpy(zero_copy_only=False)
     ids = pc.fill_null(pc.take(old["id"], where), 0).to_numpy(zero_copy_only=False).astype(np.int64)
     stored = pc.cast(pc.take(old["stored"], where), pa.large_string())
@@ -286,57 +248,9 @@ def _match_existing(session: Session, spec: RosterSpec, v: Validated, dry_run: b
     changed = np.zeros(len(ids), dtype=bool)
     if present.any():  # (nothing to compare in an empty table)
         # Compared as Arrow strings: 1M joined rows as Python objects on both sides cost 1 GB.
-        same = pc.equal(stored, _encode(v.frame, cols))
+        same = pc.equal(stored, changes.join_values(v.frame, cols))
         changed = present & ~pc.fill_null(same, False).to_numpy(zero_copy_only=False)
     return Pending(v, np.flatnonzero(~present), ids, cols, stored, changed)
-
-
-def _stored_rows(session: Session, select: str, key: list[str], v: Validated, writing: str | None) -> pa.Table:
-    """The stored rows as Arrow columns ``id``, the key columns and ``stored`` (canonical text).
-
-    A big file compares against the whole table, read by Arrow on SQLite (1M rows: 5.7 s through
-    the driver's tuples, 1.9 s); a small one looks its keys up.
-    """
-    names = ["id", *key, "stored"]
-    if len(key) == 1 and len(v.frame) < SMALL_FILE:
-        batches: Iterable[list[tuple[Any, ...]]] = [
-            bulk.fetch_where_in(session, select, key[0], v.frame[key[0]].unique().tolist())
-        ]
-    else:
-        arrow = bulk.fetch_arrow(session, select, writing=writing)
-        if arrow is not None:
-            return arrow
-        batches = bulk.fetch_rows(session, select)
-    frames = [canon_frame(b, names) for b in batches if b]
-    empty = {c: pd.Series([], dtype="str") for c in names}
-    old = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(empty)
-    columns = [pa.array(old["id"].astype("int64").to_numpy())]
-    columns += [pa.array(old[c].array, pa.large_string()) for c in names[1:]]
-    return pa.table(columns, names=names)
-
-
-def _joined_key(table: pa.Table, key: Sequence[str]) -> pa.Array:
-    """One string per row for the key columns (``bulk.SEPARATOR`` between parts)."""
-    parts = [pc.cast(table[c], pa.large_string()) for c in key]
-    if len(parts) == 1:
-        joined = parts[0]
-    else:
-        joined = pc.binary_join_element_wise(*parts, pa.scalar(bulk.SEPARATOR, pa.large_string()))
-    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
-
-
-def _encode(frame: pd.DataFrame, cols: Sequence[str]) -> pa.Array:
-    """The file's rows joined as ``bulk.canonical_text`` joins stored ones (vectorised in Arrow).
-
-    A row with the separator inside a value gets null, so it never compares equal (it is rewritten).
-    """
-    if not cols:
-        return pa.array([""] * len(frame), pa.large_string())
-    values = [pc.cast(pa.array(frame[c].array), pa.large_string()) for c in cols]
-    joined = pc.binary_join_element_wise(*values, pa.scalar(bulk.SEPARATOR, pa.large_string()))
-    risky = reduce(pc.or_, [pc.match_substring(v, bulk.SEPARATOR) for v in values])
-    result: pa.Array = pc.if_else(risky, pa.scalar(None, pa.large_string()), joined)
-    return result
 
 
 def _complete_new(spec: RosterSpec, p: Pending) -> None:
@@ -360,72 +274,21 @@ def _complete_new(spec: RosterSpec, p: Pending) -> None:
             v.problems.append(Problem(int(v.rows[pos]), col.label, "", reason))
 
 
-def _db_rows(frame: pd.DataFrame, kinds: dict[str, Kind]) -> Iterator[tuple[Any, ...]]:
-    """Canonical text -> driver values, chunk by chunk so that 1M rows never sit as tuples at once."""
-    for start in range(0, len(frame), bulk.CHUNK):
-        part = frame.iloc[start : start + bulk.CHUNK]
-        arrays: list[Any] = []
-        for col in part.columns:
-            arrays.append(_driver_values(part[col].to_numpy(dtype=object), col, kinds.get(col)))
-        yield from zip(*arrays, strict=True)
-
-
-def _arrow_rows(frame: pd.DataFrame, kinds: dict[str, Kind]) -> pa.Table:
-    """Canonical text -> typed Arrow columns as the tables store them ("" is NULL), without a
-    Python object per value (the column-wise twin of ``_db_rows``)."""
-    columns = []
-    for col in frame.columns:
-        text = pc.cast(pa.array(frame[col].array), pa.string())
-        if kinds.get(col) is Kind.BOOL:
-            columns.append(pc.equal(text, "1"))
-        elif col.endswith("_id") or col == "id":
-            columns.append(pc.cast(text, pa.int64()))
-        else:
-            columns.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text))
-    return pa.table(columns, names=list(frame.columns))
-
-
-def _driver_values(arr: np.ndarray, col: str, kind: Kind | None) -> Any:
-    if kind is Kind.BOOL:
-        return (arr == "1").tolist()
-    if col.endswith("_id") or col == "id":
-        return arr.astype(np.int64).tolist()
-    arr = arr.copy()
-    arr[arr == ""] = None
-    return arr
-
-
-def _constant_columns(frame: pd.DataFrame, kinds: dict[str, Kind], key: Sequence[str]) -> dict[str, Any]:
-    """Columns holding one value in every row (often empty): written once, not bound per row.
-
-    Key columns always vary, so every row still binds at least one value.
-    """
-    out: dict[str, Any] = {}
-    for col in frame.columns:
-        if col in key:
-            continue
-        values = frame[col]
-        if len(values) and bool((values == values.iloc[0]).all()):
-            out[col] = _driver_values(values.iloc[:1].to_numpy(dtype=object), col, kinds.get(col))[0]
-    return out
-
-
 def _write(session: Session, spec: RosterSpec, p: Pending) -> None:
     v = p.validated
-    kinds = {c.name: c.kind for c in spec.columns.columns}
     names = _value_columns(spec, v)
     if len(p.new):
         new = v.frame.iloc[p.new][names] if len(p.new) < len(v.frame) else v.frame[names]
         now = bulk.timestamp(session, p.now)
-        constants = _constant_columns(new, kinds, spec.table_key) | {"created_at": now, "updated_at": now}
+        constants = changes.constant_columns(spec.table, new, spec.table_key) | {"created_at": now, "updated_at": now}
         varying = [c for c in names if c not in constants]
         p.max_id_before = bulk.max_id(session, spec.table)
-        bulk.insert_arrow(session, spec.table, _arrow_rows(new[varying], kinds), constants)
+        adbc.insert_arrow(session, spec.table, changes.to_arrow(spec.table, new[varying]), constants)
     changed = np.flatnonzero(p.changed)
     if len(changed):
         cols = [c for c in names if c not in spec.table_key and c not in p.insert_only]
         upd = v.frame.iloc[changed][cols].copy()
         upd["id"] = p.ids[changed].astype(str)
         stamp = bulk.timestamp(session, p.now)
-        rows = ((*r[:-1], stamp, r[-1]) for r in _db_rows(upd, kinds))
+        rows = ((*r[:-1], stamp, r[-1]) for r in changes.driver_rows(spec.table, upd))
         bulk.update_rows(session, spec.table, [*cols, "updated_at"], rows)

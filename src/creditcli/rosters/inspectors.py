@@ -109,7 +109,7 @@ def inspector_table(session: Session, flt: InspectorFilter, limit: int | None = 
         "inspectors",
         COLUMNS,
         flt.to_filter(),
-        "code",
+        ["code"],
         "creditcli.inspectors/1",
         limit,
         LIST_COLUMNS if brief else None,
@@ -125,7 +125,7 @@ def get_inspector(session: Session, code: str) -> dict[str, str]:
 
     for typed in dict.fromkeys((normalise(code), code.strip())):  # (a record stored before keys were normalised)
         table = roster_table(
-            session, "inspectors", COLUMNS, Filter().equals("code", typed), "code", "creditcli.inspector/1"
+            session, "inspectors", COLUMNS, Filter().equals("code", typed), ["code"], "creditcli.inspector/1"
         )
         for frame in table.chunks:
             return {str(k): str(v) for k, v in frame.iloc[0].to_dict().items()}

@@ -47,7 +47,7 @@ def item_table(session: Session, limit: int | None = None, brief: bool = False) 
         "items",
         COLUMNS,
         Filter(),
-        "code",
+        ["code"],
         "creditcli.items/1",
         limit,
         LIST_COLUMNS if brief else None,

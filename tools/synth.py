@@ -1,7 +1,9 @@
 """Seeded synthetic rosters: the shipped samples, test fixtures and benchmark rosters of 100k–10M.
 
 Everything flows from a numpy Generator seeded by the caller, so a file is reproducible
-byte for byte; it is fake data with valid 统一社会信用代码.
+byte for byte; it is fake data with valid 统一社会信用代码. Not part of the installed package:
+tools/ scripts import it from beside them, tests/conftest.py and benchmarks/measure.py put tools/
+on ``sys.path``.
 """
 
 from __future__ import annotations
