@@ -13,7 +13,7 @@ from conftest import ENTITY_HEADER, U1, Cli, entity_rows, write_csv
 from creditcli.db import adbc, changes
 from creditcli.db.engine import make_engine, session_scope, to_url
 from creditcli.db.schema import upgrade
-from creditcli.rosters import entities, importer
+from creditcli.rosters import entity_import, importer
 
 STORED = "SELECT id, uscc, name, entity_type, established, station, industry, status, risk_class, abnormal"
 STORED += " FROM entities"
@@ -190,8 +190,8 @@ def test_rows_written_earlier_in_the_transaction_are_seen(
     engine = make_engine(to_url(cli.db), write=True)
     upgrade(engine)
     with session_scope(engine) as session:
-        first = importer.import_roster(session, entities.SPEC, path, mapping={}, classes="ABCD")
-        second = importer.import_roster(session, entities.SPEC, path, mapping={}, classes="ABCD")
+        first = importer.import_roster(session, entity_import.SPEC, path, mapping={}, classes="ABCD")
+        second = importer.import_roster(session, entity_import.SPEC, path, mapping={}, classes="ABCD")
     engine.dispose()
     assert (first.inserted, first.unchanged) == (4, 0)
     assert (second.inserted, second.unchanged) == (0, 4)

@@ -3,18 +3,22 @@
 Owned by neither the draw nor the results: both ask here. The draw asks whether a task may be drawn
 (or drawn again), recording results asks which state their progress puts the task in, the results
 notice asks whether it may be published. The answers are read off the tables (through ``db``), so
-this module imports no domain package and every package may import it.
+this module imports no domain package and every package may import it. The models are imported
+where a session uses them: the state names are read by light commands (``deadlines``) too.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from creditcli import clock
 from creditcli.db import bulk
-from creditcli.db.models import Draw, Result, Task
 from creditcli.errors import StateError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from creditcli.db.models import Draw, Task
 
 PENDING = "待抽取"
 DRAWN = "已抽取"
@@ -36,12 +40,20 @@ def _move(task: Task, state: str) -> None:
 
 def standing_draw(session: Session, task: Task) -> Draw | None:
     """The draw that counts: the newest one not superseded by a redraw."""
+    from sqlalchemy import select
+
+    from creditcli.db.models import Draw
+
     return session.scalar(
         select(Draw).where(Draw.task_id == task.id, Draw.superseded_at.is_(None)).order_by(Draw.seq.desc())
     )
 
 
 def has_results(session: Session, task: Task) -> bool:
+    from sqlalchemy import select
+
+    from creditcli.db.models import Result
+
     return session.scalar(select(Result.id).where(Result.task_id == task.id).limit(1)) is not None
 
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from typing import TYPE_CHECKING, Any
 
 from creditcli.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 DEFAULT_CLASSES = ("A", "B", "C", "D")
 # Shipped default policy (domain.md §3); every task may override it.
@@ -39,65 +40,27 @@ def default_db_path() -> Path:
     return data_home() / "creditcli.db"
 
 
-class Settings(BaseModel):
-    """What a bureau configures once, in ``config.toml``."""
+def default_ratios() -> dict[str, Decimal]:
+    return {k: Decimal(v) for k, v in DEFAULT_RATIOS.items()}
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+@dataclass(frozen=True)
+class Settings:
+    """What a bureau configures once, in ``config.toml`` (checked by ``settings_file.SettingsFile``).
+
+    A plain dataclass: most commands run without a config file and never need pydantic (start-up,
+    benchmarks/README.md "Start-up"); a file is checked with pydantic, at the edge.
+    """
 
     db: str | None = None
-    risk_classes: tuple[str, ...] = Field(default=DEFAULT_CLASSES, min_length=1)
-    default_ratios: dict[str, Decimal] = Field(
+    risk_classes: tuple[str, ...] = DEFAULT_CLASSES
+    default_ratios: dict[str, Decimal] = field(
         default_factory=lambda: {k: Decimal(v) for k, v in DEFAULT_RATIOS.items()}
     )
     calendar_file: Path | None = None
     """Holiday arrangements of years the calendar package does not cover yet (creditcli.workdays)."""
     rules_file: Path | None = None
     """A bureau's overrides of the shipped credit rules (creditcli/credit/rules.toml)."""
-
-    @field_validator("risk_classes")
-    @classmethod
-    def _classes_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = tuple(v.strip().upper() for v in value)
-        if len(set(cleaned)) != len(cleaned) or any(not v for v in cleaned):
-            raise ValueError("风险分类不能为空或重复")
-        # A class is written into the pool file (``uscc,class`` lines) and file names: nothing else fits.
-        bad = [v for v in cleaned if not CLASS_NAME.fullmatch(v)]
-        if bad:
-            raise ValueError(f"风险分类 {'、'.join(f'“{b}”' for b in bad)} 无效：只能用字母、数字或汉字，最多 8 个字符")
-        return cleaned
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ratios_are_ratios(cls, data: Any) -> Any:
-        """The default ratios are copied into every task created without its own: checked like ``--ratio``
-        (a ratio of 2 would draw a negative number of entities)."""
-        if not isinstance(data, dict) or "default_ratios" not in data:
-            return data
-        ratios = data["default_ratios"]
-        if not isinstance(ratios, dict):
-            raise ValueError('default_ratios 应为表，如 default_ratios = { A = "0.01", B = "0.03" }')
-        given = data.get("risk_classes", DEFAULT_CLASSES)
-        classes = [str(c).strip().upper() for c in given] if isinstance(given, list | tuple) else []
-        problems: list[str] = []
-        parsed: dict[str, Decimal] = {}
-        for klass, value in ratios.items():
-            where = f"default_ratios.{klass} = {toml_value(value)}"
-            try:
-                number = Decimal(str(value).strip()) if isinstance(value, str | int | float) else None
-            except InvalidOperation:
-                number = None
-            if isinstance(value, bool) or number is None or not number.is_finite():
-                problems.append(f'{where}：不是数字（比例写作 "0.03"）')
-            elif klass.strip().upper() not in classes and klass.strip() != "未分类":
-                problems.append(f"{where}：“{klass}” 不是 risk_classes 中的分类（{'、'.join(classes)}、未分类）")
-            elif not Decimal(0) <= number <= Decimal(1):
-                problems.append(f"{where}：比例应在 0 到 1 之间")
-            elif -int(number.as_tuple().exponent) > RATIO_PLACES:
-                problems.append(f"{where}：比例最多 {RATIO_PLACES} 位小数")
-            parsed[klass] = number if number is not None else Decimal(0)
-        if problems:
-            raise ValueError("；".join(problems))
-        return {**data, "default_ratios": parsed}
 
 
 def load_settings(config_path: Path | None = None) -> Settings:
@@ -106,6 +69,8 @@ def load_settings(config_path: Path | None = None) -> Settings:
     path = explicit or config_home() / "config.toml"
     raw: dict[str, Any] = {}
     if path.exists():
+        import tomllib
+
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -114,8 +79,14 @@ def load_settings(config_path: Path | None = None) -> Settings:
         raise ConfigError(f"配置文件不存在：{path}")
     if env_db := os.environ.get("CREDITCLI_DB"):
         raw["db"] = env_db
+    if set(raw) <= {"db"} and isinstance(raw.get("db", ""), str):
+        return Settings(db=raw.get("db"))  # nothing that could be wrong: pydantic is not even imported
+    from pydantic import ValidationError
+
+    from creditcli.settings_file import SettingsFile
+
     try:
-        return Settings.model_validate(raw)
+        return Settings(**dict(SettingsFile.model_validate(raw)))
     except ValidationError as exc:
         raise ConfigError(f"配置文件 {path} 有误：{validation_details(exc)}") from exc
 

@@ -81,8 +81,8 @@ def deadlines(store: Store, today: dt.date, calendar: Path | None = None) -> lis
     from creditcli.workdays import load_calendar
 
     work = load_calendar(calendar or store.settings.calendar_file)
-    with store.reading() as session:
-        return find(session, work, today)
+    with store.connected() as conn:
+        return find(conn, work, today)
 
 
 def coverage(store: Store, year: int) -> list[CoverageRow]:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from creditcli.rosters.inspectors import InspectorFilter
 
 ROSTERS: dict[str, tuple[str, str]] = {
-    "entities": ("creditcli.rosters.entities", "entities import"),
+    "entities": ("creditcli.rosters.entity_import", "entities import"),
     "inspectors": ("creditcli.rosters.inspectors", "inspectors import"),
     "items": ("creditcli.rosters.items", "items import"),
     "conflicts": ("creditcli.rosters.conflicts", "conflicts import"),
@@ -146,12 +146,14 @@ def listing(
     store: Store, roster: str, flt: Any = None, limit: int | None = None, brief: bool = False
 ) -> Iterator[Table]:
     """A roster's rows (the filtered part; the first ``limit``; ``brief``: the list columns), read while open."""
-    with store.reading() as session:
-        if roster == "entities":
-            from creditcli.rosters import entities
+    if roster == "entities":  # the driver's rows on a Core connection: no ORM (start-up)
+        from creditcli.rosters import entities
 
-            yield entities.entity_table(session, flt or entities.EntityFilter(), limit, brief=brief)
-        elif roster == "inspectors":
+        with store.connected() as conn:
+            yield entities.entity_table(conn, flt or entities.EntityFilter(), limit, brief=brief)
+        return
+    with store.reading() as session:
+        if roster == "inspectors":
             from creditcli.rosters import inspectors
 
             yield inspectors.inspector_table(session, flt or inspectors.InspectorFilter(), limit, brief=brief)
@@ -190,8 +192,8 @@ def scores(store: Store, name: str | None = None, uscc: str | None = None) -> It
 def entity(store: Store, uscc: str) -> EntityDetail:
     from creditcli.rosters.entities import get_entity
 
-    with store.reading() as session:
-        return get_entity(session, uscc)
+    with store.connected() as conn:
+        return get_entity(conn, uscc)
 
 
 def inspector(store: Store, code: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 from creditcli.settings import Settings
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
     from creditcli.audit import Change
@@ -93,6 +93,17 @@ class Store:
 
         with session_scope(self.engine()) as session:
             yield session
+
+    @contextmanager
+    def connected(self) -> Iterator[Connection]:
+        """One read transaction on a Core connection, for the reads a person waits for at the terminal
+        (``tasks list``, ``entities show`` …): SQL through SQLAlchemy Core or the driver, and neither
+        the ORM nor the models imported — together they cost more than the rest of such a command
+        (benchmarks/README.md, "Start-up"). No lock, like :meth:`reading`."""
+        from creditcli.db.engine import connection_scope
+
+        with connection_scope(self.engine()) as conn:
+            yield conn
 
     @contextmanager
     def writing(self, command: str, arguments: Mapping[str, Any], *, create: bool | None = None) -> Iterator[Unit]:

@@ -36,7 +36,7 @@ def _create(unit: Unit, parameters: Mapping[str, Any], from_file: Path | None) -
     from creditcli.draw.views import task_detail
 
     task = create_task(unit.session, unit.store.settings, dict(parameters))
-    return task_detail(unit.session, task)
+    return task_detail(unit.session.connection(), task.code)  # the new row, in this transaction
 
 
 @dataclass(frozen=True)
@@ -149,13 +149,12 @@ def certificate(store: Store, code: str, output: Path, pool: Path | None = None,
 def listing(store: Store) -> Table:
     from creditcli.draw.views import task_table
 
-    with store.reading() as session:
-        return task_table(session)  # rows already read: the table outlives the session
+    with store.connected() as conn:  # Core, no ORM: a read people wait for (start-up)
+        return task_table(conn)  # rows already read: the table outlives the connection
 
 
 def detail(store: Store, code: str) -> dict[str, Any]:
-    from creditcli.draw.tasks import get_task
     from creditcli.draw.views import task_detail
 
-    with store.reading() as session:
-        return task_detail(session, get_task(session, code))
+    with store.connected() as conn:
+        return task_detail(conn, code)

@@ -1,13 +1,15 @@
 """Per-invocation state: settings, the database (as a use-case ``Store``), output format, consoles.
 
 Kept light: ``--help`` imports this module, so SQLAlchemy, rich and pydantic are imported only when a
-command runs.
+command runs. The root command only records its options (``Deferred``); they are acted on — the
+configuration loaded, the log file opened — when a command runs, never for a help screen.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -40,8 +42,8 @@ class AppContext:
     @classmethod
     def from_typer(cls, ctx: typer.Context | Any) -> AppContext:
         root = ctx.find_root()
-        obj = root.obj
-        if not isinstance(obj, AppContext):  # a command invoked without the root callback (tests)
+        obj = started(root)
+        if obj is None:  # a command invoked without the root callback (tests)
             from creditcli.settings import default_db_path, load_settings
 
             obj = AppContext(load_settings(), str(default_db_path()))
@@ -74,6 +76,20 @@ class AppContext:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """The root command's options, not yet acted on (``start`` loads the configuration and opens the log)."""
+
+    start: Callable[[], AppContext]
+
+
+def started(root: Any) -> AppContext | None:
+    """The context of the running command (``root``: the root Click context), started on first use."""
+    if isinstance(root.obj, Deferred):
+        root.obj = root.obj.start()
+    return root.obj if isinstance(root.obj, AppContext) else None
 
 
 def eprint(message: str) -> None:

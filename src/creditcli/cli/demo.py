@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 from creditcli.cli.context import AppContext, OutputFormat, eprint
 from creditcli.cli.guard import guarded
@@ -25,6 +24,8 @@ def demo(
     使用内置 SQLite 和 data/samples/ 中的示例文件；每次都从空库开始，结果相同。
     --dir 须是空目录、新目录或上次演示的目录（演示只删除自己建的数据库）。
     """
+    from rich.table import Table as RichTable
+
     from creditcli.demo import SEED, run_demo
 
     app_ctx = AppContext.from_typer(ctx)

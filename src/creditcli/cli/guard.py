@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 from typer.models import CommandFunctionType
 
 from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault
@@ -26,13 +25,14 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from creditcli.cli.context import AppContext, eprint
+        from creditcli.cli.context import AppContext, eprint, started
 
         # Typer hands commands its Click context, which is no typer.Context instance: find it by its method.
         find_root = next((f for a in (*args, *kwargs.values()) if callable(f := getattr(a, "find_root", None))), None)
-        obj = find_root().obj if find_root is not None else None
-        app = obj if isinstance(obj, AppContext) else None
+        app: AppContext | None = None
         try:
+            # The global options are acted on here, when a command runs (a help screen never gets here).
+            app = started(find_root()) if find_root is not None else None
             return func(*args, **kwargs)
         except CreditError as exc:
             _report(exc)
@@ -58,6 +58,8 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
             log.debug("unexpected error", exc_info=True)
             eprint(f"内部错误：{type(exc).__name__}: {exc}（加 -vv 查看详情；请把此信息报告给维护人员）")
             if app is not None and app.verbosity >= 2:
+                from rich.console import Console
+
                 Console(stderr=True).print_exception()
             raise typer.Exit(EXIT_FAILURE) from None
         finally:

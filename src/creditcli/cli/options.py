@@ -15,7 +15,7 @@ import typer
 from creditcli import clock
 from creditcli.cli.context import OutputFormat
 from creditcli.errors import UsageError
-from creditcli.io.writers import FileFormat
+from creditcli.io.formats import FileFormat
 
 if TYPE_CHECKING:
     from creditcli.io.dates import DateBounds

@@ -7,23 +7,27 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import Any
-
-from rich.table import Table as RichTable
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from creditcli.cli.context import AppContext, OutputFormat, eprint, printable
-from creditcli.errors import Problem
-from creditcli.io.writers import Table, write_csv_stream, write_json_stream
+
+if TYPE_CHECKING:
+    from creditcli.errors import Problem
+    from creditcli.io.writers import Table
 
 MAX_PROBLEMS_SHOWN = 50
 
 
 def render_table(app: AppContext, table: Table, fmt: OutputFormat, title: str | None = None) -> int:
+    from creditcli.io.writers import write_csv_stream, write_json_stream
+
     if fmt is OutputFormat.csv:
         return write_csv_stream(table, sys.stdout)
     if fmt is OutputFormat.json:
         return write_json_stream(table, sys.stdout)
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
     rich = RichTable(title=title, show_lines=False)
     for label in table.labels:
         rich.add_column(label, overflow="fold")
@@ -50,6 +54,9 @@ def render_record(
 
         pd.DataFrame([flat]).rename(columns=labels).to_csv(sys.stdout, index=False, lineterminator="\n")
         return
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
     rich = RichTable(show_header=False, box=None)
     rich.add_column(style="bold")
     rich.add_column(overflow="fold")
@@ -81,5 +88,7 @@ def print_problems(problems: Sequence[Problem]) -> None:
 
 
 def problems_table(problems: Sequence[Problem]) -> Table:
+    from creditcli.io.writers import Table
+
     rows = [("" if p.row is None else str(p.row), p.column, p.value, p.reason) for p in problems]
     return Table(["row", "column", "value", "reason"], ["行号", "列", "值", "问题"], [rows], "creditcli.problems/1")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from creditcli.cli import task_options as T
+from creditcli.cli import teams
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CodeArg, FormatOpt, SeqOpt, date_option, in_range
@@ -255,3 +256,6 @@ def certificate(
     app_ctx.info(f"抽取证书已写入 {written[0]} 和 {written[1]}")
     if pool is not None:
         app_ctx.info(f"抽取范围已写入 {pool}（其 SHA-256 即证书中的 pool_digest）")
+
+
+teams.register(app)  # tasks assign, replace, export (cli/teams.py)

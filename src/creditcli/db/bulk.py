@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from creditcli.db.sql import CHUNK, dialect, driver_connection, for_driver, ident, idents, placeholders
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "CHUNK",
@@ -122,7 +124,7 @@ def update_rows(
 
 
 def fetch_rows(
-    session: Session, sql: str, params: Sequence[Any] = (), size: int = CHUNK
+    session: Session | Connection, sql: str, params: Sequence[Any] = (), size: int = CHUNK
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Stream a query through the driver in chunks (``?`` placeholders; rewritten for psycopg)."""
     cur = driver_connection(session).cursor()
@@ -134,7 +136,7 @@ def fetch_rows(
         yield [tuple(r) for r in batch]
 
 
-def fetch_all(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+def fetch_all(session: Session | Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """All rows at once, as the driver gives them (for 1M short rows: no per-batch copies)."""
     cur = driver_connection(session).cursor()
     cur.execute(for_driver(session, sql), tuple(params))

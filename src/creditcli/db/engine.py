@@ -7,17 +7,19 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import Session, sessionmaker
 
 from creditcli.db.files import check_sqlite_file, companions, readonly_mount, readonly_uri
 from creditcli.db.sql import CHANGES_AT_BEGIN, STAGE_PREFIX, ident
 from creditcli.errors import ConfigError
 from creditcli.io.outputs import protect
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16_384
@@ -149,6 +151,15 @@ def protected_paths(db: str) -> frozenset[Path]:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error (nothing half-written)."""
+    from sqlalchemy.orm import sessionmaker  # the ORM only where a session is used (start-up)
+
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
+
+
+@contextmanager
+def connection_scope(engine: Engine) -> Iterator[Connection]:
+    """One transaction on a Core connection, without the ORM (actions/store.py: ``Store.connected``)."""
+    with engine.connect() as conn, conn.begin():
+        yield conn

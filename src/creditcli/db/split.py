@@ -6,12 +6,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from creditcli.db import files
 from creditcli.db.sql import CHUNK, ident, readable_file
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 
 class SqliteSplit:
@@ -31,7 +33,13 @@ class SqliteSplit:
 
     @classmethod
     def of(
-        cls, session: Session, table: str, names: Sequence[str], where: str, params: Sequence[Any], key: str
+        cls,
+        session: Session | Connection,
+        table: str,
+        names: Sequence[str],
+        where: str,
+        params: Sequence[Any],
+        key: str,
     ) -> SqliteSplit | None:
         """None unless the session reads a SQLite file and has nothing uncommitted of its own."""
         database = readable_file(session)

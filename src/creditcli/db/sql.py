@@ -1,4 +1,4 @@
-"""SQL text and the driver connection under a session.
+"""SQL text and the driver connection under a session (or a Core connection: ``Store.connected``).
 
 The speed paths (db/bulk.py, db/adbc.py, db/split.py) and a few domain queries write SQL text for
 the driver themselves. The rule for that text: a name enters it only through :func:`ident` (quoted),
@@ -8,10 +8,13 @@ a value only as a bound parameter (``?``), never inlined.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection
 from sqlalchemy.engine.default import DefaultDialect
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 CHUNK = 50_000
 """Rows per batch fetched or written through the driver."""
@@ -47,26 +50,33 @@ def placeholders(count: int) -> str:
     return ", ".join(["?"] * count)
 
 
-def driver_connection(session: Session) -> Any:
+def core_connection(session: Session | Connection) -> Connection:
+    """The Core connection of a session's transaction, or the connection itself: the light reads
+    (``Store.connected``) run the same driver SQL without the ORM (start-up)."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def driver_connection(session: Session | Connection) -> Any:
     """The DBAPI connection of the session's current transaction."""
-    return session.connection().connection.driver_connection
+    return core_connection(session).connection.driver_connection
 
 
-def dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
+def dialect(session: Session | Connection) -> str:
+    return session.dialect.name if isinstance(session, Connection) else session.get_bind().dialect.name
 
 
-def for_driver(session: Session, sql: str) -> str:
+def for_driver(session: Session | Connection, sql: str) -> str:
     """``?`` placeholders as the session's driver takes them (psycopg: ``%s``)."""
     return sql.replace("?", "%s") if dialect(session) == "postgresql" else sql
 
 
-def readable_file(session: Session) -> str | None:
+def readable_file(session: Session | Connection) -> str | None:
     """The SQLite file that a connection of its own may read in the session's place, or None: not a
     SQLite file, or rows this transaction wrote already (invisible to any other connection)."""
-    database = session.connection().engine.url.database
+    conn = core_connection(session)
+    database = conn.engine.url.database
     if dialect(session) != "sqlite" or not database or database == ":memory:":
         return None
-    if driver_connection(session).total_changes != session.connection().info.get(CHANGES_AT_BEGIN):
+    if driver_connection(session).total_changes != conn.info.get(CHANGES_AT_BEGIN):
         return None
     return database

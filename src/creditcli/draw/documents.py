@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from creditcli.draw.spec import TaskSpec
-from creditcli.draw.strategies import class_label
+from creditcli.draw.terms import class_label
 
 
 def _task_lines(spec: TaskSpec) -> list[str]:

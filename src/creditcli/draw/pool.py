@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from creditcli.db import bulk
 from creditcli.db.models import Draw, DrawSelection, Task
 from creditcli.draw.spec import Excluded, TaskSpec
-from creditcli.draw.strategies import STRATIFIED, Pool, class_label
+from creditcli.draw.strategies import Pool
+from creditcli.draw.terms import STRATIFIED, class_label
 from creditcli.errors import DataError, RecordError
 from creditcli.io.columns import Column, ColumnSet, Kind
 from creditcli.parallel import gc_paused

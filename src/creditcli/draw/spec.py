@@ -16,8 +16,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from creditcli.draw.strategies import STRATIFIED, UNCLASSIFIED, WEIGHTED
+from creditcli.draw.terms import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import UsageError
+from creditcli.rosters.codes import normalise
 from creditcli.settings import RATIO_PLACES, Settings, validation_details
 
 TASK_TYPES = ("定向", "不定向")
@@ -262,8 +263,6 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
         for c, default in settings.default_ratios.items():
             ratios.setdefault(class_key(c), default)
     # 事项编码 are keys normalised like USCCs; one stored before that is still found as typed.
-    from creditcli.rosters.codes import normalise  # here: rosters.codes brings pandas (0.3-0.5 s of start-up)
-
     typed = [str(i).strip() for i in raw.get("items") or [] if str(i).strip()]
     items = [i if i in known_items else normalise(i) for i in typed]
     unknown = [i for i in items if i not in known_items]

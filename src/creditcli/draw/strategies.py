@@ -18,13 +18,13 @@ from functools import cached_property
 import numpy as np
 
 from creditcli.draw import tickets
+from creditcli.draw.terms import STRATIFIED as STRATIFIED
+from creditcli.draw.terms import UNCLASSIFIED as UNCLASSIFIED
+from creditcli.draw.terms import WEIGHTED as WEIGHTED
+from creditcli.draw.terms import class_label as class_label
 
 ALGORITHM = "creditcli-consistent-sampling"
 ALGORITHM_VERSION = 1
-STRATIFIED = "stratified"
-WEIGHTED = "weighted"
-UNCLASSIFIED = "未分类"
-"""How the empty class (an entity not yet classified) is written in parameters and reports."""
 
 
 @dataclass(frozen=True)
@@ -180,10 +180,6 @@ class Outcome:
     mode: str
     strata: list[Stratum]
     selected: list[Pick]
-
-
-def class_label(klass: str) -> str:
-    return klass or UNCLASSIFIED
 
 
 def _picks(seed: str, pool: Pool, positions: np.ndarray, start_rank: int = 1) -> list[Pick]:

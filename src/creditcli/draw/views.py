@@ -1,19 +1,22 @@
-"""Read-only views of tasks and draws for ``tasks list`` / ``tasks show`` (internal: classes, λ)."""
+"""Read-only views of tasks and draws for ``tasks list`` / ``tasks show`` (internal: classes, λ).
+
+SQLAlchemy Core on a connection (``Store.connected``), columns named: a person waits for these at the
+terminal, and the ORM with its models would cost more than the rest of the command (start-up).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, DateTime, text
 
-from creditcli.db.models import Draw, Task
-from creditcli.draw.freeze import latest_freeze
-from creditcli.draw.records import strata_of
-from creditcli.draw.strategies import class_label
-from creditcli.draw.tasks import spec_of
+from creditcli.draw.terms import class_label
+from creditcli.errors import InputMissingError
 from creditcli.io.writers import Table
-from creditcli.lifecycle import standing_draw
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Row
 
 TASK_COLUMNS = (
     ("code", "任务编号"),
@@ -57,31 +60,65 @@ DETAIL_LABELS = {
 }
 
 
-def task_table(session: Session) -> Table:
-    counts = {int(t): int(n) for t, n in session.execute(select(Draw.task_id, func.count()).group_by(Draw.task_id))}
+def task_table(db: Connection) -> Table:
+    counts = {int(t): int(n) for t, n in db.execute(text("SELECT task_id, COUNT(*) FROM draws GROUP BY task_id"))}
+    # The draw that counts (lifecycle.standing_draw): not superseded by a redraw; of those, the newest.
+    standing = text("SELECT task_id, selected_count FROM draws WHERE superseded_at IS NULL ORDER BY task_id, seq")
+    selected = {int(t): int(n) for t, n in db.execute(standing)}
+    tasks = text("SELECT id, code, name, spec, status, window_start, window_end FROM tasks ORDER BY code")
     rows = []
-    for task in session.scalars(select(Task).order_by(Task.code)):
-        spec = spec_of(task)
-        current = standing_draw(session, task)
+    for task in db.execute(tasks.columns(window_start=Date(), window_end=Date())):
         rows.append(
             (
                 task.code,
                 task.name,
-                spec.task_type,
+                json.loads(task.spec)["task_type"],  # in every stored spec (TaskSpec.model_dump_json)
                 f"{task.window_start}:{task.window_end}",
                 task.status,
                 counts.get(task.id, 0),
-                current.selected_count if current else 0,
+                selected.get(task.id, 0),
             )
         )
     return Table([n for n, _ in TASK_COLUMNS], [label for _, label in TASK_COLUMNS], [rows], "creditcli.tasks/1")
 
 
-def task_detail(session: Session, task: Task) -> dict[str, Any]:
-    spec = spec_of(task)
-    freeze_row = latest_freeze(session, task)
-    current = standing_draw(session, task)
-    draws = session.scalar(select(func.count()).select_from(Draw).where(Draw.task_id == task.id)) or 0
+def find_task(db: Connection, code: str) -> Row[Any]:
+    """The task named ``code`` as typed, or with full-width digits and letters made half-width (as
+    draw.tasks.get_task finds it, on a Core connection)."""
+    from creditcli.io.text import fold_task_code
+
+    query = text("SELECT id, code, name, spec, status, window_start, window_end FROM tasks WHERE code = :code").columns(
+        window_start=Date(), window_end=Date()
+    )
+    task = db.execute(query, {"code": code}).first()
+    if task is None and fold_task_code(code) != code:
+        task = db.execute(query, {"code": fold_task_code(code)}).first()
+    if task is None:
+        raise InputMissingError(f"没有编号为 {code} 的抽查任务（用 creditcli tasks list 查看已有任务）")
+    return task
+
+
+def task_detail(db: Connection, code: str) -> dict[str, Any]:
+    from creditcli.draw.spec import TaskSpec  # pydantic models: built for this view only (start-up)
+
+    task = find_task(db, code)
+    spec = TaskSpec.model_validate_json(task.spec)
+    freeze_row = db.execute(
+        text(
+            "SELECT frozen_at, pool_digest, pool_size, excluded FROM pool_freezes WHERE task_id = :task "
+            "ORDER BY seq DESC LIMIT 1"
+        ).columns(frozen_at=DateTime()),
+        {"task": task.id},
+    ).first()
+    # The draw that counts (lifecycle.standing_draw): not superseded by a redraw; of those, the newest.
+    current = db.execute(
+        text(
+            "SELECT seed, drawn_at, selected_count, certificate FROM draws "
+            "WHERE task_id = :task AND superseded_at IS NULL ORDER BY seq DESC LIMIT 1"
+        ).columns(drawn_at=DateTime()),
+        {"task": task.id},
+    ).first()
+    draws = db.execute(text("SELECT COUNT(*) FROM draws WHERE task_id = :task"), {"task": task.id}).scalar() or 0
     return {
         "code": task.code,
         "name": task.name,
@@ -105,7 +142,7 @@ def task_detail(session: Session, task: Task) -> dict[str, Any]:
         "drawn_at": current.drawn_at.isoformat(timespec="seconds") if current else None,
         "selected": current.selected_count if current else None,
         "parameters": spec.draw_parameters(),
-        "strata": strata_rows(strata_of(current)) if current else [],
+        "strata": strata_rows(json.loads(current.certificate)["strata"]) if current else [],
     }
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -157,6 +156,8 @@ def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
         elif path.suffix.lower() == ".csv":
             pairs = {r[0]: r[1] for r in csv.reader(text.splitlines()) if len(r) >= 2 and r[0].strip()}
         else:
+            import tomllib  # here only: a command that reads no mapping file need not import it
+
             data = tomllib.loads(text)
             table = data.get("columns", data)
             pairs = {str(k): str(v) for k, v in table.items()}

@@ -20,11 +20,11 @@ import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from creditcli.errors import OutputError, UsageError, os_error, output_fault
+from creditcli.io.formats import FileFormat as FileFormat  # defined apart for --help (start-up)
 from creditcli.io.outputs import check_outputs
 from creditcli.parallel import gc_paused, in_child
 
@@ -33,12 +33,6 @@ if TYPE_CHECKING:
 
 EXCEL_MAX_ROWS = 1_048_576
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class FileFormat(StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
-    json = "json"
 
 
 class Halves(Protocol):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
 from creditcli.db.models import Draw, DrawSelection, Result, Task
-from creditcli.draw.strategies import UNCLASSIFIED
+from creditcli.draw.terms import UNCLASSIFIED
 from creditcli.io.writers import Table
 from creditcli.rosters.terms import ACTIVE
 

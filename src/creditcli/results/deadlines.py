@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, text
 
-from creditcli.db.models import Task
 from creditcli.io.writers import Table
 from creditcli.lifecycle import PENDING, RESULTS_COMPLETE
-from creditcli.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from creditcli.workdays import WorkCalendar
 
 RESULT_WORKDAYS = 20
 
@@ -38,10 +41,13 @@ class Deadline:
     overdue: bool
 
 
-def deadlines(session: Session, calendar: WorkCalendar, today: dt.date) -> list[Deadline]:
-    """Every drawn task, soonest due first."""
+def deadlines(db: Connection, calendar: WorkCalendar, today: dt.date) -> list[Deadline]:
+    """Every drawn task, soonest due first (SQLAlchemy Core: a light command needs no ORM)."""
     out = []
-    for task in session.scalars(select(Task).where(Task.status != PENDING).order_by(Task.window_end, Task.code)):
+    tasks = text(
+        "SELECT code, name, status, window_end FROM tasks WHERE status != :pending ORDER BY window_end, code"
+    ).columns(window_end=Date())
+    for task in db.execute(tasks, {"pending": PENDING}):
         due = calendar.add_workdays(task.window_end, RESULT_WORKDAYS)
         done = task.status in RESULTS_COMPLETE
         left = None if done else calendar.workdays_left(today, due)

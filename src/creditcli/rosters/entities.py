@@ -1,25 +1,31 @@
-"""检查对象名录库 (domain.md §2): columns, import hooks, class history, queries."""
+"""检查对象名录库 (domain.md §2): the columns, the filters, and the queries of ``entities list`` and
+``entities show``.
+
+Kept light (start-up): a query here imports neither pandas nor the ORM models; the import of the
+roster (its ``SPEC`` and hooks, with pandas and numpy) is rosters/entity_import.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from sqlalchemy import Date, DateTime, bindparam, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, Date, text
 
-from creditcli.db import bulk
-from creditcli.db.models import Entity, EntityClassHistory
+from creditcli.db.sql import idents
 from creditcli.errors import InputMissingError
 from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.dates import FOUNDED, RECORDED
-from creditcli.io.writers import Table
 from creditcli.rosters import codes
-from creditcli.rosters.importer import Pending, RosterSpec
 from creditcli.rosters.query import Filter, roster_table
 from creditcli.rosters.terms import ACTIVE
-from creditcli.rosters.validate import Validated
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from creditcli.io.writers import Table
 
 ENTITY_TYPES = {
     "企业": "企业",
@@ -115,105 +121,6 @@ COLUMNS = ColumnSet(
 LIST_COLUMNS = ("uscc", "name", "entity_type", "station", "industry", "status", "risk_class", "tags")
 
 
-def _mark_bad_checksums(_session: Session, v: Validated) -> None:
-    """Codes accepted with --accept-bad-checksum carry a warning on the entity (domain.md §2)."""
-    if not v.bad_checksum:
-        return
-    warning = np.full(len(v.frame), "", dtype=object)
-    for pos, want in v.bad_checksum.items():
-        warning[pos] = f"统一社会信用代码校验位不符（应为 {want}），按 --accept-bad-checksum 导入"
-    v.frame["warning"] = warning
-    v.frame["warning"] = v.frame["warning"].astype("str")
-
-
-def _prepare(p: Pending) -> None:
-    _derive_entity_type(p)
-    _warn_older_classification(p)
-
-
-def _warn_older_classification(p: Pending) -> None:
-    """An older class file imported after a newer one is usually a mistake: say so, but obey the file."""
-    v = p.validated
-    if "risk_class_date" not in v.frame:
-        return
-    changed = np.flatnonzero(p.changed)  # only changed records have a stored date that differs
-    new = v.frame["risk_class_date"].iloc[changed].to_numpy(dtype=object)
-    old = p.old("risk_class_date", changed)
-    older = np.flatnonzero((new != "") & (old != "") & (new < old))
-    if len(older):
-        first = older[0]
-        p.warnings.append(
-            f"{len(older)} 条记录的分类日期早于库中已有的分类日期（如第 {int(v.rows[changed[first]])} 行 "
-            f"{new[first]} < {old[first]}），已按文件更新；请确认导入的不是旧文件"
-        )
-
-
-def _derive_entity_type(p: Pending) -> None:
-    """主体类型 can be read off the code's 2nd–3rd characters (91 企业, 92 个体工商户, 93 合作社)."""
-    v = p.validated
-    p.add_insert_only("entity_type")
-    missing = p.new[(v.frame["entity_type"] == "").to_numpy(dtype=bool)[p.new]]
-    if not len(missing):
-        return
-    types = v.frame["entity_type"].to_numpy(dtype=object)
-    prefix = v.frame["uscc"].to_numpy(dtype=object)[missing]
-    for pos, code in zip(missing.tolist(), prefix.tolist(), strict=True):
-        types[pos] = codes.ENTITY_TYPE_BY_CATEGORY.get(code[:2], "")
-    v.frame["entity_type"] = types
-    v.frame["entity_type"] = v.frame["entity_type"].astype("str")
-
-
-def _record_class_history(session: Session, p: Pending) -> None:
-    """Keep every class change with its date, so that "the class on date D" can be answered."""
-    v = p.validated
-    if "risk_class" not in v.frame:
-        return
-    today = p.now.date().isoformat()
-    source = f"导入 {p.source}"
-    stamp = bulk.timestamp(session, p.now)
-    if len(p.new):
-        # New records: copied inside the database, so 1M classes never travel through Python.
-        date = "coalesce(risk_class_date, :today)" if "risk_class_date" in v.frame else ":today"
-        session.execute(
-            text(
-                "INSERT INTO entity_class_history (entity_id, risk_class, effective_date, source, recorded_at) "
-                f"SELECT id, risk_class, {date}, :source, :stamp FROM entities "
-                "WHERE id > :max_id AND risk_class IS NOT NULL"
-            ).bindparams(bindparam("today", type_=Date), bindparam("stamp", type_=DateTime)),
-            {"today": p.now.date(), "source": source, "stamp": p.now, "max_id": p.max_id_before},
-        )
-    changed = np.flatnonzero(p.changed)
-    new_class = v.frame["risk_class"].iloc[changed].to_numpy(dtype=object)
-    hit = (new_class != "") & (new_class != p.old("risk_class", changed))
-    moved = changed[hit]
-    if not len(moved):
-        return
-    dates = v.frame["risk_class_date"].iloc[moved].tolist() if "risk_class_date" in v.frame else None
-    ids = p.ids[moved].tolist()
-    classes = new_class[hit].tolist()
-    days = dates if dates is not None else [""] * len(moved)
-    rows = ((entity_id, klass, day or today) for entity_id, klass, day in zip(ids, classes, days, strict=True))
-    bulk.insert_rows(
-        session,
-        "entity_class_history",
-        ["entity_id", "risk_class", "effective_date"],
-        rows,
-        {"source": source, "recorded_at": stamp},
-    )
-
-
-SPEC = RosterSpec(
-    name="entities",
-    label="检查对象",
-    table="entities",
-    columns=COLUMNS,
-    key=("uscc",),
-    resolve=_mark_bad_checksums,
-    prepare=_prepare,
-    after_write=_record_class_history,
-)
-
-
 @dataclass(frozen=True)
 class EntityFilter:
     risk_class: str | None = None
@@ -237,9 +144,9 @@ class EntityFilter:
         )
 
 
-def entity_table(session: Session, flt: EntityFilter, limit: int | None = None, brief: bool = False) -> Table:
+def entity_table(db: Session | Connection, flt: EntityFilter, limit: int | None = None, brief: bool = False) -> Table:
     return roster_table(
-        session,
+        db,
         "entities",
         COLUMNS,
         flt.to_filter(),
@@ -264,19 +171,28 @@ class EntityDetail:
     history: list[ClassChange]
 
 
-def get_entity(session: Session, uscc: str) -> EntityDetail:
+def get_entity(db: Connection, uscc: str) -> EntityDetail:
+    """One entity and its class history (SQLAlchemy Core: ``entities show`` needs no ORM)."""
     code = codes.normalise(uscc)
-    entity = session.scalars(select(Entity).where(Entity.uscc == code)).one_or_none()
+    names = [c.name for c in COLUMNS.columns]
+    entity = db.execute(
+        text(f"SELECT id, {idents(names)} FROM entities WHERE uscc = :uscc").columns(
+            **{c.name: Boolean() if c.kind is Kind.BOOL else Date() for c in COLUMNS.columns if c.kind in _TYPED}
+        ),
+        {"uscc": code},
+    ).one_or_none()
     if entity is None:
         raise InputMissingError(f"名录中没有统一社会信用代码为 {code} 的检查对象")
-    history = session.scalars(
-        select(EntityClassHistory)
-        .where(EntityClassHistory.entity_id == entity.id)
-        .order_by(EntityClassHistory.effective_date, EntityClassHistory.id)
+    history = db.execute(
+        text(
+            "SELECT risk_class, effective_date, source FROM entity_class_history "
+            "WHERE entity_id = :entity ORDER BY effective_date, id"
+        ).columns(effective_date=Date()),
+        {"entity": entity.id},
     ).all()
     fields = {}
     for col in COLUMNS.columns:
-        value = getattr(entity, col.name)
+        value = entity._mapping[col.name]
         if col.kind is Kind.BOOL:
             fields[col.name] = "是" if value else "否"
         else:
@@ -288,9 +204,17 @@ def get_entity(session: Session, uscc: str) -> EntityDetail:
     )
 
 
+_TYPED = (Kind.BOOL, Kind.DATE)
+"""Column kinds read back as Python values (bool, date), as the ORM would give them."""
+
+
 def class_on(session: Session, uscc: str, day: dt.date, model: str | None = None) -> str | None:
     """The risk class an entity had on ``day`` (None if none was recorded by then): the imported class,
     or the one ``model`` computed (the two kinds share the history, told apart by their source)."""
+    from sqlalchemy import select
+
+    from creditcli.db.models import Entity, EntityClassHistory
+
     code = codes.normalise(uscc)
     source = EntityClassHistory.source
     which = source.not_like("model:%") if model is None else source.like(f"model:{model}@%")

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from creditcli.db import bulk
 from creditcli.db.split import SqliteSplit
 from creditcli.db.sql import ident, idents, placeholders
 from creditcli.io.columns import ColumnSet, Kind
 from creditcli.io.writers import Table
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 
 def like_escape(text: str) -> str:
@@ -84,13 +86,13 @@ class Filter:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
 
 
-def count(session: Session, table: str, flt: Filter) -> int:
+def count(session: Session | Connection, table: str, flt: Filter) -> int:
     rows = next(bulk.fetch_rows(session, f"SELECT COUNT(*) FROM {ident(table)}{flt.sql()}", flt.params))
     return int(rows[0][0])
 
 
 def iter_rows(
-    session: Session,
+    session: Session | Connection,
     table: str,
     names: Sequence[str],
     flt: Filter,
@@ -106,7 +108,7 @@ def iter_rows(
 
 
 def roster_table(
-    session: Session,
+    session: Session | Connection,
     table: str,
     columns: ColumnSet,
     flt: Filter,

@@ -1,0 +1,123 @@
+"""Commands built on first use (start-up).
+
+Typer builds a command by reading its signature and every option's annotation; building all of
+them before parsing a word took longer than a light command's own work (``tasks create`` alone has
+thirty options). Here the root builds a group only when it is used, and a group builds only the
+command that runs: ``creditcli tasks list`` builds the tasks group and its ``list``. A help screen
+builds what it shows: ``tasks --help`` every tasks command; ``creditcli --help`` none, listing each
+group by its name and help.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import importlib
+import inspect
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import Any
+
+import typer
+import typer.main
+from typer.core import TyperGroup
+
+
+class Commands(MutableMapping[str, Any]):
+    """A group's commands by name, in their order; each built by its factory when first looked up.
+
+    While ``listing`` (the root's help screen), a group not built yet is shown by ``stand_in``.
+    """
+
+    def __init__(
+        self,
+        built: Mapping[str, Any],
+        factories: Mapping[str, Callable[[], Any]],
+        stand_in: Callable[[str], Any] | None = None,
+    ) -> None:
+        self.built = dict(built)
+        self.factories = dict(factories)
+        self.order = [*built, *(name for name in factories if name not in built)]
+        self.stand_in = stand_in
+        self.listing = False
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.built:
+            return self.built[name]
+        if name not in self.factories:
+            raise KeyError(name)
+        if self.listing and self.stand_in is not None:
+            return self.stand_in(name)
+        self.built[name] = self.factories[name]()
+        return self.built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.built[name] = command
+        if name not in self.order:
+            self.order.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        self.built.pop(name, None)
+        self.factories.pop(name, None)
+        self.order.remove(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.order)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+def noun_group(noun: typer.Typer) -> TyperGroup:
+    """The group of ``noun`` (the Typer of one cli module), its commands built when looked up."""
+    bare = copy.copy(noun)
+    bare.registered_commands = []
+    group = typer.main.get_group(bare)  # the group itself: name, help, epilog, settings
+    build = functools.partial(
+        typer.main.get_command_from_info,
+        pretty_exceptions_short=noun.pretty_exceptions_short,
+        rich_markup_mode=noun.rich_markup_mode,
+    )
+    group.commands = Commands(
+        group.commands,
+        {_name(info): functools.partial(build, info) for info in noun.registered_commands},
+    )
+    return group
+
+
+def _name(info: Any) -> str:
+    name: str = info.name or typer.main.get_command_name(info.callback.__name__)
+    return name
+
+
+class Nouns(TyperGroup):
+    """The root: its own commands, and the groups named in ``NOUNS`` (each the ``app`` of
+    ``creditcli.cli.<noun>``), imported and built on first use."""
+
+    NOUNS: tuple[str, ...] = ()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        loaders = {name: functools.partial(self._load, name) for name in self.NOUNS}
+        self.commands = self.groups = Commands(self.commands, loaders, stand_in=self._stand_in)
+
+    @staticmethod
+    def _noun(name: str) -> typer.Typer:
+        noun: typer.Typer = importlib.import_module(f"creditcli.cli.{name}").app
+        return noun
+
+    def _load(self, name: str) -> TyperGroup:
+        return noun_group(self._noun(name))
+
+    def _stand_in(self, name: str) -> TyperGroup:
+        """What the root's help screen shows of a group: its name and help, nothing built."""
+        return TyperGroup(name=name, help=inspect.cleandoc(str(self._noun(name).info.help)))
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.groups)  # the names only (TyperGroup's own would build every group)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.groups.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.groups.listing = False
