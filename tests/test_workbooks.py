@@ -82,3 +82,32 @@ def test_sheet_names(schema: str, name: str) -> None:
 
 def test_display_width_counts_cjk_double() -> None:
     assert (display_width("ABC"), display_width("企业名称"), display_width("Ａ１")) == (3, 8, 4)
+
+
+def test_drop_downs_and_locked_columns(tmp_path: Path) -> None:
+    """A table's choices become drop-downs over a second sheet 代码表; locked columns cannot be changed."""
+    from creditcli.io.writers import FileFormat, Table, write_table
+
+    table = Table(
+        ["uscc", "result_code", "method"],
+        ["统一社会信用代码", "检查结果代码", "核查方式"],
+        [[(U1, "", ""), (U2, "", "")]],
+        "creditcli.result-template/1",
+        choices={"result_code": ["1 未发现问题", "E 发现问题已责令改正"], "method": ["实地检查", "书面检查"]},
+        locked=frozenset({"uscc"}),
+    )
+    path = tmp_path / "t.xlsx"
+    write_table(table, path, FileFormat.xlsx)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["检查结果录入", "代码表"]
+    sheet, codes = book["检查结果录入"], book["代码表"]
+    assert [[c.value for c in row] for row in codes.iter_rows()] == [
+        ["检查结果代码", "核查方式"],
+        ["1 未发现问题", "实地检查"],
+        ["E 发现问题已责令改正", "书面检查"],
+    ]
+    rules = {str(v.sqref): (v.type, v.formula1) for v in sheet.data_validations.dataValidation}
+    assert rules == {"B2:B1000": ("list", "'代码表'!$A$2:$A$3"), "C2:C1000": ("list", "'代码表'!$B$2:$B$3")}
+    assert sheet.protection.sheet
+    assert sheet["A2"].protection.locked
+    assert not sheet.column_dimensions["B"].protection.locked and not sheet.column_dimensions["C"].protection.locked

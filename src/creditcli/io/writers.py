@@ -20,7 +20,7 @@ import tempfile
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -68,6 +68,10 @@ class Table:
     flags: frozenset[str] = frozenset()
     split: Halves | None = None
     """Set when the rows may be read in two key ranges (a big CSV export then uses both cores)."""
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """XLSX: the values a column offers in a drop-down (listed on a second sheet, 代码表)."""
+    locked: frozenset[str] = frozenset()
+    """XLSX: columns a person may not change (the sheet is protected; the other columns stay open)."""
 
     def display_rows(self) -> Iterator[tuple[str, ...]]:
         """Rows as display text for the terminal, without pandas (as ``text_frame`` renders them)."""
@@ -400,8 +404,14 @@ def _build_xlsx(table: Table, tmp: Path) -> int:
                 if len(text) * 2 > widths[col]:  # cheap bound first: most cells are no wider than the widest
                     widths[col] = max(widths[col], display_width(text))
             row += 1
+    open_cell = book.add_format({"locked": False}) if table.locked else None
     for col, width in enumerate(widths):
-        sheet.set_column(col, col, min(width, _MAX_WIDTH) + 2)
+        is_open = open_cell if table.names[col] not in table.locked else None
+        sheet.set_column(col, col, min(width, _MAX_WIDTH) + 2, is_open)
+    if table.choices:
+        _drop_downs(book, sheet, table, max(row - 1, 999))  # room below for rows a person adds
+    if table.locked:
+        sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True})
     sheet.freeze_panes(1, 0)
     sheet.set_paper(9)  # A4
     sheet.set_landscape()
@@ -409,6 +419,45 @@ def _build_xlsx(table: Table, tmp: Path) -> int:
     sheet.fit_to_pages(1, 0)
     book.close()
     return row - 1
+
+
+def _drop_downs(book: Any, sheet: Any, table: Table, rows: int) -> None:
+    """Each column with ``choices`` gets a drop-down over its rows (1 to ``rows``) whose values are a
+    column of the second sheet 代码表; a value typed that is not in it is refused by Excel/WPS."""
+    codes = book.add_worksheet("代码表")
+    bold = book.add_format({"bold": True})
+    lists = [(list(table.names).index(name), list(values)) for name, values in table.choices.items()]
+    # Row by row: the workbook streams its rows (constant memory), a row once left is written.
+    for n, (col, values) in enumerate(lists):
+        codes.write_string(0, n, table.labels[col], bold)
+        codes.set_column(n, n, max(display_width(v) for v in [table.labels[col], *values]) + 2)
+    for r in range(1, max(len(values) for _, values in lists) + 1):
+        for n, (_, values) in enumerate(lists):
+            if r <= len(values):
+                codes.write_string(r, n, values[r - 1])
+    for n, (col, values) in enumerate(lists):
+        letter, label = _column_letter(n), table.labels[col]
+        sheet.data_validation(
+            1,
+            col,
+            rows,
+            col,
+            {
+                "validate": "list",
+                "source": f"='代码表'!${letter}$2:${letter}${len(values) + 1}",
+                "error_title": label,
+                "error_message": f"请从下拉列表中选择{label}（见“代码表”）",
+            },
+        )
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _write_json(table: Table, tmp: Path) -> int:
