@@ -44,7 +44,8 @@ class AssignResult:
     loads_max: int
     method: str
     notes: tuple[str, ...] = ()
-    """Teams formed without (all) their experts, one line per entity: said, never silent."""
+    """What the teams lack, one line per entity (no station under 所所交叉, fewer experts than asked):
+    said, never silent."""
 
 
 @dataclass
@@ -239,6 +240,14 @@ def assign(
     }
     problem = _problem(snapshot, parameters, draw.seed)
     solution, problems, notes = _teams(problem, snapshot, experts)
+    if cross_station:
+        names = snapshot["names"]
+        # No station to avoid: said, so that a roster without 管辖单位 does not pass the rule off as kept.
+        notes = [
+            f"对象 {u}（{names.get(u, '')}）: 没有管辖单位，所所交叉对它不起作用（任何所的人员都可派）"
+            for u, station in snapshot["targets"]
+            if not station
+        ] + notes
     if problems:
         raise DataError(f"任务 {task.code} 有 {len(problems)} 个检查对象无法组成检查组，未保存任何匹配结果", problems)
     now = now or clock.now()

@@ -455,7 +455,7 @@ def add_support(
     for t in sorted(p.targets, key=lambda t: t.uscc):
         free = [n for n, c in enumerate(codes) if fit[n] and (c, t.uscc) not in p.conflicts]
         if len(free) < count:
-            got = f"只配了 {len(free)} 人" if free else "检查组未配专家"
+            got = f"检查组只配了 {len(free)} 人" if free else "检查组未配专家"
             short.append(Shortfall(t.uscc, f"需要{field}专家或第三方人员 {count} 人，符合条件的 {len(free)} 人：{got}"))
         picked = sorted(free, key=lambda n: (loads[codes[n]], int(levels.ranks(loads[codes[n]])[n])))[:count]
         if not picked:
