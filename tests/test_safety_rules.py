@@ -141,6 +141,26 @@ def test_no_suitable_expert_forms_the_team_without_and_says_so(cli: Cli, tmp_pat
     assert json.loads(cli.ok("tasks", "verify", "T1", "-f", "json").stdout)["ok"] is True
 
 
+def test_an_assignment_recorded_before_expert_fields_still_verifies(cli: Cli, tmp_path: Path) -> None:
+    """Assignments stored experts as bare codes: they replay as before (every expert suitable)."""
+    import gzip
+
+    people = [officer(f"O{i}", station=TANGYE) for i in range(4)]
+    people += [officer("ZJ1", quals="食品", kind="专家"), officer("ZJ2", kind="专家")]
+    drawn_task(cli, tmp_path, people)
+    cli.ok("tasks", "assign", "T1", "--experts", "1")
+    (blob,) = cli.query("SELECT inputs FROM assignments")[0]
+    inputs = json.loads(gzip.decompress(blob))
+    assert inputs["support"] == [["ZJ1", ["食品"]], ["ZJ2", []]]
+    inputs["support"] = ["ZJ1", "ZJ2"]
+    old = gzip.compress(json.dumps(inputs, ensure_ascii=False).encode(), mtime=0)
+    cli.execute("UPDATE assignments SET inputs = :b", b=old)
+    assert json.loads(cli.ok("tasks", "verify", "T1", "-f", "json").stdout)["ok"] is True
+    cli.ok("tasks", "replace", "T1", "--inspector", "O0", "--reason", "因病请假")
+    refused = cli("tasks", "replace", "T1", "--inspector", "ZJ1", "--reason", "出差")
+    assert refused.exit_code == 65 and "专家或第三方人员退出无需递补" in refused.stderr
+
+
 @pytest.mark.parametrize("quals", ["", "特种设备"])
 def test_fewer_experts_than_asked_are_shared_out(cli: Cli, tmp_path: Path, quals: str) -> None:
     """Two suitable experts, three asked for per team: each team gets both, and the command says so."""
