@@ -281,7 +281,7 @@ def test_a_task_file_lists_unknown_keys_with_the_parameters_problems(cli: Cli, t
     path = tmp_path / "任务.toml"
     path.write_text(
         'code = "T1"\nname = "x"\nplan_code = 5\nwindow = "2026-03-01:2026-06-30"\nteamsize = 3\nstations = ["a"]\n'
-        '[draw]\nratio = { A = "0.5" }\nratios = { A = "5" }\n',
+        '[draw]\nratio = { A = "0.5" }\nratios = { A = "5" }\nscope = "全部"\n',
         encoding="utf-8",
     )
     before = cli.dump()
@@ -291,8 +291,8 @@ def test_a_task_file_lists_unknown_keys_with_the_parameters_problems(cli: Cli, t
         f"错误：任务文件 {path} 有误，未创建任务：",
         "  - 未知的键 teamsize（是否应为 team_size？）、stations（应写在 [pool] 中）（可用：code、name、plan_code、"
         "plan_name、task_type、items、organiser、implementer、authority、window、team_size、scope、pool、exclusions、draw）",
-        "  - [draw] 中未知的键 ratio（是否应为 ratios？）（可用：mode、count、class_source、ratios、weights、min、"
-        "max）",
+        "  - [draw] 中未知的键 ratio（是否应为 ratios？）、scope（应写在第一节之前）（可用：mode、count、class_source、"
+        "ratios、weights、min、max）",
         "  - --ratio A=5：比例应在 0 到 1 之间",
         "  - plan_code: 应为文字（加引号）",
     ]

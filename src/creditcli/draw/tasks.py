@@ -78,10 +78,12 @@ def hint(key: str, known: Sequence[str]) -> str:
     (``ratio`` → ``ratios``)."""
     import difflib
 
-    home = [f"[{name}]" for name, keys in FILE_TABLES.items() if key in keys and tuple(known) != keys]
-    home += ["顶层"] if key in (*FILE_KEYS, *FILE_TABLES) and tuple(known) != (*FILE_KEYS, *FILE_TABLES) else []
-    if home:
-        return f"{shown(key)}（应写在 {home[0]} 中）" if home[0] != "顶层" else f"{shown(key)}（应写在第一节之前）"
+    for name, keys in FILE_TABLES.items():
+        if key in keys and tuple(known) != keys:
+            return f"{shown(key)}（应写在 [{name}] 中）"
+    top = (*FILE_KEYS, *FILE_TABLES)
+    if key in top and tuple(known) != top:
+        return f"{shown(key)}（应写在第一节之前）"
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
     return f"{shown(key)}（是否应为 {close[0]}？）" if close else shown(key)
 

@@ -266,7 +266,7 @@ def check_required(
             if len(empty) == len(values)
             else f"第 {'、'.join(map(str, empty[:5]))}{' 等' if len(empty) > 5 else ''} 行"
         )
-        how = REQUIRED[key] or "请报告此问题"
+        how = REQUIRED[key] or f"这一项取自任务记录，为空说明记录有误（用 creditcli tasks show {task.code} 查看）"
         reason = f"{where}为空：{how}" if where else f"为空：{how}"
         problems.append(Problem(None, header, "", reason, place=f"“{header}”"))
     if problems:
