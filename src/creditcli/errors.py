@@ -83,6 +83,11 @@ class ConfigError(CreditError):
 class CalendarGap(ConfigError):
     """A year that neither the holiday package nor the local calendar file covers."""
 
+    def __init__(self, message: str, year: int | None = None) -> None:
+        super().__init__(message)
+        self.year = year
+        """The missing year (None: beyond the last date there is)."""
+
 
 @dataclass(frozen=True)
 class Problem:
