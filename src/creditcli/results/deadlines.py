@@ -62,9 +62,7 @@ class Deadline:
 
     @property
     def note(self) -> str:
-        if self.gap is None:
-            return ""
-        return f"日历缺 {self.gap.year} 年" if self.gap.year is not None else "超出可计算的日期"
+        return "" if self.gap is None else self.gap.note
 
 
 def deadlines(db: Connection, calendar: WorkCalendar, today: dt.date) -> list[Deadline]:
@@ -87,7 +85,7 @@ def _deadline(
     except CalendarGap as gap:
         # The count reached the first day of the missing year with working days still to go: the
         # deadline lies in that year or later, so a task is surely not overdue before that year begins.
-        surely_not = done or (gap.year is not None and today < dt.date(gap.year, 1, 1))
+        surely_not = done or gap.surely_after(today)
         return Deadline(code, name, status, end, None, published, None, False if surely_not else None, gap)
     if done:
         return Deadline(code, name, status, end, due, published, None, False)
