@@ -61,6 +61,8 @@ class Settings:
     """Holiday arrangements of years the calendar package does not cover yet (creditcli.workdays)."""
     rules_file: Path | None = None
     """A bureau's overrides of the shipped credit rules (creditcli/credit/rules.toml)."""
+    operator: str | None = None
+    """Who works with this configuration (clock.configure_operator: after --operator and CREDITCLI_OPERATOR)."""
 
 
 def load_settings(config_path: Path | None = None) -> Settings:

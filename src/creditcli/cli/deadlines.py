@@ -48,8 +48,12 @@ def deadlines(
         raise AlarmError(f"{len(late)} 个任务逾期未公示检查结果：{'、'.join(late)}")
     if gaps and fail_if_unknown:
         missing = [code for _, codes in gaps.values() for code in codes]
-        years = "、".join(gaps)
-        raise ConfigError(
-            f"{len(missing)} 个任务的期限无法计算（{years}）：{'、'.join(missing)}；"
+        fixes = dict.fromkeys(
             "请在本地日历文件中补充该年（配置项 calendar_file 或 --calendar，格式见 docs/results.md）"
+            if gap.year is not None
+            else gap.message
+            for gap, _ in gaps.values()
+        )
+        raise ConfigError(
+            f"{len(missing)} 个任务的期限无法计算（{'、'.join(gaps)}）：{'、'.join(missing)}；{'；'.join(fixes)}"
         )
