@@ -42,6 +42,8 @@ PENALTY_LABELS = {
     "start": "公示日期",
     "end": "公示截止",
     "early_stop_from": "可申请提前停止",
+    "short": "短期公示",
+    "lasting": "不得提前停止",
     "withdrawn_on": "撤下日期",
     "repair": "修复决定",
     "note": "备注",
