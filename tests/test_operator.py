@@ -35,6 +35,16 @@ def audit_users(cli: Cli) -> list[str]:
     return [r[0] for r in cli.query("SELECT os_user FROM audit_log ORDER BY seq")]
 
 
+def paper_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines += ["|".join(c.text for c in row.cells) for row in table.rows]
+    return "\n".join(lines)
+
+
 def roster(tmp_path: Path) -> Path:
     return write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())
 
@@ -59,7 +69,8 @@ def test_option_environment_and_configuration_in_this_order(
 
 def test_certificates_and_notices_show_the_operator(cli: Cli, tmp_path: Path) -> None:
     cli.ok("entities", "import", roster(tmp_path))
-    cli.ok("tasks", "create", "T1", "--name", "x", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    cli.ok("tasks", "create", "T1", "--name", "x", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1",
+           "--implementer", "济南市天桥区市场监督管理局")  # fmt: skip
     notice = tmp_path / "notice.md"
     cli.ok("--operator", "张三", "tasks", "freeze", "T1", "-o", notice)
     assert "冻结时间：" in notice.read_text(encoding="utf-8")
@@ -70,6 +81,10 @@ def test_certificates_and_notices_show_the_operator(cli: Cli, tmp_path: Path) ->
     assert json.loads(cert.read_text(encoding="utf-8"))["operator"] == "李四"
     assert "；操作人：李四\n" in cert.with_suffix(".md").read_text(encoding="utf-8")
     assert cli.query("SELECT operator FROM pool_freezes") == [("张三",)]
+    cli.ok("--operator", "王五", "tasks", "document", "T1", "--what", "notice", "-o", tmp_path / "notice.docx")
+    cli.ok("tasks", "document", "T1", "--what", "certificate", "-o", tmp_path / "cert.docx")
+    assert "冻结经办人：张三" in paper_text(tmp_path / "notice.docx")  # who froze, not who printed it
+    assert "操作人|李四" in paper_text(tmp_path / "cert.docx")
     assert cli.query("SELECT operator FROM draws") == [("李四",)]
 
 
