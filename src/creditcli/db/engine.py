@@ -30,10 +30,10 @@ def to_url(db: str) -> str:
     """Accept a plain file path as well as a SQLAlchemy URL."""
     if "://" in db:
         return db
-    path = Path(db).expanduser()
+    path = Path(db)
     try:
-        path = path.resolve()
-    except (RuntimeError, OSError):  # a symlink loop: db/files.py names it (exit 78)
+        path = path.expanduser().resolve()
+    except (RuntimeError, OSError):  # a symlink loop, an unknown ~user: db/files.py names it (exit 78)
         path = path.absolute()
     return "sqlite:///" + str(path)
 
