@@ -193,13 +193,13 @@ def is_demo_database(path: Path) -> bool:
 
 def _run(workdir: Path, db_path: Path, settings: Settings, source: Path) -> DemoResult:
     from creditcli.actions.store import Store
-    from creditcli.db.engine import make_engine, to_url
+    from creditcli.db.engine import make_engine, to_url, writer
 
     store = Store(str(db_path), settings, origin="creditcli demo:", notify=lambda _line: None)
     with store.answered():  # a fault of the demo's database names it (not the --db of the command line)
         engine = make_engine(to_url(str(db_path)), write=True)
         try:
-            with engine.begin() as conn:  # marked first, before anything else is in it
+            with writer(engine).begin() as conn:  # marked first, before anything else is in it
                 conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_MARK}")
         finally:
             engine.dispose()

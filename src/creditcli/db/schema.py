@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 from creditcli import clock
-from creditcli.db.engine import sqlite_path
+from creditcli.db.engine import sqlite_path, writer
 from creditcli.errors import ConfigError
 
 # The newest revision in db/migrations/versions; tests assert this equals Alembic's head,
@@ -125,7 +125,7 @@ def upgrade(engine: Engine, *, backup: bool = True) -> UpgradeResult:
     copy = _backup_sqlite(path, before) if (backup and path is not None and before is not None) else None
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:  # another program's write lock is waited for (engine.writer)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return UpgradeResult(before, HEAD_REVISION, copy)
