@@ -443,7 +443,7 @@ def test_a_symlink_loop_as_db(tmp_path: Path) -> None:
         ),
         (
             "mysql://clerk:s3cret@db.example/creditcli",
-            "不支持的数据库类型：mysql（mysql://clerk:***@db.example/creditcli；支持 SQLite 与 PostgreSQL）",
+            "不支持的数据库类型：mysql（支持 SQLite 与 PostgreSQL）",
         ),
     ],
 )

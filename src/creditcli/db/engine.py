@@ -175,12 +175,15 @@ def make_engine(url: str, *, write: bool = False, create: bool | None = None, wa
     if backend == "postgresql":
         # Another session's lock (a table lock, a row being changed) is waited for as long as --wait asks,
         # at least the default, then answered with exit 75 (SQLSTATE 55P03), never waited for forever.
-        options = f"-c lock_timeout={max(BUSY_TIMEOUT_MS, int(wait * 1000))}"
-        given = parsed.query.get("options")
-        if isinstance(given, str):  # the administrator's own options in the address come after ours
-            options += f" {given}"
+        connect_args: dict[str, Any] = {}
+        if parsed.get_driver_name() in {"psycopg", "psycopg2"}:  # libpq's startup options
+            options = f"-c lock_timeout={max(BUSY_TIMEOUT_MS, int(wait * 1000))}"
+            given = parsed.query.get("options")
+            if isinstance(given, str):  # the administrator's own options in the address come after ours
+                options += f" {given}"
+            connect_args["options"] = options
         try:
-            return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+            return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         except ModuleNotFoundError as exc:
             raise ConfigError(
                 "连接 PostgreSQL 需要 psycopg：请安装 creditcli[postgres]，并使用 postgresql+psycopg:// 地址"
@@ -189,7 +192,7 @@ def make_engine(url: str, *, write: bool = False, create: bool | None = None, wa
             raise ConfigError(
                 f"数据库地址 {hidden(url)} 中的驱动 {parsed.drivername} 无法使用：请使用 postgresql+psycopg:// 地址"
             ) from exc
-    raise ConfigError(f"不支持的数据库类型：{backend}（{hidden(url)}；支持 SQLite 与 PostgreSQL）")
+    raise ConfigError(f"不支持的数据库类型：{backend}（支持 SQLite 与 PostgreSQL）")
 
 
 IMMEDIATE = "creditcli_immediate"

@@ -66,19 +66,20 @@ def why_not_writable(path: Path) -> str | None:
 
 
 def readonly_uri(path: Path) -> str:
-    """A SQLite URI that reads ``path`` without writing anything, not even a file beside it (any
-    character of the path quoted).
+    """A SQLite URI that reads ``path`` and changes nothing in it (any character of the path quoted).
 
-    A WAL database is read with its -wal and -shm files when both are there (a writer has it open,
-    or one was killed): SQLite then reads the -wal's committed pages through the existing index
-    without changing either file, also on a read-only mount. Without them it is opened as immutable:
-    no -wal holds data and no writer is at work, and SQLite creates no -shm (which, made by a
-    reader that may not write the database, would keep its read-only mode and stop later writers).
-    A -wal with data but no -shm (a writer killed, its index removed) cannot be read without writing
-    a new index: refused (exit 78) rather than read as it was before the -wal's commits."""
+    Where this process may not write (``why_not_writable``: a read-only mount, a file or folder
+    without write permission) it writes nothing beside the file either. A WAL database is then read
+    with its -wal and -shm files when both are there (a writer has it open, or one was killed):
+    SQLite reads the -wal's committed pages through the existing index without changing either
+    file. Without them it is opened as immutable: no -wal holds data and no writer is at work, and
+    SQLite creates no -shm (which, made by a reader that may not write the database, would keep its
+    read-only mode and stop later writers). A -wal with data but no -shm (a writer killed, its index
+    removed) cannot be read without writing a new index: refused (exit 78) rather than read as it
+    was before the -wal's commits."""
     wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
     uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
-    if wal.exists() and shm.exists():
+    if (wal.exists() and shm.exists()) or why_not_writable(path) is None:
         return uri
     if wal.exists() and wal.stat().st_size > 0:
         raise ConfigError(
@@ -88,6 +89,15 @@ def readonly_uri(path: Path) -> str:
             "或把数据库连同 -wal 文件复制到可写的位置后使用"
         )
     return uri + "&immutable=1"
+
+
+def reader_uri(path: Path) -> str:
+    """How a reader of its own (``db backup``'s copy) opens ``path``: where this process may write, as
+    any connection does (the -wal and -shm files it makes are removed when it closes); elsewhere
+    read-only, writing nothing (``readonly_uri``)."""
+    if why_not_writable(path) is None:
+        return f"file:{urllib.parse.quote(str(path.resolve()))}?mode=rw"
+    return readonly_uri(path)
 
 
 def how_to_create(path: Path) -> str:

@@ -50,17 +50,17 @@ def _backup_sqlite(path: Path, revision: str | None) -> Path | None:
 def copy_sqlite(path: Path, target: Path, what: str = "备份文件") -> None:
     """A consistent copy of the database ``path`` in ``target``, whole or not at all.
 
-    SQLite's online backup API (others may keep reading and writing) reads the database as any
-    reader that may not write it does (db/files.py: a read-only mount, no file left beside it); the
+    SQLite's online backup API (others may keep reading and writing) reads the database as a reader
+    does (db/files.py ``reader_uri``: also on a read-only mount, no file left beside it); the
     copy is checked (``PRAGMA quick_check``) before it takes the target's name, so that a damaged
     database is never passed off as a backup (exit 78). A copy that cannot be written (a full disk)
     leaves no file behind (exit 73).
     """
-    from creditcli.db.files import readonly_uri
+    from creditcli.db.files import reader_uri
     from creditcli.errors import ConfigError, OutputError, database_error, nearly_full
     from creditcli.io.writers import atomic_path
 
-    source = readonly_uri(path)
+    source = reader_uri(path)
     with atomic_path(target, what) as tmp:  # an empty temporary file: SQLite takes it as an empty database
         try:
             src = sqlite3.connect(source, uri=True)
