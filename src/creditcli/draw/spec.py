@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creditcli.draw.terms import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import UsageError
+from creditcli.io.text import fold_task_code
 from creditcli.rosters.codes import normalise
 from creditcli.settings import RATIO_PLACES, Settings, validation_details
 
@@ -39,7 +40,9 @@ WINDOW_FIRST, WINDOW_LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 CODE_MAX_LENGTH = 64
 CODE_RULE = "只能用字母、数字、汉字和 - _ . ( ) （ ） 〔 〕，最多 64 个字符，不能以 . 开头"
-CODE_CHAR = re.compile(r"[A-Za-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f_.()（）〔〕-]")
+# 〇 (U+3007, the hanzi zero of 二〇二六年) is a hanzi here: kept as written, never folded to 0, so that
+# a code copied from a document (抽查〔二〇二六〕1号) is the code the certificate shows.
+CODE_CHAR = re.compile(r"[A-Za-z0-9\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f_.()（）〔〕-]")
 
 
 class PoolScope(BaseModel):
@@ -293,7 +296,9 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     if source != IMPORTED and not re.fullmatch(rf"{MODEL_PREFIX}[A-Za-z_][A-Za-z0-9_-]*", source):
         problems.append(f"分类来源 “{source}” 无效：应为 imported（导入的分类）或 model:模型名（如 model:default）")
     raw = {**raw, "class_source": source}
-    code = str(raw.get("code") or "")
+    # Typed as a file or a terminal gives it: full-width digits, letters and -._ folded as at lookup.
+    code = fold_task_code(str(raw.get("code") or ""))
+    raw = {**raw, "code": code}
     if not code.strip():
         problems.append("缺少任务编号")
     elif (wrong := code_problem(code)) is not None:
