@@ -145,6 +145,35 @@ def test_excel_serials_come_only_from_date_cells(cli: Cli, tmp_path: Path) -> No
     assert cli.query(f"SELECT CAST(established AS TEXT) FROM entities WHERE uscc = '{U1}'") == [("2019-03-07",)]
 
 
+def test_excel_date_cells_of_1900_are_read_as_dates(cli: Cli, tmp_path: Path) -> None:
+    """Findings 34: serial 1 is 1900-01-01 (the first day 成立日期 allows); serial 0, which Excel shows as
+    1900-01-00 and xlsxwriter writes for 1900-01-01, is the day before: read as that date, so that the
+    date's bounds name it (it was "00:00:00 日期无法识别")."""
+    before = base(cli, tmp_path)
+    path = tmp_path / "1900.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, ["统一社会信用代码", "企业名称", "成立日期"])
+    for row, (code, name, serial) in enumerate([(U1, "甲", 1), (U2, "乙", 0)], start=1):
+        sheet.write_row(row, 0, [code, name])
+        sheet.write_number(row, 2, serial, day)
+    book.close()
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 1 处问题，未导入任何数据",
+        f"  第 3 行 “成立日期”: 1899-12-31 早于 1900-01-01，应在 1900-01-01 至今天（{today().isoformat()}）之间",
+    ]
+    one = tmp_path / "one.xlsx"
+    book = xlsxwriter.Workbook(str(one))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["统一社会信用代码", "企业名称", "成立日期"])
+    sheet.write_row(1, 0, [U1, "甲"])
+    sheet.write_number(1, 2, 1, book.add_format({"num_format": "yyyy-mm-dd"}))
+    book.close()
+    cli.ok("entities", "import", one)
+    assert cli.query(f"SELECT CAST(established AS TEXT) FROM entities WHERE uscc = '{U1}'") == [("1900-01-01",)]
+
+
 def test_dates_out_of_range_are_refused_with_the_range(cli: Cli, tmp_path: Path) -> None:
     before = base(cli, tmp_path)
     now = today().isoformat()

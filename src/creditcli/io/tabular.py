@@ -27,6 +27,8 @@ from creditcli.parallel import in_threads
 
 HEADER_SCAN_ROWS = 10
 _TOTAL_ROW = re.compile(r"^\s*(合计|总计|小计|共计)")
+EXCEL_DAY_ZERO = "1899-12-31"
+"""What an Excel date cell of serial 0 is read as (python-calamine gives it as the time 00:00)."""
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 HeaderScore = Callable[[Sequence[str]], int]
@@ -236,6 +238,10 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if value == dt.time():
+        # A date cell holding serial 0: the day before 1900-01-01 (Excel shows it as 1900-01-00, and
+        # xlsxwriter writes 1900-01-01 as it). Read as that date, so that a date column's bounds name it.
+        return EXCEL_DAY_ZERO
     return str(value).strip()
 
 
