@@ -394,6 +394,16 @@ def test_short_gbk_files_with_rare_names_are_read_as_gbk(cli: Cli, tmp_path: Pat
     ]
 
 
+def test_a_short_gbk_file_the_detector_ranks_korean_is_read_as_gbk(cli: Cli, tmp_path: Path) -> None:
+    """Findings 33: two rare names make up 42% of the text and charset-normalizer ranks cp949 first;
+    GB18030 is among its candidates, and a bureau's file is Chinese (it was refused as Korean)."""
+    rows = [[U1, "龚喆堃"], [U2, "邝璟琨"]]
+    path = write_csv(tmp_path / "g.csv", ["信用代码", "名称"], rows, encoding="gbk")
+    result = cli.ok("-f", "json", "entities", "import", path)
+    assert json.loads(result.stdout)["encoding"] == "gb18030"
+    assert cli.query("SELECT name FROM entities ORDER BY uscc") == [("龚喆堃",), ("邝璟琨",)]
+
+
 # ---- text lengths ---------------------------------------------------------------------------------
 
 
