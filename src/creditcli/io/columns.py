@@ -20,6 +20,7 @@ from creditcli.io.text import escape_controls, halfwidth, has_control
 
 if TYPE_CHECKING:
     from creditcli.io.dates import DateBounds
+    from creditcli.io.numbers import NumberRule
 
 
 NAME_LEN = 200
@@ -38,6 +39,8 @@ class Kind(StrEnum):
     RISK_CLASS = "risk_class"
     TAGS = "tags"
     BOOL = "bool"
+    NUMBER = "number"
+    """A non-negative decimal number written in plain digits (``Column.number`` bounds it)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Column:
     """Canonical value for a new record when the file leaves the column out or empty."""
     bounds: DateBounds | None = None
     """For DATE columns: the earliest date and whether a future date is refused."""
+    number: NumberRule | None = None
+    """For NUMBER columns: the largest value and the decimals allowed."""
 
     @property
     def limit(self) -> int | None:

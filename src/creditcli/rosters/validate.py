@@ -204,6 +204,12 @@ def _check_value(v: Validated, col: Column, classes: Sequence[str], accept_bad: 
         canon = map_unique(values, canon_bool)
         v.problem(np.flatnonzero((canon == "!").to_numpy()), col.name, "应为“是”或“否”")
         v.frame[col.name] = canon
+    elif col.kind is Kind.NUMBER:
+        rule = col.number
+        assert rule is not None, f"NUMBER column {col.name} without a NumberRule"
+        canon = map_unique(values, lambda s: (rule.canonical(s) or "!") if s.strip() else "")
+        v.problem(np.flatnonzero((canon == "!").to_numpy()), col.name, rule.reason)
+        v.frame[col.name] = canon.mask(canon == "!", values)  # (refused: nothing is stored)
     elif col.kind is Kind.CODE:
         v.frame[col.name] = codes.normalise_series(values)
     elif col.kind is Kind.TAGS:
