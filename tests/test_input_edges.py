@@ -95,9 +95,34 @@ def test_a_control_character_in_a_header_is_refused(cli: Cli, tmp_path: Path) ->
 
 
 def test_tabs_and_line_breaks_inside_quoted_cells_are_text(cli: Cli, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "t.csv", ["统一社会信用代码", "企业名称", "住所"], [[U1, "甲\t公司", "一号\r\n二号"]])
+    path = tmp_path / "t.csv"
+    path.write_bytes(f'统一社会信用代码,企业名称,住所\r\n{U1},"甲\t公司","一号\r\n二号"\r\n'.encode())
     cli.ok("entities", "import", path)
     assert cli.query("SELECT name, address FROM entities") == [("甲\t公司", "一号\r\n二号")]
+
+
+TAB = "含有未加引号的制表符（以 \\x09 显示；常是从别处粘贴时带入的）：请删去；确需制表符的，整格加英文双引号"
+
+
+def test_a_tab_outside_quotes_is_refused_like_a_control_character(cli: Cli, tmp_path: Path) -> None:
+    """Findings 32: a tab typed into an unquoted CSV cell was stored silently; the row named is the
+    one Excel shows, after a quoted cell that spans two lines and next to a quoted tab that is text."""
+    before = base(cli, tmp_path)
+    path = tmp_path / "tab.csv"
+    text = (
+        "统一社会信用代码,企业名称,住所,成立日期\r\n"
+        f'{U1},"甲\t公司","一号\r\n二号",2020-01-05\r\n'
+        f"{U2},乙\t公司,二号,2019-03-07\t\r\n"
+        f'{U3},"丙""公司""",三\t号,2021-06-01\r\n'
+    )
+    path.write_bytes(text.encode())
+    # The date with a tab is reported as that alone, not also as an unreadable date.
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 3 处问题，未导入任何数据",
+        f"  第 3 行 “企业名称”: 乙\\x09公司 {TAB}",
+        f"  第 3 行 “成立日期”: 2019-03-07\\x09 {TAB}",
+        f"  第 4 行 “住所”: 三\\x09号 {TAB}",
+    ]
 
 
 def test_a_results_file_with_a_control_character_records_nothing(
