@@ -32,16 +32,14 @@ AMOUNT = NumberRule(
 )
 
 
+DECISION_NO = Column(
+    "decision_no", "决定书文号", ("行政处罚决定书文号", "处罚决定书文号", "文号"), Kind.CODE, required=True, max_len=128
+)
+"""Every decision number (处罚、列入、修复决定书文号), in a file or typed on the command line: one rule."""
+
 COLUMNS = ColumnSet(
     (
-        Column(
-            "decision_no",
-            "决定书文号",
-            ("行政处罚决定书文号", "处罚决定书文号", "文号"),
-            Kind.CODE,
-            required=True,
-            max_len=128,
-        ),
+        DECISION_NO,
         Column("uscc", "统一社会信用代码", ("信用代码", "uscc"), Kind.USCC, required=True),
         Column(
             "party_kind",

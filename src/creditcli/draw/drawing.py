@@ -28,6 +28,7 @@ from creditcli.draw.spec import parameter_problems
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool
 from creditcli.draw.tasks import next_seq, spec_of
 from creditcli.errors import UsageError
+from creditcli.io.columns import Column, check_typed
 from creditcli.parallel import in_child
 
 
@@ -42,6 +43,9 @@ class DrawResult:
     outcome: Outcome
     froze: bool
     superseded: int | None
+
+
+REASON = Column("superseded_reason", "重新抽取的原因")
 
 
 def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool, *, parallel: bool = True) -> Outcome:
@@ -79,7 +83,9 @@ def draw(
     now = now or clock.now()
     generated = seed is None
     seed = new_seed() if seed is None else check_seed(seed)
-    if redraw_reason is not None and not redraw_reason.strip():
+    if redraw_reason is not None:
+        (redraw_reason,) = check_typed([(REASON, "--reason", redraw_reason)])
+    if redraw_reason is not None and not redraw_reason:
         raise UsageError("--reason 不能为空：重新抽取必须写明原因")
     current = lifecycle.check_drawable(session, task, redraw=redraw_reason is not None)
     if not allow_seed_reuse:

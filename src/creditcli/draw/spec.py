@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creditcli.draw.terms import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import UsageError
+from creditcli.io.columns import NAME_LEN, Column, shown_typed, typed_value
 from creditcli.io.text import fold_task_code
 from creditcli.rosters.codes import normalise
 from creditcli.settings import RATIO_PLACES, Settings, validation_details
@@ -43,6 +44,18 @@ CODE_RULE = "只能用字母、数字、汉字和 - _ . ( ) （ ） 〔 〕，�
 # 〇 (U+3007, the hanzi zero of 二〇二六年) is a hanzi here: kept as written, never folded to 0, so that
 # a code copied from a document (抽查〔二〇二六〕1号) is the code the certificate shows.
 CODE_CHAR = re.compile(r"[A-Za-z0-9\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f_.()（）〔〕-]")
+
+
+TEXT_FIELDS = {
+    "name": (Column("name", "任务名称", max_len=NAME_LEN), "--name"),
+    "plan_code": (Column("plan_code", "年度抽查计划编号", max_len=CODE_MAX_LENGTH), "--plan-code"),
+    "plan_name": (Column("plan_name", "年度抽查计划名称", max_len=NAME_LEN), "--plan-name"),
+    "organiser": (Column("organiser", "发起部门", max_len=NAME_LEN), "--organiser"),
+    "implementer": (Column("implementer", "实施部门", max_len=NAME_LEN), "--implementer"),
+    "scope": (Column("scope", "抽查对象范围说明"), "--scope"),
+}
+"""A task's free text, checked by the rule of its column kind as a file's cell is (control characters,
+the documented maximum length) whether typed as an option or written in a task file."""
 
 
 class PoolScope(BaseModel):
@@ -299,6 +312,12 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     # Typed as a file or a terminal gives it: full-width digits, letters and -._ folded as at lookup.
     code = fold_task_code(str(raw.get("code") or ""))
     raw = {**raw, "code": code}
+    for key, (column, option) in TEXT_FIELDS.items():
+        if key in raw and raw[key] is not None:
+            value, why = typed_value(column, str(raw[key]))
+            if why is not None:
+                problems.append(f"{option}（任务文件中 {key}） {shown_typed(str(raw[key]))}：{why}")
+            raw[key] = value
     if not code.strip():
         problems.append("缺少任务编号")
     elif (wrong := code_problem(code)) is not None:
