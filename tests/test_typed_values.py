@@ -46,7 +46,8 @@ def test_a_decision_number_typed_as_imported_finds_the_decision(cli: Cli, penalt
 
 
 def test_list_decision_numbers_are_normalised_and_found_by_repair(cli: Cli, penalty: None) -> None:
-    cli.ok("lists", "add", "--list", "serious", U1, "--ground", "严重违法", "--decision-no", "历下市监 列〔２０２６〕１号",
+    typed = "历下市监 列〔２０２６〕１号"
+    cli.ok("lists", "add", "--list", "serious", U1, "--ground", "严重违法", "--decision-no", typed,
            "--date", "2026-03-02", "--unit", UNIT)  # fmt: skip
     assert cli.query("SELECT decision_no FROM list_entries") == [("历下市监列〔2026〕1号",)]
     refs = [r["ref"] for r in json.loads(cli.ok("repair", "check", U1, "-f", "json").stdout)["rows"]]

@@ -21,7 +21,7 @@ from creditcli.db.models import Item, ModelClass, Task
 from creditcli.draw.pool import check_drawable, check_pool, eligible, read_exclusions
 from creditcli.draw.spec import CODE_CHAR, PoolScope, TaskSpec, build_spec, class_key, code_problem, shown
 from creditcli.errors import InputMissingError, UsageError
-from creditcli.settings import Settings
+from creditcli.settings import Settings, file_reason
 
 
 def file_stem(code: str) -> str:
@@ -84,7 +84,7 @@ def read_task_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise InputMissingError(f"任务文件不存在：{path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"任务文件 {path} 无法解析：{exc}") from exc
+        raise UsageError(f"任务文件 {path} 无法解析：{file_reason(exc)}") from exc
     problems: list[str] = []
 
     def unknown(keys: Any, known: Sequence[str], where: str) -> None:

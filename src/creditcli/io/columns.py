@@ -204,8 +204,17 @@ def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
             data = tomllib.loads(text)
             table = data.get("columns", data)
             pairs = {str(k): str(v) for k, v in table.items()}
-    except (ValueError, AttributeError, IndexError, csv.Error) as exc:
-        raise UsageError(f"列映射文件 {path} 无法解析：{escape_controls(str(exc))}") from exc
+    except ValueError as exc:
+        from creditcli.settings import file_reason
+
+        raise UsageError(f"列映射文件 {path} 无法解析：{file_reason(exc)}") from exc
+    except (AttributeError, IndexError, csv.Error) as exc:
+        what = (
+            "应为键值对（TOML 或 JSON 对象）或两列 CSV"
+            if isinstance(exc, AttributeError)
+            else escape_controls(str(exc))
+        )
+        raise UsageError(f"列映射文件 {path} 无法解析：{what}") from exc
     index = columns.alias_index
     unknown = [v for v in pairs.values() if header_key(v) not in index]
     if unknown:
