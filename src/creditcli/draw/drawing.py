@@ -22,7 +22,7 @@ from creditcli.db.models import Draw, Task
 from creditcli.draw import strategies
 from creditcli.draw.certificate import certificate_json, fraction_text
 from creditcli.draw.freeze import PackedPool, freeze_record, latest_freeze
-from creditcli.draw.pool import check_drawable, check_pool, decompress, eligible
+from creditcli.draw.pool import check_drawable, check_pool, eligible, frozen_pool
 from creditcli.draw.seeds import check_seed, check_unused, new_seed
 from creditcli.draw.spec import parameter_problems
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool
@@ -110,7 +110,7 @@ def draw(
         record = freeze_record(session, task, ep, now, packing.result())
         pool = ep.pool
     else:
-        pool = Pool.parse(decompress(record.pool))
+        pool = Pool.parse(frozen_pool(task.code, record))
         check_drawable(spec, pool)
         outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool)
     superseded = None

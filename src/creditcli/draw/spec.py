@@ -124,6 +124,18 @@ class TaskSpec(BaseModel):
         }
 
 
+def parse_spec(code: str, text: str) -> TaskSpec:
+    """A task's stored parameters (``tasks.spec``), or RecordError naming the task: a record altered
+    behind the tool's back must not end as an internal error."""
+    try:
+        return TaskSpec.model_validate_json(text)
+    except ValidationError:
+        from creditcli.canonical import RESTORE
+        from creditcli.errors import RecordError
+
+        raise RecordError(f"任务 {shown(code)} 的任务参数记录（tasks.spec）已损坏：内容无法读取；{RESTORE}") from None
+
+
 def shown(text: str, limit: int = 80) -> str:
     """User text inside a message: control and other unprintable characters escaped (``\\n``, ``\\x1b``),
     and cut after ``limit`` characters, so that a message never moves the terminal or floods it."""

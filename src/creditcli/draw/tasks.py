@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from creditcli import clock, lifecycle
 from creditcli.db.models import Item, ModelClass, Task
 from creditcli.draw.pool import check_drawable, check_pool, eligible, read_exclusions
-from creditcli.draw.spec import CODE_CHAR, PoolScope, TaskSpec, build_spec, class_key, code_problem, shown
+from creditcli.draw.spec import (
+    CODE_CHAR,
+    PoolScope,
+    TaskSpec,
+    build_spec,
+    class_key,
+    code_problem,
+    parse_spec,
+    shown,
+)
 from creditcli.errors import InputMissingError, UsageError
 from creditcli.settings import Settings, file_reason
 
@@ -191,7 +200,7 @@ def get_task(session: Session, code: str) -> Task:
 
 
 def spec_of(task: Task) -> TaskSpec:
-    return TaskSpec.model_validate_json(task.spec)
+    return parse_spec(task.code, task.spec)
 
 
 def next_seq(session: Session, column: Any, task: Task) -> int:
