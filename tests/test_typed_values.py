@@ -85,11 +85,13 @@ def test_result_options_are_checked_like_the_results_sheet(cli: Cli, assigned: d
 def test_task_text_is_checked_from_options_and_task_files(cli: Cli, tmp_path: Path) -> None:
     cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
     stderr = refused(cli, "tasks", "create", "T1", "--name", "名" * 201, "--scope", "范围\x1b[31m",
-                     "--window", "2026-03-01:2026-06-30")  # fmt: skip
+                     "--station", "华山\x00所", "--item", "SJ\x1b", "--window", "2026-03-01:2026-06-30")  # fmt: skip
     assert stderr == (
         "错误：任务参数有误，未创建任务：\n"
+        "  - 未知的抽查事项：SJ\\x1b（先用 creditcli items import 导入抽查事项清单）\n"
         f"  - --name（任务文件中 name） {'名' * 20}…：有 201 个字符，超过上限 200 个字符\n"
         f"  - --scope（任务文件中 scope） 范围\\x1b[31m：{CONTROL}\n"
+        f"  - --station（任务文件 [pool] 中 stations） 华山\\x00所：{CONTROL}\n"
     )
     path = tmp_path / "task.toml"
     path.write_text('code = "T1"\nname = "x"\norganiser = "处\\u0000室"\nwindow = "2026-03-01:2026-06-30"\n')

@@ -56,6 +56,13 @@ TEXT_FIELDS = {
 }
 """A task's free text, checked by the rule of its column kind as a file's cell is (control characters,
 the documented maximum length) whether typed as an option or written in a task file."""
+POOL_FIELDS = {
+    "entity_types": (Column("entity_type", "主体类型", max_len=NAME_LEN), "--entity-type"),
+    "stations": (Column("station", "管辖单位", max_len=NAME_LEN), "--station"),
+    "industry_prefixes": (Column("industry", "行业代码", max_len=16), "--industry"),
+    "tags": (Column("tag", "标签", max_len=NAME_LEN), "--tag"),
+}
+"""The text filters of a 定向 task's scope, checked alike (``[pool]`` in a task file)."""
 
 
 class PoolScope(BaseModel):
@@ -295,7 +302,8 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     items = [i if i in known_items else normalise(i) for i in typed]
     unknown = [i for i in items if i not in known_items]
     if unknown:
-        problems.append(f"未知的抽查事项：{'、'.join(unknown)}（先用 creditcli items import 导入抽查事项清单）")
+        listed = "、".join(shown(i) for i in unknown)
+        problems.append(f"未知的抽查事项：{listed}（先用 creditcli items import 导入抽查事项清单）")
     team_size = _integer(raw.get("team_size", 2), "--team-size", problems, low=None, high=None)
     if team_size is not None and team_size < 2:
         problems.append(f"--team-size {team_size}：检查组至少 2 名执法人员（行政处罚法第四十二条）")
@@ -330,6 +338,21 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
             if why is not None:
                 problems.append(f"{option}（任务文件中 {key}） {shown_typed(str(raw[key]))}：{why}")
             raw[key] = value
+    pool = raw.get("pool")
+    if isinstance(pool, Mapping):
+        pool = dict(pool)
+        for key, (column, option) in POOL_FIELDS.items():
+            values = pool.get(key)
+            if not isinstance(values, list):
+                continue
+            checked = []
+            for item in values:
+                value, why = typed_value(column, str(item))
+                if why is not None:
+                    problems.append(f"{option}（任务文件 [pool] 中 {key}） {shown_typed(str(item))}：{why}")
+                checked.append(value)
+            pool[key] = checked
+        raw["pool"] = pool
     if not code.strip():
         problems.append("缺少任务编号")
     elif (wrong := code_problem(code)) is not None:
