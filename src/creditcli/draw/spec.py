@@ -333,10 +333,10 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     code = fold_task_code(str(raw.get("code") or ""))
     raw = {**raw, "code": code}
     for key, (column, option) in TEXT_FIELDS.items():
-        if key in raw and raw[key] is not None:
-            value, why = typed_value(column, str(raw[key]))
+        if isinstance(raw.get(key), str):  # (another type is pydantic's to refuse: 应为文字)
+            value, why = typed_value(column, raw[key])
             if why is not None:
-                problems.append(f"{option}（任务文件中 {key}） {shown_typed(str(raw[key]))}：{why}")
+                problems.append(f"{option}（任务文件中 {key}） {shown_typed(raw[key])}：{why}")
             raw[key] = value
     pool = raw.get("pool")
     if isinstance(pool, Mapping):
@@ -347,9 +347,12 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
                 continue
             checked = []
             for item in values:
-                value, why = typed_value(column, str(item))
+                if not isinstance(item, str):
+                    checked.append(item)
+                    continue
+                value, why = typed_value(column, item)
                 if why is not None:
-                    problems.append(f"{option}（任务文件 [pool] 中 {key}） {shown_typed(str(item))}：{why}")
+                    problems.append(f"{option}（任务文件 [pool] 中 {key}） {shown_typed(item)}：{why}")
                 checked.append(value)
             pool[key] = checked
         raw["pool"] = pool
