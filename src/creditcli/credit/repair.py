@@ -19,8 +19,8 @@ from creditcli.credit.penalties import DECISION_NO, add_months, publicity
 from creditcli.credit.rules import Rules
 from creditcli.db.models import ListEntry, Penalty, Repair, Result, ResultCode, Task
 from creditcli.errors import InputMissingError, StateError, UsageError
-from creditcli.io.columns import NAME_LEN, Column, check_typed, shown_typed
-from creditcli.io.text import fold_task_code, normalise_code
+from creditcli.io.columns import NAME_LEN, Column, check_typed
+from creditcli.io.text import escape_controls, fold_task_code, normalise_code
 from creditcli.io.writers import Table
 from creditcli.workdays import WorkCalendar
 
@@ -141,7 +141,8 @@ def record(
         (n for n in negatives(session, rules, work, uscc) if n.kind == kind and ref_key(kind, n.ref) == key), None
     )
     if found is None:
-        raise InputMissingError(f"{uscc} 没有可修复的记录 {shown_typed(ref)}（用 creditcli repair check {uscc} 查看）")
+        shown = escape_controls(ref)
+        raise InputMissingError(f"{uscc} 没有可修复的记录 {shown}（用 creditcli repair check {uscc} 查看）")
     ref = found.ref  # as stored
     if found.repaired is not None:
         raise StateError(f"{found.label} 已于 {found.repaired} 修复或移出")
