@@ -94,3 +94,15 @@ def test_a_damaged_certificate_is_named(cli: Cli, assigned: dict[str, list[str]]
         f"任务 T1 第 1 次抽取的证书已损坏：内容无法读取；{RESTORE}\n",
     )
     assert cli.dump() == before
+
+
+def test_damaged_draw_parameters_are_reported_by_verify(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    cli.execute("UPDATE draws SET parameters = :p", p="{")
+    before = cli.dump()
+    result = cli("tasks", "verify", "T1")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：任务 T1 第 1 次抽取复核不一致：\n抽取参数与任务记录不符\n"
+        f"任务 T1 第 1 次抽取的参数已损坏：内容无法读取；{RESTORE}\n",
+    )
+    assert cli.dump() == before

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,7 +80,13 @@ def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.da
         problems.append("冻结范围记录已损坏：内容不是抽取范围，无法重新计算抽取")
         result.ok = False
         return result
-    mode, parameters, seed = row.mode, json.loads(row.parameters), row.seed
+    try:
+        parameters = stored_json(row.parameters, f"任务 {escape_controls(task.code)} 第 {row.seq} 次抽取的参数")
+    except RecordError as exc:  # already reported as 抽取参数与任务记录不符; nothing to recompute with
+        problems.append(exc.message)
+        result.ok = False
+        return result
+    mode, seed = row.mode, row.seed
     # Recomputing the draw (hashing every id) and reading today's roster are independent and take
     # about as long each (1M: ~1 s of one core): a child process recomputes, in one process, while
     # this one reads the database. Without a child (no fork, or it failed) the recomputation runs
