@@ -116,6 +116,13 @@ class Cli:
         finally:
             engine.dispose()
 
+    def refused(self, args: Sequence[str | Path], code: int, message: str) -> None:
+        """``args`` fail with ``code`` and exactly ``message`` on stderr, and change nothing."""
+        before = self.dump()
+        result = self(*args)
+        assert (result.exit_code, result.stderr) == (code, message)
+        assert self.dump() == before
+
     def count(self, table: str) -> int:
         return int(self.query(f"SELECT COUNT(*) FROM {table}")[0][0])
 
@@ -175,6 +182,13 @@ def entity_rows() -> list[list[str]]:
         [U3, "济南丙店", "个体工商户", "2021年6月1日", "唐冶市场监管所", "H6210", "注销", "B"],
         [U4, "济南丁专业合作社", "农民专业合作社", "20180102", "唐冶市场监管所", "A0111", "存续", "C"],
     ]
+
+
+@pytest.fixture
+def roster(cli: Cli, tmp_path: Path) -> None:
+    """The small standard roster (entity_rows) imported: penalties, lists and tasks name entities of
+    the roster (README: references). A module with a roster of its own defines its own fixture."""
+    cli.ok("entities", "import", write_csv(tmp_path / "roster.csv", ENTITY_HEADER, entity_rows()))
 
 
 def write_csv(
@@ -238,6 +252,11 @@ TEAM_INSPECTOR_HEADER = ["执法证号", "姓名", "人员类别", "所属监管
 RESULT_ITEM_HEADER = ["事项编码", "抽查事项名称"]
 
 
+PUBLIC_FIELDS = ("--plan-code", "2026-JH-01", "--plan-name", "年度抽查计划",
+                 "--authority", "济南市天桥区市场监督管理局")  # fmt: skip
+"""What a public list requires of a task beyond its name and window (issue 16 §3)."""
+
+
 @pytest.fixture
 def assigned(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
     """T1 draws U1, U2 and U4 (every 存续 entity); four officers make teams of two. Returns the teams."""
@@ -246,7 +265,7 @@ def assigned(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
     cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", TEAM_INSPECTOR_HEADER, people))
     cli.ok("items", "import", write_csv(tmp_path / "items.csv", RESULT_ITEM_HEADER, [["SJ01", "登记事项检查"]]))
     cli.ok("tasks", "create", "T1", "--name", "登记事项抽查", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
-           "--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1")  # fmt: skip
+           "--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1", *PUBLIC_FIELDS)  # fmt: skip
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
     cli.ok("tasks", "assign", "T1")
     teams: dict[str, list[str]] = {}

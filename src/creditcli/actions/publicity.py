@@ -4,23 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from creditcli.actions.store import Store, Unit, write_use_case
+from creditcli.actions.store import Exported, Store, Unit, write_use_case
 
 if TYPE_CHECKING:
     from creditcli.io.writers import FileFormat
     from creditcli.results.coverage import CoverageRow
     from creditcli.results.deadlines import Deadline
     from creditcli.results.publicity import MarkResult
-
-
-@dataclass(frozen=True)
-class Exported:
-    path: Path
-    rows: int
 
 
 def export(
@@ -31,6 +24,7 @@ def export(
     *,
     columns: Path | None = None,
     partial: bool = False,
+    allow_empty: bool = False,
     fmt: FileFormat | None = None,
 ) -> Exported:
     """A public file (抽查计划公告, 抽查名单 or 抽查结果公告): never a class, ticket, inspector or remark."""
@@ -45,7 +39,9 @@ def export(
     chosen = format_for(output, fmt)
     keys = publicity.read_columns(columns) if columns is not None else None
     with store.reading() as session:
-        table = publicity.public_table(session, get_task(session, code), what, keys, partial)
+        task = get_task(session, code)
+        authority = store.settings.authority
+        table = publicity.public_table(session, task, what, keys, partial, authority=authority, allow_empty=allow_empty)
         return Exported(output, write_table(table, output, chosen))
 
 
