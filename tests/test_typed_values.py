@@ -94,9 +94,13 @@ def test_task_text_is_checked_from_options_and_task_files(cli: Cli, tmp_path: Pa
         f"  - --station（任务文件 [pool] 中 stations） 华山\\x00所：{CONTROL}\n"
     )
     path = tmp_path / "task.toml"
-    path.write_text('code = "T1"\nname = "x"\norganiser = "处\\u0000室"\nwindow = "2026-03-01:2026-06-30"\n')
+    authority = "局" * 201
+    text = f'code = "T1"\nname = "x"\norganiser = "处\\u0000室"\nauthority = "{authority}"\n'
+    path.write_text(text + 'window = "2026-03-01:2026-06-30"\n')
     assert refused(cli, "tasks", "create", "--from", str(path)) == (
-        f"错误：任务参数有误，未创建任务：\n  - --organiser（任务文件中 organiser） 处\\x00室：{CONTROL}\n"
+        "错误：任务参数有误，未创建任务：\n"
+        f"  - --organiser（任务文件中 organiser） 处\\x00室：{CONTROL}\n"
+        f"  - --authority（任务文件中 authority） {'局' * 20}…：有 201 个字符，超过上限 200 个字符\n"
     )
 
 

@@ -56,6 +56,7 @@ TEXT_FIELDS = {
     "plan_name": (Column("plan_name", "年度抽查计划名称", max_len=NAME_LEN), "--plan-name"),
     "organiser": (Column("organiser", "发起部门", max_len=NAME_LEN), "--organiser"),
     "implementer": (Column("implementer", "实施部门", max_len=NAME_LEN), "--implementer"),
+    "authority": (Column("authority", "检查机关", max_len=NAME_LEN), "--authority"),
     "scope": (Column("scope", "抽查对象范围说明"), "--scope"),
 }
 """A task's free text, checked by the rule of its column kind as a file's cell is (control characters,
