@@ -19,6 +19,7 @@ import tomllib
 from pathlib import Path
 
 from creditcli.errors import CalendarGap, ConfigError
+from creditcli.settings import file_reason
 
 
 class WorkCalendar:
@@ -80,7 +81,7 @@ def load_calendar(path: Path | None) -> WorkCalendar:
     except FileNotFoundError:
         raise ConfigError(f"本地日历文件不存在：{path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"本地日历文件 {path} 无法解析：{exc}") from exc
+        raise ConfigError(f"本地日历文件 {path} 无法解析：{file_reason(exc)}") from exc
     local: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
     for year_text, entry in raw.items():
         if not re.fullmatch(r"[0-9]{4}", year_text) or not isinstance(entry, dict):

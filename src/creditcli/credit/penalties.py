@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,25 +18,28 @@ from creditcli.db.models import Penalty, Repair
 from creditcli.errors import CalendarGap, InputMissingError
 from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.dates import RECORDED, DateBounds
+from creditcli.io.numbers import PLAIN_TEXT, NumberRule
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import RosterSpec
-from creditcli.rosters.validate import Validated
 from creditcli.workdays import WorkCalendar
 
 ORGANISATION, PERSON = "法人及其他组织", "自然人"
 ORDINARY, SUMMARY = "普通程序", "简易程序"
 FINE = "罚款"
 
+AMOUNT = NumberRule(
+    Decimal(MAX_AMOUNT), 2, f"应为以元计的金额：0 到 {MAX_AMOUNT} 元，最多两位小数，{PLAIN_TEXT}，如 5000 或 5000.00"
+)
+
+
+DECISION_NO = Column(
+    "decision_no", "决定书文号", ("行政处罚决定书文号", "处罚决定书文号", "文号"), Kind.CODE, required=True, max_len=128
+)
+"""Every decision number (处罚、列入、修复决定书文号), in a file or typed on the command line: one rule."""
+
 COLUMNS = ColumnSet(
     (
-        Column(
-            "decision_no",
-            "决定书文号",
-            ("行政处罚决定书文号", "处罚决定书文号", "文号"),
-            Kind.CODE,
-            required=True,
-            max_len=128,
-        ),
+        DECISION_NO,
         Column("uscc", "统一社会信用代码", ("信用代码", "uscc"), Kind.USCC, required=True),
         Column(
             "party_kind",
@@ -56,7 +58,7 @@ COLUMNS = ColumnSet(
         Column("decided_on", "处罚决定日期", ("处罚日期", "决定日期"), Kind.DATE, required=True, bounds=RECORDED),
         Column("violation", "违法行为类型", ("违法行为",), max_len=NAME_LEN),
         Column("kinds", "处罚种类", ("处罚类别", "处罚内容"), Kind.TAGS, required=True),
-        Column("amount", "罚款金额", ("罚款金额（元）", "罚款数额"), max_len=32),
+        Column("amount", "罚款金额", ("罚款金额（元）", "罚款数额"), Kind.NUMBER, max_len=32, number=AMOUNT),
         Column("authority", "处罚机关", ("作出处罚决定的机关", "决定机关"), max_len=NAME_LEN),
         Column(
             "procedure",
@@ -74,24 +76,9 @@ COLUMNS = ColumnSet(
 )
 
 
-AMOUNT_RULE = f"应为以元计的金额：0 到 {MAX_AMOUNT} 元，最多两位小数，如 5000 或 5000.00"
-
-
-def _check_amounts(session: Session, v: Validated) -> None:
-    """罚款金额 must be a plain amount of yuan within the bound (kept as exact decimal text)."""
-    if "amount" not in v.frame:
-        return
-    bad = [n for n, text in enumerate(v.frame["amount"].tolist()) if text and not valid_amount(text)]
-    v.problem(np.array(bad, dtype=np.int64), "amount", AMOUNT_RULE)
-
-
-def valid_amount(text: str) -> bool:
-    """0 ≤ amount ≤ MAX_AMOUNT 元, in 元 and 分 (``1e309`` parses as a finite Decimal, but is no fine)."""
-    value = plain_decimal(text)
-    return value is not None and value <= MAX_AMOUNT and value == value.quantize(Decimal("0.01"))
-
-
 def plain_decimal(text: str) -> Decimal | None:
+    """A stored amount or score as a number (one stored before the plain-digits rule may hold a
+    thousands separator or an exponent)."""
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -101,7 +88,7 @@ def plain_decimal(text: str) -> Decimal | None:
 
 SPEC = RosterSpec(
     name="penalties", label="行政处罚", table="penalties", columns=COLUMNS, key=("decision_no",),
-    resolve=_check_amounts, references=("uscc",),
+    references=("uscc",),
 )  # fmt: skip
 
 

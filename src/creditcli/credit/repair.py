@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from creditcli import clock
 from creditcli.credit import lists
-from creditcli.credit.penalties import add_months, publicity
+from creditcli.credit.penalties import DECISION_NO, add_months, publicity
 from creditcli.credit.rules import Rules
 from creditcli.db.models import ListEntry, Penalty, Repair, Result, ResultCode, Task
 from creditcli.errors import InputMissingError, StateError, UsageError
+from creditcli.io.columns import NAME_LEN, Column, check_typed
+from creditcli.io.text import escape_controls, fold_task_code, normalise_code
 from creditcli.io.writers import Table
 from creditcli.workdays import WorkCalendar
 
@@ -104,6 +106,18 @@ def negatives(session: Session, rules: Rules, work: WorkCalendar, uscc: str) -> 
     return out
 
 
+UNIT = Column("unit", "作出修复决定的单位", max_len=NAME_LEN)
+
+
+def ref_key(kind: str, ref: str) -> str:
+    """A record's reference compared as its parts are stored: a decision number like a file's 决定书文号
+    (full-width folded, no spaces, upper case); a result's TASK/ITEM/CODE part by part."""
+    if kind != RESULT:
+        return normalise_code(ref)
+    task, _, rest = ref.strip().partition("/")
+    return "/".join([fold_task_code(task), *(normalise_code(part) for part in rest.split("/"))])
+
+
 def record(
     session: Session,
     rules: Rules,
@@ -118,11 +132,17 @@ def record(
     now: dt.datetime | None = None,
 ) -> Negative:
     """Store a repair decision and end the record's publicity; refused while the rules do not allow it."""
-    if not decision_no.strip() or not unit.strip():
+    decision_no, unit = check_typed([(DECISION_NO, "--decision-no", decision_no), (UNIT, "--unit", unit)])
+    if not decision_no or not unit:
         raise UsageError("信用修复须写明决定书文号（--decision-no）和作出决定的单位（--unit）")
-    found = next((n for n in negatives(session, rules, work, uscc) if n.kind == kind and n.ref == ref), None)
+    key = ref_key(kind, ref)
+    found = next(
+        (n for n in negatives(session, rules, work, uscc) if n.kind == kind and ref_key(kind, n.ref) == key), None
+    )
     if found is None:
-        raise InputMissingError(f"{uscc} 没有可修复的记录 {ref}（用 creditcli repair check {uscc} 查看）")
+        shown = escape_controls(ref)
+        raise InputMissingError(f"{uscc} 没有可修复的记录 {shown}（用 creditcli repair check {uscc} 查看）")
+    ref = found.ref  # as stored
     if found.repaired is not None:
         raise StateError(f"{found.label} 已于 {found.repaired} 修复或移出")
     if found.apply_from is None and found.tier == MINOR:
@@ -141,8 +161,8 @@ def record(
             record_kind=kind,
             record_ref=ref,
             decided_on=decided_on,
-            decision_no=decision_no.strip(),
-            unit=unit.strip(),
+            decision_no=decision_no,
+            unit=unit,
             operator=clock.operator(),
             recorded_at=now or clock.now(),
         )
@@ -156,7 +176,7 @@ def record(
         ).first()
         if entry is not None:
             entry.removed_on = decided_on
-            entry.removal_reason = f"信用修复（{decision_no.strip()}）"
+            entry.removal_reason = f"信用修复（{decision_no}）"
     session.flush()
     return found
 

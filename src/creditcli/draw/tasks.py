@@ -19,9 +19,18 @@ from sqlalchemy.orm import Session
 from creditcli import clock, lifecycle
 from creditcli.db.models import Item, ModelClass, Task
 from creditcli.draw.pool import check_drawable, check_pool, eligible, read_exclusions
-from creditcli.draw.spec import CODE_CHAR, PoolScope, TaskSpec, build_spec, class_key, code_problem, shown
+from creditcli.draw.spec import (
+    CODE_CHAR,
+    PoolScope,
+    TaskSpec,
+    build_spec,
+    class_key,
+    code_problem,
+    parse_spec,
+    shown,
+)
 from creditcli.errors import InputMissingError, UsageError
-from creditcli.settings import Settings
+from creditcli.settings import Settings, file_reason
 
 
 def file_stem(code: str) -> str:
@@ -102,7 +111,7 @@ def read_task_file(path: Path, problems: list[str] | None = None) -> dict[str, A
     except FileNotFoundError:
         raise InputMissingError(f"任务文件不存在：{path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"任务文件 {path} 无法解析：{exc}") from exc
+        raise UsageError(f"任务文件 {path} 无法解析：{file_reason(exc)}") from exc
     problems = [] if problems is None else problems
 
     def unknown(keys: Any, known: Sequence[str], where: str) -> None:
@@ -219,7 +228,7 @@ def get_task(session: Session, code: str) -> Task:
 
 
 def spec_of(task: Task) -> TaskSpec:
-    return TaskSpec.model_validate_json(task.spec)
+    return parse_spec(task.code, task.spec)
 
 
 def next_seq(session: Session, column: Any, task: Task) -> int:

@@ -24,6 +24,7 @@ from creditcli.draw.pool import compress, decompress
 from creditcli.draw.tasks import next_seq, spec_of
 from creditcli.draw.verify import VerifyResult, verify_draw
 from creditcli.errors import DataError, InputMissingError, Problem, RecordError, StateError, UsageError
+from creditcli.io.columns import Column, check_typed
 from creditcli.lifecycle import standing_draw
 from creditcli.teams import solver
 from creditcli.teams.solver import Officer, Target, TeamProblem
@@ -332,11 +333,15 @@ def _replacements(session: Session, assignment: Assignment) -> list[Replacement]
     )
 
 
+REASON = Column("reason", "递补原因")
+
+
 def replace(
     session: Session, task: Task, code: str, reason: str, uscc: str | None = None, now: dt.datetime | None = None
 ) -> list[tuple[str, str]]:
     """递补 an inspector who withdraws, in every team he is on (or one): returns (uscc, new code) pairs."""
-    if not reason.strip():
+    (reason,) = check_typed([(REASON, "--reason", reason)])
+    if not reason:
         raise UsageError("--reason 不能为空：递补必须写明原因")
     draw, assignment = current_assignment(session, task)
     if assignment is None:
