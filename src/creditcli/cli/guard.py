@@ -7,7 +7,8 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
@@ -32,7 +33,7 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
         app: AppContext | None = None
         try:
             # The global options are acted on here, when a command runs (a help screen never gets here).
-            app = started(find_root()) if find_root is not None else None
+            app = started(find_root(), _paths(kwargs.values())) if find_root is not None else None
             return func(*args, **kwargs)
         except CreditError as exc:
             _report(exc)
@@ -67,6 +68,17 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
                 app.close()
 
     return wrapper
+
+
+def _paths(values: Iterable[object]) -> list[Path]:
+    """The files a command names: its path arguments and options (also inside lists)."""
+    found: list[Path] = []
+    for value in values:
+        if isinstance(value, Path):
+            found.append(value)
+        elif isinstance(value, list | tuple):
+            found += _paths(value)
+    return found
 
 
 def _report(exc: CreditError) -> None:

@@ -75,12 +75,13 @@ def backup(url: str, target: Path) -> Path:
         raise UsageError(
             "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc -f creditcli-$(date +%F).dump 'postgresql://…'"
         )
-    check_outputs([("备份文件", target)], protected=protected_paths(url))
+    check_outputs([("备份文件", target)], protected=protected_paths(url), database=True)
     if not path.exists():
         raise InputMissingError(f"数据库文件不存在：{path}")
     if target.exists() and not target.is_file():
         raise OutputError(f"{target} 不是普通文件：备份须写入一个文件")
-    with atomic_path(target, "备份文件") as tmp:  # an empty temporary file: SQLite takes it as an empty database
+    # An empty temporary file: SQLite takes it as an empty database.
+    with atomic_path(target, "备份文件", database=True) as tmp:
         try:
             copy_sqlite(path, tmp)
         except sqlite3.Error as exc:

@@ -21,6 +21,7 @@ from creditcli.db.models import Item, ModelClass, Task
 from creditcli.draw.pool import check_drawable, check_pool, eligible, read_exclusions
 from creditcli.draw.spec import CODE_CHAR, PoolScope, TaskSpec, build_spec, class_key, code_problem, shown
 from creditcli.errors import InputMissingError, UsageError
+from creditcli.inputs import read_input
 from creditcli.settings import Settings
 
 
@@ -79,10 +80,9 @@ def read_task_file(path: Path) -> dict[str, Any]:
     Keys the format does not know, and tables that are not tables, are refused here (exit 2): a
     misspelt ``[draw] ratio`` would otherwise draw with the default ratios.
     """
+    content = read_input(path, "任务文件")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputMissingError(f"任务文件不存在：{path}") from None
+        data = tomllib.loads(content.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"任务文件 {path} 无法解析：{exc}") from exc
     problems: list[str] = []

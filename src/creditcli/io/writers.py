@@ -109,7 +109,7 @@ def safe_cell(value: str) -> str:
 
 
 @contextmanager
-def atomic_path(path: Path, what: str = "输出文件") -> Iterator[Path]:
+def atomic_path(path: Path, what: str = "输出文件", *, database: bool = False) -> Iterator[Path]:
     """A temporary path beside ``path``, renamed onto it only if the block succeeds.
 
     The target is checked first (io/outputs.py: never an open database's file); its directory must
@@ -119,7 +119,7 @@ def atomic_path(path: Path, what: str = "输出文件") -> Iterator[Path]:
     in place: renaming onto it would replace the device itself.
     """
     target = path.expanduser()
-    check_outputs([(what, target)])
+    check_outputs([(what, target)], database=database)
     if target.is_dir():
         raise OutputError(f"{target} 是目录，请给出文件名")
     if target.exists() and not target.is_file():

@@ -1,0 +1,172 @@
+"""Issue 14, findings of the hostile trial about files and the run (H2): every input, output and the
+run's own files (``--log-file``, ``--config``, stdout, stderr, Ctrl-C) get their documented answer.
+
+Each case asserts the exit code, the exact message, that no output was written, and that the
+database is as it was (``cli.dump()``).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
+
+MISSING_DIR = "目录不存在；请先创建该目录，或检查路径拼写"
+
+
+def expect(result: Result, code: int, message: str) -> None:
+    assert (result.exit_code, result.stderr) == (code, f"错误：{message}\n")
+
+
+def loaded(cli: Cli, tmp_path: Path) -> str:
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    return cli.dump()
+
+
+def bad_file(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "bad.csv", ENTITY_HEADER, [["123", "名称", "企业", "", "", "", "存续", "A"]])
+
+
+# --- 1, 16, 39: --log-file is an output, --config an input ------------------------------------------
+
+
+def test_the_log_file_may_not_be_a_file_the_command_names(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    source = write_csv(tmp_path / "新.csv", ENTITY_HEADER, entity_rows()[:1])
+    image = source.read_bytes()
+    for args in (
+        ["--log-file", source, "entities", "import", source, "--dry-run"],
+        ["--log-file", source, "entities", "export", source, "-f", "csv"],
+    ):
+        expect(
+            cli(*args),
+            2,
+            f"--log-file {source} 与命令中的文件 {source} 是同一个文件：日志会写进这个文件；请给日志另起一个文件名",
+        )
+        assert source.read_bytes() == image and cli.dump() == before
+
+
+def test_the_log_file_is_never_a_database(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    other = tmp_path / "别的.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE users (id INTEGER)")
+    image = other.read_bytes()
+    expect(
+        cli("--log-file", other, "tasks", "list"),
+        73,
+        f"拒绝写入 {other}（--log-file）：它是一个数据库文件（SQLite），输出从不覆盖数据库；请换一个输出文件名",
+    )
+    assert other.read_bytes() == image and cli.dump() == before
+
+
+def test_no_output_may_overwrite_the_config_file(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text('risk_classes = ["A", "B", "C", "D"]\n', encoding="utf-8")
+    image = config.read_bytes()
+    expect(
+        cli("--config", config, "entities", "export", config, "-f", "csv"),
+        2,
+        f"{config}（输出文件）与 {config}（--config）是同一个文件：输出会覆盖命令正在读取的输入，请换一个输出文件名",
+    )
+    assert config.read_bytes() == image and cli.dump() == before
+
+
+def test_a_log_file_that_cannot_be_written_is_exit_73(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    expect(
+        cli("--log-file", "/dev/full", "tasks", "list"),
+        73,
+        "无法写出 日志文件 /dev/full：磁盘空间已满；请释放磁盘空间后重试，或写到其他磁盘",
+    )
+    log = tmp_path / "没有的目录" / "run.log"
+    expect(cli("--log-file", log, "tasks", "list"), 73, f"无法写出 {log}：{MISSING_DIR}")
+    assert not log.parent.exists() and cli.dump() == before
+
+
+# --- 5: an output never overwrites a database file ----------------------------------------------
+
+
+def test_no_output_overwrites_another_database(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    other = tmp_path / "另一个区.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
+    image = other.read_bytes()
+    for args, what in (
+        (["entities", "export", other, "-f", "csv"], "输出文件"),
+        (["entities", "import", bad_file(tmp_path), "--rejects", other], "--rejects"),
+    ):
+        expect(
+            cli(*args),
+            73,
+            f"拒绝写入 {other}（{what}）：它是一个数据库文件（SQLite），输出从不覆盖数据库；请换一个输出文件名",
+        )
+        assert other.read_bytes() == image and cli.dump() == before
+
+
+# --- 14, 17: an input is a regular file ------------------------------------------------------------
+
+
+def test_an_input_that_is_a_directory_or_no_regular_file(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    folder = tmp_path / "名录"
+    folder.mkdir()
+    fifo = tmp_path / "管道.csv"
+    os.mkfifo(fifo)
+    device = "不是普通文件（是设备、管道或套接字），不能读取：请给出文件的路径"
+    cases = [
+        (["entities", "import", folder], f"输入文件 {folder} 是目录，不是文件：请给出文件的路径"),
+        (["entities", "import", "/dev/zero"], f"输入文件 /dev/zero {device}"),
+        (["entities", "import", fifo], f"输入文件 {fifo} {device}"),
+        (["--config", folder, "tasks", "list"], f"配置文件 {folder} 是目录，不是文件：请给出文件的路径"),
+        (["--config", "/dev/zero", "tasks", "list"], f"配置文件 /dev/zero {device}"),
+        (["risk", "classify", "--model", folder], f"模型文件 {folder} 是目录，不是文件：请给出文件的路径"),
+        (["tasks", "create", "--from", fifo], f"任务文件 {fifo} {device}"),
+    ]
+    for args, message in cases:
+        expect(cli(*args), 66, message)
+        assert cli.dump() == before
+
+
+# --- 19, 36: --rejects -------------------------------------------------------------------------------
+
+
+def test_an_unwritable_rejects_file_is_refused_before_the_import(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    rejects = tmp_path / "没有的目录" / "问题.csv"
+    good = write_csv(tmp_path / "新.csv", ENTITY_HEADER, entity_rows()[:1])
+    for source in (good, bad_file(tmp_path)):
+        expect(cli("entities", "import", source, "--rejects", rejects), 73, f"无法写出 {rejects}：{MISSING_DIR}")
+        assert cli.dump() == before and not rejects.parent.exists()
+
+
+def test_the_rejects_file_always_tells_about_this_run(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    rejects = tmp_path / "问题.csv"
+    assert cli("entities", "import", bad_file(tmp_path), "--rejects", rejects).exit_code == 65
+    assert len(rejects.read_text(encoding="utf-8-sig").splitlines()) > 1
+    result = cli("entities", "import", tmp_path / "e.csv", "--dry-run", "--rejects", rejects)
+    assert (result.exit_code, result.stderr.splitlines()[-2]) == (0, f"没有问题：问题清单 {rejects} 只有表头")
+    assert rejects.read_text(encoding="utf-8-sig").splitlines() == ["行号,列,值,问题"]
+    assert cli.dump() == before
+
+
+# --- 25: --encoding ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["rot13", "hex", "base64", "nosuch"])
+def test_an_encoding_that_is_no_text_encoding(cli: Cli, tmp_path: Path, name: str) -> None:
+    before = loaded(cli, tmp_path)
+    expect(
+        cli("entities", "import", tmp_path / "e.csv", "--encoding", name),
+        2,
+        f"--encoding {name}：不认识的文本编码；可用 utf-8、utf-8-sig、gb18030、gbk、big5、utf-16 等（不写 --encoding 时自动识别）",
+    )
+    assert cli.dump() == before
