@@ -8,8 +8,13 @@ database is as it was (``cli.dump()``).
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import Result
@@ -169,4 +174,68 @@ def test_an_encoding_that_is_no_text_encoding(cli: Cli, tmp_path: Path, name: st
         2,
         f"--encoding {name}：不认识的文本编码；可用 utf-8、utf-8-sig、gb18030、gbk、big5、utf-16 等（不写 --encoding 时自动识别）",
     )
+    assert cli.dump() == before
+
+
+# --- 15, 23, 27: the process's own streams and Ctrl-C ---------------------------------------------
+
+COMMAND = [sys.executable, "-m", "creditcli"]
+"""creditcli as a process of its own (its entry point answers what happens before any command)."""
+
+
+def run(cli: Cli, *args: str | Path, **streams: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*COMMAND, "--db", cli.db, *map(str, args)], text=True, check=False, **streams)
+
+
+def test_a_closed_stdout_is_exit_73_when_there_is_something_to_print(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    closed = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "preexec_fn": lambda: os.close(1)}
+    done = run(cli, "entities", "list", **closed)
+    assert (done.returncode, done.stderr) == (
+        73,
+        "错误：无法写出输出：标准输出已关闭（如命令行中的 >&-）；请把输出重定向到文件或 /dev/null\n",
+    )
+    quiet = run(cli, "-q", "entities", "export", tmp_path / "导出.csv", **closed)
+    assert (quiet.returncode, quiet.stderr) == (0, "")  # nothing for stdout: nothing wrong
+    assert cli.dump() == before
+
+
+def test_a_closed_or_full_stderr_keeps_the_documented_exit_code(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    with open("/dev/full", "w") as full:
+        for streams in ({"preexec_fn": lambda: os.close(2)}, {"stderr": full}):
+            done = run(cli, "entities", "import", tmp_path / "没有.csv", stdout=subprocess.PIPE, **streams)
+            assert (done.returncode, done.stdout) == (66, "")
+            listed = run(cli, "-f", "csv", "entities", "list", stdout=subprocess.PIPE, **streams)
+            assert listed.returncode == 0 and "济南甲有限公司" in listed.stdout
+    assert cli.dump() == before
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    for fmt in ("table", "csv", "json"):
+        reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        done = run(cli, "-f", fmt, "tasks", "list", stdout=reader.stdin, stderr=subprocess.PIPE)
+        reader.communicate()
+        assert (done.returncode, done.stderr) == (0, "")
+    assert cli.dump() == before
+
+
+def test_ctrl_c_at_any_moment_of_the_start_is_one_line_and_exit_130(cli: Cli, tmp_path: Path) -> None:
+    before = loaded(cli, tmp_path)
+    answers = set()
+    for delay in (0.05, 0.08, 0.12, 0.16, 0.2, 0.3):
+        process = subprocess.Popen(
+            [*COMMAND, "--db", cli.db, "entities", "list"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate()
+        answers.add((process.returncode, err))
+    # Killed before Python set up its handler (-SIGINT, nothing said), or finished before the signal;
+    # Python may end a run it interrupted by SIGINT itself, which shells report as 130 all the same.
+    said = "已中断：本次操作未写入任何数据\n"
+    assert answers <= {(130, said), (-signal.SIGINT, said), (-signal.SIGINT, ""), (0, "")}
+    assert (130, "已中断：本次操作未写入任何数据\n") in answers
     assert cli.dump() == before

@@ -1,3 +1,3 @@
-from creditcli.cli.app import main
+from creditcli.cli.entry import main
 
 main()

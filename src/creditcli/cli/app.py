@@ -6,18 +6,19 @@ import contextlib
 import functools
 import gc
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from creditcli import __version__
 from creditcli.cli import deadlines, demo, runlog
 from creditcli.cli.context import AppContext, Deferred, OutputFormat, configure_logging
+from creditcli.cli.entry import INTERRUPTED, say
 from creditcli.cli.groups import Nouns
 from creditcli.cli.guard import CreditTyper
-from creditcli.errors import CreditError, UsageError
+from creditcli.errors import EXIT_INTERRUPTED, CreditError, UsageError
 from creditcli.io.outputs import check_outputs, claim, same_file
 from creditcli.settings import config_file, default_db_path, load_settings
 
@@ -44,6 +45,25 @@ class Root(Nouns):
         "risk",
     )
     """The command groups in the order ``--help`` lists them: each is the ``app`` of ``cli/<noun>.py``."""
+
+    # Ctrl-C outside a command (while the options are parsed or a group's modules load), which
+    # Typer would end silently with 130: the same line as inside a command (cli/guard.py).
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _interrupted():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _interrupted():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _interrupted() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        say(INTERRUPTED)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 app = CreditTyper(

@@ -8,7 +8,6 @@ configuration loaded, the log file opened — when a command runs, never for a h
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -104,11 +103,11 @@ def eprint(message: str) -> None:
     Also into the ``--log-file``, when there is one. Control characters from user data are shown
     escaped (``\\x1b``), never sent to the terminal."""
     from creditcli.cli import runlog
+    from creditcli.cli.entry import say
 
     message = printable(message)
     runlog.note(message)
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    say(message)
 
 
 def printable(text: str) -> str:

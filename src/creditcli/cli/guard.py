@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from typer.models import CommandFunctionType
 
+from creditcli.cli.entry import INTERRUPTED
 from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault
 
 P = ParamSpec("P")
@@ -44,7 +45,7 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
             _drop_stdout()
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
-            eprint("已中断：本次操作未写入任何数据")
+            eprint(INTERRUPTED)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except typer.Exit:
             raise
