@@ -172,7 +172,8 @@ def test_an_encoding_that_is_no_text_encoding(cli: Cli, tmp_path: Path, name: st
     expect(
         cli("entities", "import", tmp_path / "e.csv", "--encoding", name),
         2,
-        f"--encoding {name}：不认识的文本编码；可用 utf-8、utf-8-sig、gb18030、gbk、big5、utf-16 等（不写 --encoding 时自动识别）",
+        f"--encoding {name}：不认识的文本编码；可用 utf-8、utf-8-sig、gb18030、gbk、big5、utf-16 等"
+        "（不写 --encoding 时自动识别）",
     )
     assert cli.dump() == before
 
