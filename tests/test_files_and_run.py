@@ -240,3 +240,48 @@ def test_ctrl_c_at_any_moment_of_the_start_is_one_line_and_exit_130(cli: Cli, tm
     assert answers <= {(130, said), (-signal.SIGINT, said), (-signal.SIGINT, ""), (0, "")}
     assert (130, "已中断：本次操作未写入任何数据\n") in answers
     assert cli.dump() == before
+
+
+# --- 35: files written together are written all, or none ---------------------------------------------
+
+
+def test_a_certificate_is_written_whole_or_not_at_all(cli: Cli, tmp_path: Path, assigned: dict[str, list[str]]) -> None:
+    before = cli.dump()
+    output = tmp_path / "证书.json"
+    result = cli("tasks", "certificate", "T1", "-o", output, "--pool", "/dev/full")
+    expect(result, 73, "无法写出 /dev/full：磁盘空间已满；请释放磁盘空间后重试，或写到其他磁盘")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("证书")) == []
+    assert not list(tmp_path.glob(".*.part")) and cli.dump() == before
+
+
+def test_an_archive_directory_is_written_whole_or_not_at_all(
+    cli: Cli, tmp_path: Path, assigned: dict[str, list[str]]
+) -> None:
+    before = cli.dump()
+    target = tmp_path / "档案"
+    target.mkdir()
+    drawn = sorted(row[0] for row in cli.query("SELECT uscc FROM entities WHERE status = '存续'"))
+    blocker = target / drawn[-1]
+    blocker.write_text("不是目录", encoding="utf-8")  # the last entity's folder cannot be made
+    result = cli("archive", "export", "--task", "T1", "-o", target)
+    expect(result, 73, f"{blocker} 已存在且不是目录：请给出一个目录（或按命令说明给出文件名）")
+    assert sorted(p.name for p in target.iterdir()) == [blocker.name]  # no folder, file or temporary of the others
+    assert cli.dump() == before
+
+
+# --- 41: outputs are created as the user's umask says -------------------------------------------------
+
+
+def test_outputs_follow_the_umask_and_keep_the_mode_of_the_file_they_replace(cli: Cli, tmp_path: Path) -> None:
+    loaded(cli, tmp_path)
+    kept = tmp_path / "只给自己.csv"
+    kept.write_text("旧", encoding="utf-8")
+    kept.chmod(0o600)
+    old = os.umask(0o027)
+    try:
+        cli.ok("entities", "export", tmp_path / "新.csv")
+        cli.ok("entities", "export", kept)
+    finally:
+        os.umask(old)
+    assert oct((tmp_path / "新.csv").stat().st_mode & 0o777) == oct(0o640)
+    assert oct(kept.stat().st_mode & 0o777) == oct(0o600)
