@@ -285,3 +285,22 @@ def test_outputs_follow_the_umask_and_keep_the_mode_of_the_file_they_replace(cli
         os.umask(old)
     assert oct((tmp_path / "新.csv").stat().st_mode & 0o777) == oct(0o640)
     assert oct(kept.stat().st_mode & 0o777) == oct(0o600)
+
+
+# --- 40: "-" is no file name -------------------------------------------------------------------------
+
+
+def test_a_dash_is_refused_as_an_output_or_input_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = loaded(cli, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    stdout = "不能是 -：creditcli 不把文件写到标准输出，请给出文件名（要把数据印到标准输出，请用相应的 list 或 show 命令加 --format csv 或 json）"
+    for args, what in (
+        (["entities", "export", "-", "-f", "csv"], "输出文件"),
+        (["--log-file", "-", "tasks", "list"], "--log-file"),
+        (["entities", "import", tmp_path / "e.csv", "--rejects", "-"], "--rejects"),
+    ):
+        expect(cli(*args), 2, f"{what} {stdout}")
+    expect(cli("entities", "import", "-"), 2, "输入文件不能是 -：creditcli 不从标准输入读取文件；请给出文件的路径")
+    assert not (tmp_path / "-").exists() and cli.dump() == before

@@ -12,12 +12,14 @@ import os
 import stat
 from pathlib import Path
 
-from creditcli.errors import CreditError, InputMissingError, os_reason
+from creditcli.errors import CreditError, InputMissingError, UsageError, os_reason
 
 
 def check_input(path: Path, what: str, missing: type[CreditError] = InputMissingError) -> None:
     """Refuse ``path`` unless it is a regular file (``what`` names it in the message: 导入文件,
     配置文件 …); ``missing`` is raised when it does not exist."""
+    if str(path) == "-":
+        raise UsageError(f"{what}不能是 -：creditcli 不从标准输入读取文件；请给出文件的路径")
     try:
         info = path.stat()
     except FileNotFoundError:

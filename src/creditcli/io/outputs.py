@@ -164,6 +164,12 @@ def check_outputs(
         guarded |= dict.fromkeys(_keys(path), path)
     given = [(what, path) for what, path in outputs if path is not None]
     for what, path in given:
+        if str(path) == "-":
+            raise UsageError(
+                f"{what} 不能是 -：creditcli 不把文件写到标准输出，请给出文件名"
+                "（要把数据印到标准输出，请用相应的 list 或 show 命令加 --format csv 或 json）"
+            )
+    for what, path in given:
         hit = next((guarded[k] for k in _keys(path) if k in guarded), None)
         if hit is not None:
             raise OutputError(

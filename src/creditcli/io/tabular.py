@@ -53,7 +53,7 @@ class RawTable:
 def read_table(path: Path, score: HeaderScore, encoding: str | None = None, sheet: str | None = None) -> RawTable:
     """Read any supported file; the format follows the file name's suffix. ``sheet``: the worksheet
     of a workbook to read (default: the first visible one, when no other visible one holds data)."""
-    if not path.exists():
+    if str(path) != "-" and not path.exists():
         raise InputMissingError(f"找不到文件：{path}")
     raw = read_input(path, "输入文件")
     # hashlib lets go of the GIL on big buffers: the digest of a 150 MB file (0.5 s) is taken on
