@@ -295,7 +295,10 @@ def test_a_dash_is_refused_as_an_output_or_input_file(
 ) -> None:
     before = loaded(cli, tmp_path)
     monkeypatch.chdir(tmp_path)
-    stdout = "不能是 -：creditcli 不把文件写到标准输出，请给出文件名（要把数据印到标准输出，请用相应的 list 或 show 命令加 --format csv 或 json）"
+    stdout = (
+        "不能是 -：creditcli 不把文件写到标准输出，请给出文件名"
+        "（要把数据印到标准输出，请用相应的 list 或 show 命令加 --format csv 或 json）"
+    )
     for args, what in (
         (["entities", "export", "-", "-f", "csv"], "输出文件"),
         (["--log-file", "-", "tasks", "list"], "--log-file"),
