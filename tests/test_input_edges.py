@@ -302,17 +302,19 @@ def test_a_gbk_mapping_file_is_read(cli: Cli, tmp_path: Path) -> None:
 def test_a_mapping_file_that_is_no_text_file_is_a_usage_error(cli: Cli, tmp_path: Path, kind: str) -> None:
     before = base(cli, tmp_path)
     path = write_csv(tmp_path / "e.csv", ["统一社会信用代码", "企业名称"], [[U1, "甲"]])
-    if kind == "directory":
+    code = 2
+    if kind == "directory":  # an input that cannot be read as a file: 66, as for every input (finding 14)
         mapping = tmp_path / "映射"
         mapping.mkdir()
-        message = f"错误：列映射文件 {mapping} 是目录，不是文件"
+        message = f"错误：列映射文件 {mapping} 是目录，不是文件：请给出文件的路径"
+        code = 66
     else:
         mapping = tmp_path / ("m.csv" if kind == "csv-binary" else "m.toml")
         mapping.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U0#\xf4\x00\x00\x00L\x02")
         message = (
             f"错误：列映射文件 {mapping} 不是文本文件（含有控制字符或无法解码）；应为 TOML、JSON 或两列 CSV 的文本文件"
         )
-    assert refused(cli, before, "entities", "import", path, "--mapping", mapping, code=2) == [message]
+    assert refused(cli, before, "entities", "import", path, "--mapping", mapping, code=code) == [message]
 
 
 # ---- workbooks ------------------------------------------------------------------------------------

@@ -145,6 +145,7 @@ def test_a_draw_or_an_assignment_killed_midway_leaves_nothing(
 
 def test_log_file_records_each_run(tmp_path: Path) -> None:
     db, log = tmp_path / "x.db", tmp_path / "logs" / "creditcli.log"
+    log.parent.mkdir()  # an output's directory is never created (docs/faults.md)
     good = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())
     bad = write_csv(tmp_path / "bad.csv", ENTITY_HEADER, [["123", "名称", "企业", "", "", "", "存续", "A"]])
     run = [sys.executable, "-m", "creditcli", "--db", str(db), "--log-file", str(log), "-q", "entities", "import"]

@@ -76,6 +76,15 @@ def test_files_it_cannot_use_give_one_line(tmp_path: Path) -> None:
     )
 
 
+def test_a_deeply_nested_certificate_gives_one_line(tmp_path: Path) -> None:
+    nested = tmp_path / "deep.json"
+    nested.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert outcome(nested, POOL) == (1, "", f"无法复核：{nested} 不是抽取证书（JSON 嵌套过深）\n")
+    inside = tmp_path / "deep-seed.json"
+    inside.write_text('{"seed": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert outcome(inside, POOL) == (1, "", f"无法复核：{inside} 不是抽取证书（JSON 嵌套过深）\n")
+
+
 def test_a_missing_or_wrong_key_gives_one_line(tmp_path: Path) -> None:
     no_seed = edited_cert(tmp_path, {}, drop="seed")
     assert outcome(no_seed, POOL) == (

@@ -90,6 +90,8 @@ def main(cert_path, pool_path):
         return fail(f"{cert_path} 或 {pool_path} 不是 UTF-8 文本")
     except json.JSONDecodeError as exc:
         return fail(f"{cert_path} 不是抽取证书（JSON 第 {exc.lineno} 行第 {exc.colno} 列有误）")
+    except RecursionError:  # json nests one Python call per bracket
+        return fail(f"{cert_path} 不是抽取证书（JSON 嵌套过深）")
     except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
         return fail(f"证书 {cert_path} 缺少字段或字段有误（{type(exc).__name__}: {exc}），或与抽取范围文件不配套")
     got = [(r, u, c, tix[u]) for r, u, c in selected]

@@ -124,7 +124,13 @@ def run_demo(
     if missing:
         raise InputMissingError(f"示例数据目录 {source} 缺少：{'、'.join(missing)}")
     code = str(read_task_file(source / TASK_FILE)["code"])
-    check_outputs([("演示文件", path) for path in demo_files(workdir, code)], protected=protected)
+    # The demo database is the demo's own (recognised by its mark before it is replaced, _claimed).
+    files = demo_files(workdir, code)  # the database's files first
+    ours = companions(workdir / DB_NAME)
+    check_outputs(
+        [("演示文件", path) for path in files if path in ours], protected=protected, places=False, database=True
+    )
+    check_outputs([("演示文件", path) for path in files if path not in ours], protected=protected, places=False)
     with _claimed(workdir, code, wait) as db_path:
         return _run(workdir, db_path, settings, source)
 

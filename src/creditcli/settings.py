@@ -67,20 +67,26 @@ class Settings:
     """Who works with this configuration (clock.configure_operator: after --operator and CREDITCLI_OPERATOR)."""
 
 
+def config_file(explicit: Path | None = None) -> Path:
+    """The config file a run reads: ``--config``, CREDITCLI_CONFIG, or the user default."""
+    return explicit or (Path(p) if (p := os.environ.get("CREDITCLI_CONFIG")) else config_home() / "config.toml")
+
+
 def load_settings(config_path: Path | None = None) -> Settings:
     """Read the config file (explicit, CREDITCLI_CONFIG, or the user default) and the environment."""
     explicit = config_path or (Path(p) if (p := os.environ.get("CREDITCLI_CONFIG")) else None)
-    path = explicit or config_home() / "config.toml"
+    path = config_file(config_path)
     raw: dict[str, Any] = {}
-    if path.exists():
+    if explicit is not None or path.exists():
         import tomllib
 
+        from creditcli.inputs import read_input
+
+        data = read_input(path, "配置文件", missing=ConfigError)
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw = tomllib.loads(data.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"配置文件 {path} 无法解析：{file_reason(exc)}") from exc
-    elif explicit is not None:
-        raise ConfigError(f"配置文件不存在：{path}")
     if env_db := os.environ.get("CREDITCLI_DB"):
         raw["db"] = env_db
     if set(raw) <= {"db"} and isinstance(raw.get("db", ""), str):

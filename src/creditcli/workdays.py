@@ -19,6 +19,7 @@ import tomllib
 from pathlib import Path
 
 from creditcli.errors import CalendarGap, ConfigError
+from creditcli.inputs import read_input
 from creditcli.settings import file_reason
 
 
@@ -76,10 +77,9 @@ class WorkCalendar:
 def load_calendar(path: Path | None) -> WorkCalendar:
     if path is None:
         return WorkCalendar()
+    data = read_input(path, "本地日历文件", missing=ConfigError)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"本地日历文件不存在：{path}") from None
+        raw = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"本地日历文件 {path} 无法解析：{file_reason(exc)}") from exc
     local: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}

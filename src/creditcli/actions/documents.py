@@ -64,8 +64,8 @@ def document(
 ) -> Documents:
     from creditcli.draw.tasks import get_task
     from creditcli.errors import UsageError
-    from creditcli.io.paper import write_docx
-    from creditcli.io.writers import output_directory
+    from creditcli.io.paper import docx_bytes, write_docx
+    from creditcli.io.writers import output_set
 
     if what not in KINDS:
         raise UsageError(f"--what 应为 {'、'.join(KINDS)} 之一，而不是 {what}")
@@ -81,11 +81,12 @@ def document(
         authority = task_authority(task, store.settings.authority)
         papers = list(_papers(session, task, what, authority, wording))
     if split is not None:
-        output_directory(split, "--split 目录")
-        paths = [split / f"{uscc}-{KINDS[what]}.docx" for uscc, _ in papers]
-        store.check_outputs(*(("--split", p) for p in paths))
-        for path, (_, paper) in zip(paths, papers, strict=True):
-            write_docx(paper, path)
+        with output_set() as outputs:  # every entity's document, or none (nor the folder made for them)
+            outputs.directory(split, "--split 目录")
+            paths = [split / f"{uscc}-{KINDS[what]}.docx" for uscc, _ in papers]
+            store.check_outputs(*(("--split", p) for p in paths))
+            for path, (_, paper) in zip(paths, papers, strict=True):
+                outputs.write_bytes(path, docx_bytes(paper), "--split")
         return Documents(paths, len(papers))
     write_docx(_together(p for _, p in papers), target)
     return Documents([target], len(papers))

@@ -79,7 +79,7 @@ def import_file(
 
     store.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
     columns = load_mapping(mapping, files.COLUMNS)
-    with rejects_written(rejects):
+    with rejects_written(rejects, store.notify):
         return _import(store, path, columns, encoding, sheet, dry_run)
 
 

@@ -8,13 +8,13 @@ audited as.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from creditcli.actions.store import Exported, Store, Unit, write_use_case
-from creditcli.errors import DataError
+from creditcli.errors import CreditError, DataError
 
 if TYPE_CHECKING:
     from creditcli.io.writers import FileFormat, Table
@@ -57,7 +57,7 @@ def import_file(
 
     store.check_outputs(("--rejects", rejects), inputs=[("导入文件", path), ("--mapping", mapping)])
     columns = load_mapping(mapping, spec(roster).columns)
-    with rejects_written(rejects):
+    with rejects_written(rejects, store.notify):
         return _import(store, roster, path, columns, encoding, sheet, dry_run, accept_bad_checksum, allow_unknown)
 
 
@@ -98,17 +98,44 @@ def _import(
 
 
 @contextmanager
-def rejects_written(rejects: Path | None) -> Iterator[None]:
-    """``--rejects FILE``: the problems of a refused file, written for the sender to correct."""
+def rejects_written(rejects: Path | None, notify: Callable[[str], None]) -> Iterator[None]:
+    """``--rejects FILE``: the problems of a refused file, written for the sender to correct.
+
+    The file always tells about this run, never an earlier one: a file without problems leaves a
+    list with its header only; a run that ends without a list (another error) removes an earlier
+    list. A list that cannot be written (the disk filled up meanwhile: its place was checked before
+    the import began) is said after the problems, which are shown all the same (exit 65).
+    """
+    from creditcli.io.writers import format_for, write_table
+
+    if rejects is None:
+        yield
+        return
     try:
         yield
     except DataError as exc:
-        if rejects is not None and exc.problems:
-            from creditcli.io.writers import format_for, write_table
-
+        if not exc.problems:
+            _remove_stale(rejects, exc.hints.append)
+            raise
+        try:
             write_table(problems_table(exc), rejects, format_for(rejects, None))
+        except CreditError as failed:
+            exc.hints.append(f"问题清单未能写入：{failed.message}")
+        else:
             exc.hints.append(f"问题清单已写入 {rejects}")
         raise
+    except CreditError:
+        _remove_stale(rejects, notify)
+        raise
+    write_table(problems_table(DataError("")), rejects, format_for(rejects, None))
+    notify(f"没有问题：问题清单 {rejects} 只有表头")
+
+
+def _remove_stale(rejects: Path, say: Callable[[str], None]) -> None:
+    """An earlier run's list, which would be read as this run's problems."""
+    if rejects.is_file():
+        rejects.unlink()
+        say(f"已删除上一次的问题清单 {rejects}（本次没有逐行的问题清单）")
 
 
 def problems_table(exc: DataError) -> Table:

@@ -137,18 +137,18 @@ def certificate(store: Store, code: str, output: Path, pool: Path | None = None,
     and, with ``pool``, the frozen pool file. Returns the files written."""
     from creditcli.draw import certificate as issued
     from creditcli.draw.tasks import get_task
-    from creditcli.io.writers import write_bytes
+    from creditcli.io.writers import output_set
 
     markdown = output.with_suffix(".md")
     store.check_outputs(("--output", output), ("签字存档版 .md", markdown), ("--pool", pool))
     with store.reading() as session:
         cert = issued.certificate(session, get_task(session, code), seq)
-    write_bytes(output, cert.json_text.encode("utf-8"))
-    write_bytes(markdown, cert.markdown.encode("utf-8"))
-    if pool is None:
-        return [output, markdown]
-    write_bytes(pool, cert.pool_lines)
-    return [output, markdown, pool]
+    with output_set() as outputs:  # the three files together, or none of them
+        outputs.write_bytes(output, cert.json_text.encode("utf-8"), "--output")
+        outputs.write_bytes(markdown, cert.markdown.encode("utf-8"), "签字存档版 .md")
+        if pool is not None:
+            outputs.write_bytes(pool, cert.pool_lines, "--pool")
+    return [output, markdown] if pool is None else [output, markdown, pool]
 
 
 def listing(store: Store) -> Table:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import math
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from creditcli import __version__, clock
 from creditcli.cli import deadlines, demo, runlog
 from creditcli.cli.context import AppContext, Deferred, OutputFormat, configure_logging
+from creditcli.cli.entry import INTERRUPTED, say
 from creditcli.cli.groups import Nouns
 from creditcli.cli.guard import CreditTyper
-from creditcli.errors import CreditError, UsageError
-from creditcli.settings import default_db_path, load_settings
+from creditcli.errors import EXIT_INTERRUPTED, CreditError, UsageError
+from creditcli.io.outputs import check_outputs, claim, same_file
+from creditcli.settings import config_file, default_db_path, load_settings
 
 
 class Root(Nouns):
@@ -41,6 +45,25 @@ class Root(Nouns):
         "risk",
     )
     """The command groups in the order ``--help`` lists them: each is the ``app`` of ``cli/<noun>.py``."""
+
+    # Ctrl-C outside a command (while the options are parsed or a group's modules load), which
+    # Typer would end silently with 130: the same line as inside a command (cli/guard.py).
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _interrupted():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _interrupted():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _interrupted() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        say(INTERRUPTED)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 app = CreditTyper(
@@ -111,8 +134,15 @@ def start(
     wait: float,
     log_file: Path | None,
     operator: str | None = None,
+    paths: Sequence[Path] = (),
 ) -> AppContext:
-    """The global options acted on, once a command runs: configuration, logging, the database, the log file."""
+    """The global options acted on, once a command runs: configuration, logging, the database, the log file.
+
+    ``paths``: the files the command names. ``--log-file`` is an output of the run: it may be none of
+    the database's files nor any other database (73), nor a file the command names (2), and it is
+    counted among the outputs of every check of the command; ``--config`` and the files it names
+    are counted among the inputs (io/outputs.py, ``claim``).
+    """
     problem = None if operator is None else clock.operator_problem(operator)
     if problem is not None:
         raise UsageError(f"--operator {problem}")
@@ -120,8 +150,11 @@ def start(
     try:
         settings = load_settings(config)
     except CreditError:
-        if log_file is not None:  # the log records why the run ended
-            runlog.open_log(log_file)
+        if log_file is not None:  # the log records why the run ended, if it may be written at all
+            with contextlib.suppress(CreditError):
+                check_outputs([("--log-file", log_file)])
+                _not_named(log_file, paths)
+                runlog.open_log(log_file)
         raise
     clock.configure_operator(settings.operator)
     verbosity = -1 if quiet else verbose
@@ -129,9 +162,22 @@ def start(
     app_ctx = AppContext(settings, db_ or settings.db or str(default_db_path()), fmt, verbosity)
     if log_file is not None:
         app_ctx.store.check_outputs(("--log-file", log_file))
-        runlog.open_log(log_file)
+        _not_named(log_file, paths)
     app_ctx.wait = check_wait(wait)
+    if log_file is not None:
+        runlog.open_log(log_file)
+    inputs = [("--config", config_file(config)), ("rules_file", settings.rules_file)]
+    inputs.append(("calendar_file", settings.calendar_file))
+    app_ctx.releases.append(claim([("--log-file", log_file)], inputs))
     return app_ctx
+
+
+def _not_named(log_file: Path, paths: Sequence[Path]) -> None:
+    for path in paths:
+        if same_file(log_file, path):
+            raise UsageError(
+                f"--log-file {log_file} 与命令中的文件 {path} 是同一个文件：日志会写进这个文件；请给日志另起一个文件名"
+            )
 
 
 MAX_WAIT = 86_400.0

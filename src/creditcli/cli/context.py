@@ -8,11 +8,11 @@ configuration loaded, the log file opened — when a command runs, never for a h
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ class AppContext:
     wait: float = 0.0
     """``--wait``: seconds a writer waits for another one to finish (0: refuse at once, exit 75)."""
     _store: Store | None = field(default=None, repr=False)
+    releases: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    """Undone when the command ends (the run's files claimed in io/outputs.py)."""
 
     @classmethod
     def from_typer(cls, ctx: typer.Context | Any) -> AppContext:
@@ -74,6 +76,8 @@ class AppContext:
             eprint(message)
 
     def close(self) -> None:
+        while self.releases:
+            self.releases.pop()()
         if self._store is not None:
             self._store.close()
 
@@ -82,13 +86,15 @@ class AppContext:
 class Deferred:
     """The root command's options, not yet acted on (``start`` loads the configuration and opens the log)."""
 
-    start: Callable[[], AppContext]
+    start: Callable[[Sequence[Path]], AppContext]
+    """Called with the files the command names (its path arguments and options)."""
 
 
-def started(root: Any) -> AppContext | None:
-    """The context of the running command (``root``: the root Click context), started on first use."""
+def started(root: Any, paths: Sequence[Path] = ()) -> AppContext | None:
+    """The context of the running command (``root``: the root Click context), started on first use;
+    ``paths``: the files the command names (no ``--log-file`` may be one of them)."""
     if isinstance(root.obj, Deferred):
-        root.obj = root.obj.start()
+        root.obj = root.obj.start(paths)
     return root.obj if isinstance(root.obj, AppContext) else None
 
 
@@ -97,11 +103,11 @@ def eprint(message: str) -> None:
     Also into the ``--log-file``, when there is one. Control characters from user data are shown
     escaped (``\\x1b``), never sent to the terminal."""
     from creditcli.cli import runlog
+    from creditcli.cli.entry import say
 
     message = printable(message)
     runlog.note(message)
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    say(message)
 
 
 def printable(text: str) -> str:

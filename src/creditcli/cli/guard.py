@@ -7,12 +7,14 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 from typer.models import CommandFunctionType
 
+from creditcli.cli.entry import INTERRUPTED
 from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault
 
 P = ParamSpec("P")
@@ -32,7 +34,7 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
         app: AppContext | None = None
         try:
             # The global options are acted on here, when a command runs (a help screen never gets here).
-            app = started(find_root()) if find_root is not None else None
+            app = started(find_root(), _paths(kwargs.values())) if find_root is not None else None
             return func(*args, **kwargs)
         except CreditError as exc:
             _report(exc)
@@ -43,7 +45,7 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
             _drop_stdout()
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
-            eprint("已中断：本次操作未写入任何数据")
+            eprint(INTERRUPTED)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except typer.Exit:
             raise
@@ -67,6 +69,17 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
                 app.close()
 
     return wrapper
+
+
+def _paths(values: Iterable[object]) -> list[Path]:
+    """The files a command names: its path arguments and options (also inside lists)."""
+    found: list[Path] = []
+    for value in values:
+        if isinstance(value, Path):
+            found.append(value)
+        elif isinstance(value, list | tuple):
+            found += _paths(value)
+    return found
 
 
 def _report(exc: CreditError) -> None:

@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
-from creditcli.errors import ConfigError, InputMissingError
+from creditcli.errors import ConfigError
+from creditcli.inputs import read_input
 from creditcli.settings import file_reason, toml_value, validation_details
 
 DEFAULT_MODEL = "default"
@@ -208,9 +209,7 @@ def default_model_path() -> Path:
 def load_model(path: Path | None, classes: tuple[str, ...]) -> LoadedModel:
     """Read and check a model file (the shipped default when ``path`` is None); exit 78 on any problem."""
     path = path or default_model_path()
-    if not path.exists():
-        raise InputMissingError(f"模型文件不存在：{path}")
-    raw = path.read_bytes()
+    raw = read_input(path, "模型文件")
     try:
         text = raw.decode("utf-8-sig")
         data = tomllib.loads(text)

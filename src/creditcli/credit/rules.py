@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from creditcli.errors import ConfigError
+from creditcli.inputs import read_input
 from creditcli.settings import file_reason, int_between, one_of, validation_details
 
 DEFAULT_RULES = Path(__file__).with_name("rules.toml")
@@ -109,10 +110,9 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    data = read_input(path, "规则文件", missing=ConfigError)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"规则文件不存在：{path}") from None
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"规则文件 {path} 无法解析：{file_reason(exc)}") from exc
 

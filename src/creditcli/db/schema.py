@@ -61,7 +61,8 @@ def copy_sqlite(path: Path, target: Path, what: str = "备份文件") -> None:
     from creditcli.io.writers import atomic_path
 
     source = reader_uri(path)
-    with atomic_path(target, what) as tmp:  # an empty temporary file: SQLite takes it as an empty database
+    # An empty temporary file: SQLite takes it as an empty database.
+    with atomic_path(target, what, database=True) as tmp:
         try:
             src = sqlite3.connect(source, uri=True)
             try:
@@ -105,7 +106,7 @@ def backup(url: str, target: Path) -> Path:
         raise UsageError(
             "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc -f creditcli-$(date +%F).dump 'postgresql://…'"
         )
-    check_outputs([("备份文件", target)], protected=protected_paths(url))
+    check_outputs([("备份文件", target)], protected=protected_paths(url), database=True)
     check_sqlite_file(path, write=False, create=False)
     if target.exists() and not target.is_file():
         raise OutputError(f"{target} 不是普通文件：备份须写入一个文件")

@@ -30,6 +30,7 @@ from creditcli.draw.spec import (
     shown,
 )
 from creditcli.errors import InputMissingError, UsageError
+from creditcli.inputs import read_input
 from creditcli.settings import Settings, file_reason
 
 
@@ -106,10 +107,9 @@ def read_task_file(path: Path, problems: list[str] | None = None) -> dict[str, A
     and the parameters' together; without, they are raised at once.
     """
     collect = problems is not None
+    content = read_input(path, "任务文件")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputMissingError(f"任务文件不存在：{path}") from None
+        data = tomllib.loads(content.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"任务文件 {path} 无法解析：{file_reason(exc)}") from exc
     problems = [] if problems is None else problems

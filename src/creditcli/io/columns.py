@@ -162,12 +162,10 @@ def _mapping_text(path: Path) -> str:
     """The mapping file as text, decoded by the same ladder as the data files (an office's Notepad may
     still save GBK); a binary file (an Excel workbook given by mistake) is refused by name."""
     from creditcli.errors import DataError
+    from creditcli.inputs import read_input
     from creditcli.io.encoding import decode_bytes
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"无法读取列映射文件 {path}：{exc.strerror}") from exc
+    raw = read_input(path, "列映射文件")
     try:
         text = decode_bytes(raw, path).text_utf8.decode("utf-8")
     except DataError:
@@ -189,8 +187,6 @@ def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
         return {}
     if not path.exists():
         raise InputMissingError(f"找不到列映射文件：{path}")
-    if path.is_dir():
-        raise UsageError(f"列映射文件 {path} 是目录，不是文件")
     text = _mapping_text(path)
     pairs: dict[str, str]
     try:

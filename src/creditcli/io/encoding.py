@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from creditcli.errors import DataError, UsageError
+from creditcli.io.text import escape_controls
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -32,11 +33,23 @@ class Decoded:
     """The encoding the file was found to be in (for the import summary)."""
 
 
+ENCODING_CHOICES = "utf-8、utf-8-sig、gb18030、gbk、big5、utf-16"
+"""The encodings a bureau's files come in, named where an unknown ``--encoding`` is refused."""
+
+
 def check_encoding_name(name: str) -> str:
+    """A text encoding Python knows: ``rot13``, ``hex`` or ``base64`` are codecs too, but of bytes or
+    of text into text, and cannot decode a file into text (encoding one letter asks exactly that: an
+    empty text or byte string is never looked at)."""
     try:
-        return codecs.lookup(name).name
+        found = codecs.lookup(name).name
+        "x".encode(found)
     except LookupError as exc:
-        raise UsageError(f"不认识的编码：{name}（可用 utf-8、utf-8-sig、gb18030、gbk 等）") from exc
+        raise UsageError(
+            f"--encoding {escape_controls(name)}：不认识的文本编码；"
+            f"可用 {ENCODING_CHOICES} 等（不写 --encoding 时自动识别）"
+        ) from exc
+    return found
 
 
 def decode_bytes(raw: bytes, source: Path, encoding: str | None = None) -> Decoded:

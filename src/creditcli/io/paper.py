@@ -93,9 +93,14 @@ class Paper:
 
 def write_docx(paper: Paper, path: Path) -> None:
     """Write ``paper`` to ``path`` (atomically, faults answered like every other output)."""
+    write_bytes(path, docx_bytes(paper))
+
+
+def docx_bytes(paper: Paper) -> bytes:
+    """``paper`` as the bytes of a .docx file (for a set of files written together: io/writers.py)."""
     buffer = io.BytesIO()
     render(paper).save(buffer)
-    write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def render(paper: Paper) -> Document:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from creditcli.errors import CreditError, DataError, InputMissingError, Problem, UsageError
+from creditcli.inputs import read_input
 from creditcli.io.encoding import decode_bytes
 from creditcli.io.text import CONTROL_PATTERN, escape_controls, has_control
 from creditcli.parallel import in_threads
@@ -56,11 +57,9 @@ class RawTable:
 def read_table(path: Path, score: HeaderScore, encoding: str | None = None, sheet: str | None = None) -> RawTable:
     """Read any supported file; the format follows the file name's suffix. ``sheet``: the worksheet
     of a workbook to read (default: the first visible one, when no other visible one holds data)."""
-    if not path.exists():
+    if str(path) != "-" and not path.exists():
         raise InputMissingError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise InputMissingError(f"{path} 是目录，不是文件")
-    raw = path.read_bytes()
+    raw = read_input(path, "输入文件")
     # hashlib lets go of the GIL on big buffers: the digest of a 150 MB file (0.5 s) is taken on
     # the other core while the file is parsed.
     digest = in_threads(_sha256, [raw])

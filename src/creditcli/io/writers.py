@@ -8,6 +8,7 @@ once it is complete (written beside the target, then renamed).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import io
@@ -15,6 +16,7 @@ import json
 import operator
 import os
 import re
+import stat
 import sys
 import tempfile
 import traceback
@@ -103,37 +105,117 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-@contextmanager
-def atomic_path(path: Path, what: str = "输出文件") -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed onto it only if the block succeeds.
+class OutputSet:
+    """Files a command writes together (a certificate with its Markdown and pool file, an archive
+    directory): each is written to a temporary file beside its target, and only when every one is
+    complete are they all renamed onto their targets. A failure on the second or third file leaves
+    no first one behind (nor a directory made for the set).
 
-    The target is checked first (io/outputs.py: never an open database's file); its directory must
-    exist (a mistyped directory is an error, not a new folder). A failure to write is answered with
-    exit 73 and its reason (errors.output_fault: disk full, read-only, name too long …).
-    A target that exists but is no regular file (``/dev/stdout``, ``/dev/null``, a pipe) is written
-    in place: renaming onto it would replace the device itself.
+    Each target is checked first (io/outputs.py: never a database, its directory must exist); a
+    failure to write is answered with exit 73 and its reason (errors.output_fault: disk full,
+    read-only, name too long …). A target that exists but is no regular file (``/dev/stdout``,
+    ``/dev/null``, a pipe) is written in place: renaming onto it would replace the device itself.
     """
-    target = path.expanduser()
-    check_outputs([(what, target)])
-    if target.is_dir():
-        raise OutputError(f"{target} 是目录，请给出文件名")
-    if target.exists() and not target.is_file():
-        with _answered(target):
-            yield target
-        return
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+        self._folders: list[Path] = []
+
+    def path(self, path: Path, what: str = "输出文件", *, database: bool = False) -> Path:
+        """Where to write ``path``'s content: a temporary file, renamed onto it at the end."""
+        target = path.expanduser()
+        check_outputs([(what, target)], database=database)
+        if target.is_dir():
+            raise OutputError(f"{target} 是目录，请给出文件名")
+        if target.exists() and not target.is_file():
+            return target
+        try:
+            # A short prefix: the temporary name must fit where the target's name just fits.
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part", dir=target.parent)
+        except OSError as exc:
+            raise os_error(exc, target) from exc
+        self._pending.append((Path(tmp), target))
+        try:
+            os.fchmod(fd, file_mode(target))
+        finally:
+            os.close(fd)
+        return Path(tmp)
+
+    def write_bytes(self, path: Path, data: bytes, what: str = "输出文件") -> None:
+        tmp = self.path(path, what)
+        with _answered(path):
+            tmp.write_bytes(data)
+
+    def directory(self, path: Path, what: str = "输出目录") -> Path:
+        """A directory to write files of the set into, made if it is new (its parent must exist) and
+        removed again if the set fails while it is still empty."""
+        target = output_directory(path, what, made=self._folders)
+        return target
+
+    def commit(self) -> None:
+        for tmp, target in self._pending:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise os_error(exc, target) from exc
+        self._pending.clear()
+        self._folders.clear()
+
+    def discard(self) -> None:
+        for tmp, _target in self._pending:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        for folder in reversed(self._folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: nothing but what this set made
+        self._pending.clear()
+        self._folders.clear()
+
+
+@contextmanager
+def output_set() -> Iterator[OutputSet]:
+    """Files written together, or none of them (see :class:`OutputSet`)."""
+    outputs = OutputSet()
     try:
-        # A short prefix: the temporary name must fit where the target's name just fits.
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part", dir=target.parent)
-    except OSError as exc:
-        raise os_error(exc, target) from exc
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        with _answered(target):
-            yield tmp_path
-            os.replace(tmp_path, target)
+        yield outputs
+        outputs.commit()
     finally:
-        tmp_path.unlink(missing_ok=True)
+        outputs.discard()
+
+
+@contextmanager
+def atomic_path(path: Path, what: str = "输出文件", *, database: bool = False) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed onto it only if the block succeeds (an output set of
+    one file: see :class:`OutputSet`)."""
+    with output_set() as outputs:
+        tmp = outputs.path(path, what, database=database)
+        with _answered(path.expanduser()):
+            yield tmp
+
+
+def file_mode(target: Path) -> int:
+    """The permissions of a file written over ``target``: those of the file it replaces, else what the
+    user's umask gives any new file (0666 & ~umask), as every other program does. (A temporary file
+    is created 0600; renamed as it is, every export would be unreadable to the colleagues sharing
+    the folder.)"""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux shows it, else set and restored."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
@@ -148,23 +230,28 @@ def _answered(target: Path) -> Iterator[None]:
         raise answer from exc
 
 
-def output_directory(path: Path, what: str = "输出目录") -> Path:
-    """A directory to write files into, made if it is new (its parent must exist, as for a file)."""
+def output_directory(path: Path, what: str = "输出目录", *, made: list[Path] | None = None) -> Path:
+    """A directory to write files into, made if it is new (its parent must exist, as for a file);
+    ``made`` collects it when it was made here."""
     target = path.expanduser()
     check_outputs([(what, target)])
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target} 已存在且不是目录：请给出一个目录（或按命令说明给出文件名）")
+    if target.is_dir():
+        return target
     try:
-        target.mkdir(exist_ok=True)
+        target.mkdir()
     except OSError as exc:
         raise os_error(exc, target) from exc
+    if made is not None:
+        made.append(target)
     return target
 
 
 def write_bytes(path: Path, data: bytes) -> None:
     """A whole document (certificate, notice, pool file), written atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+    with output_set() as outputs:
+        outputs.write_bytes(path, data)
 
 
 def write_table(table: Table, path: Path, fmt: FileFormat) -> int:

@@ -35,7 +35,7 @@ from creditcli.db.models import (
 from creditcli.draw.records import drawn_codes
 from creditcli.errors import InputMissingError
 from creditcli.io.outputs import check_outputs
-from creditcli.io.writers import atomic_path, output_directory
+from creditcli.io.writers import atomic_path, output_set
 from creditcli.lifecycle import standing_draw
 from creditcli.rosters.codes import normalise
 from creditcli.teams.service import teams_now
@@ -255,11 +255,11 @@ def export(session: Session, usccs: Iterable[str], target: Path) -> int:
             for name, text in files:
                 archive.writestr(name, text)
     else:
-        check_outputs([("档案文件", target / name) for name, _ in files])  # all of them, before the first
-        output_directory(target, "--output")
-        for name, text in files:
-            path = target / name
-            output_directory(path.parent, "档案目录")
-            with atomic_path(path, "档案文件") as tmp:
-                tmp.write_text(text, encoding="utf-8")
+        check_outputs([("档案文件", target / name) for name, _ in files], places=False)  # all, before the first
+        with output_set() as outputs:  # every file, or none (nor the folders made for them)
+            outputs.directory(target, "--output")
+            for name, text in files:
+                path = target / name
+                outputs.directory(path.parent, "档案目录")
+                outputs.write_bytes(path, text.encode("utf-8"), "档案文件")
     return len(files) // 2
