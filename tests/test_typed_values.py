@@ -39,10 +39,10 @@ def test_a_decision_number_typed_as_imported_finds_the_decision(cli: Cli, penalt
     spaced spelling missed the decision (exit 66)."""
     shown = json.loads(cli.ok("penalties", "show", "济市监罚〔２０２６〕 １号", "-f", "json").stdout)
     assert shown["decision_no"] == "济市监罚〔2026〕1号"
-    cli.ok("repair", "record", U1, "--kind", "penalty", "--ref", "济市监罚〔２０２６〕 １号", "--date", "2026-06-10",
+    cli.ok("repair", "record", U1, "--kind", "penalty", "--ref", "济市监罚〔２０２６〕 １号", "--date", "2027-03-15",
            "--decision-no", "济市监修〔２０２６〕 ３号", "--unit", UNIT)  # fmt: skip
     assert cli.query("SELECT record_ref, decision_no FROM repairs") == [("济市监罚〔2026〕1号", "济市监修〔2026〕3号")]
-    assert cli.query("SELECT CAST(withdrawn_on AS TEXT) FROM penalties") == [("2026-06-10",)]
+    assert cli.query("SELECT CAST(withdrawn_on AS TEXT) FROM penalties") == [("2027-03-15",)]
 
 
 def test_list_decision_numbers_are_normalised_and_found_by_repair(cli: Cli, penalty: None) -> None:
