@@ -69,7 +69,7 @@ def history_problems(session: Session, task_id: int, task_code: str) -> tuple[in
     A field without recorded changes has no history to compare with (its first value was recorded
     with the result); that case is left to the digest of the task's newest audit entry.
     """
-    from creditcli.results.service import TRACKED, stored_text
+    from creditcli.results.service import TRACKED, TRACKED_LABELS, stored_text
 
     columns = idents(("id", "uscc", "item_code", "result_code", *TRACKED))
     stored = {
@@ -86,13 +86,14 @@ def history_problems(session: Session, task_id: int, task_code: str) -> tuple[in
         key = (int(result_id), str(field))
         if key in last and last[key] != old:
             name = stored[key[0]][0]
-            problems.append(f"任务 {task_code} 检查结果 {name} 的“{field}”更改记录前后接不上（更改记录被改动或删除）")
+            label = TRACKED_LABELS.get(key[1], key[1])
+            problems.append(f"任务 {task_code} 检查结果 {name} 的“{label}”更改记录前后接不上（更改记录被改动或删除）")
         last[key] = str(new)
     for (result_id, field), value in last.items():
         name, text = stored[result_id]
         if field in text and text[field] != value:
             problems.append(
-                f"任务 {task_code} 检查结果 {name} 的“{field}”为 {text[field] or '（空）'}，"
+                f"任务 {task_code} 检查结果 {name} 的“{TRACKED_LABELS.get(field, field)}”为 {text[field] or '（空）'}，"
                 f"与更改记录的最后取值 {value or '（空）'} 不符（被直接改动）"
             )
     return len(stored), problems

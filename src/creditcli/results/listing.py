@@ -41,19 +41,6 @@ COLUMNS = (
     ("recorded_at", "录入时间"),
 )
 HISTORY = ("history", "更改记录")
-FIELD_LABELS = {
-    "method": "核查方式",
-    "checked_on": "检查日期",
-    "inspectors": "检查人员",
-    "findings": "发现问题情况",
-    "action": "后续处置措施",
-    "action_done": "后续处置是否完成",
-    "remarks": "备注",
-    "replaces": "替代结果代码",
-    "withdrawn_at": "撤回时间",
-    "withdrawn_by": "撤回人",
-    "withdrawn_reason": "撤回原因",
-}
 
 
 @dataclass(frozen=True)
@@ -117,7 +104,7 @@ def _history(session: Session, task: Task) -> dict[int, list[str]]:
     )
     out: dict[int, list[str]] = {}
     for result_id, field, old, new, source, operator, at in bulk.fetch_all(session, sql, (task.id,)):
-        label = FIELD_LABELS.get(field, field)
+        label = service.TRACKED_LABELS.get(field, field)
         line = f"{_time(at)} {operator}（{source}）{label}：{old or '（空）'} → {new or '（空）'}"
         out.setdefault(int(result_id), []).append(line)
     return out

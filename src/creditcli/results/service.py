@@ -66,6 +66,20 @@ WITHDRAWAL = ("withdrawn_at", "withdrawn_by", "withdrawn_reason")
 """Who withdrew a result, when and why (all empty while it stands)."""
 TRACKED = (*FIELDS, "replaces", *WITHDRAWAL)
 """Every field ``result_changes`` follows: its history must lead to the stored value (tasks verify)."""
+TRACKED_LABELS = {
+    "method": "核查方式",
+    "checked_on": "检查日期",
+    "inspectors": "检查人员",
+    "findings": "发现问题情况",
+    "action": "后续处置措施",
+    "action_done": "后续处置是否完成",
+    "remarks": "备注",
+    "replaces": "替代结果代码",
+    "withdrawn_at": "撤回时间",
+    "withdrawn_by": "撤回人",
+    "withdrawn_reason": "撤回原因",
+}
+"""The tracked fields as people read them (results list --all, tasks verify)."""
 MIN_OFFICERS = 2
 """行政处罚法 第四十二条 (domain.md §4): at least two 执法人员 inspect; experts do not count."""
 
