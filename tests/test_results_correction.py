@@ -134,6 +134,20 @@ def test_a_withdrawn_result_no_longer_completes_the_task_and_recording_it_again_
     ]
 
 
+def test_record_replaces_a_wrong_result_from_the_terminal(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    assert record_result(cli, U1, assigned[U1]).exit_code == 0
+    before = cli.dump()
+    wrong = record_result(cli, U1, assigned[U1], "--result", "E", "--replaces", "A")
+    assert (wrong.exit_code, wrong.stderr) == (
+        65,
+        f"错误：命令行录入: 发现 1 处问题，未录入任何检查结果\n  --replaces A: 对象 {U1} 没有这条检查结果，无法替代\n",
+    )
+    assert cli.dump() == before
+    done = json.loads(record_result(cli, U1, assigned[U1], "--result", "E", "--replaces", "1").stdout)
+    assert (done["inserted"], done["withdrawn"], done["with_results"]) == (1, 1, 1)
+    assert withdrawn(cli) == [(U1, "1", stamp(cli), OPERATOR, "由检查结果 E 替代"), (U1, "E", "", "", "")]
+
+
 # §1 bullets 1 and 3: the pre-filled sheet, 撤回 and 替代结果代码 -----------------------------------------
 
 

@@ -36,8 +36,11 @@ def record(
     action: str = "",
     done: bool = False,
     remarks: str = "",
+    replaces: str = "",
+    reason: str = "",
 ) -> RecordResult:
-    """One result of one entity; recording the same (entity, item, code) again updates it, with history."""
+    """One result of one entity; recording the same (entity, item, code) again updates it, with history.
+    ``replaces``: a code of the same entity and item this result corrects, withdrawn (``reason``) with it."""
     from creditcli.audit import results_change
     from creditcli.draw.tasks import get_task
     from creditcli.results import service
@@ -54,6 +57,8 @@ def record(
         action=action,
         action_done=done,
         remarks=remarks,
+        replaces=replaces,
+        reason=reason,
     )
     task = get_task(unit.session, code)
     outcome = service.record(unit.session, task, [service.Placed(entry)], "命令行录入")

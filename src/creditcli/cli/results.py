@@ -64,9 +64,16 @@ def record(
     action: Annotated[str, typer.Option("--action", help="后续处置措施")] = "",
     done: Annotated[bool, typer.Option("--done/--not-done", help="后续处置是否已完成")] = False,
     remarks: Annotated[str, typer.Option("--remarks", help="备注")] = "",
+    replaces: Annotated[
+        str, typer.Option("--replaces", help="本结果替代的（录错的）结果代码：同时撤回它", show_default=False)
+    ] = "",
+    reason: Annotated[str, typer.Option("--reason", help="替代时的撤回原因", show_default=False)] = "",
     fmt: FormatOpt = None,
 ) -> None:
-    """录入一户的一条检查结果；同一对象、事项、结果再次录入即更新，改动留痕。"""
+    """录入一户的一条检查结果；同一对象、事项、结果再次录入即更新，改动留痕。
+
+    --replaces 1 --reason 误录：录入本结果并撤回同一对象、事项录错的结果 1（见 results withdraw）。
+    """
     from creditcli.actions import results
     from creditcli.io.dates import RECORDED
 
@@ -75,6 +82,7 @@ def record(
     outcome = results.record(
         app_ctx.store, code, uscc, result, checked_on, inspector,
         method=method, item=item, findings=findings, action=action, done=done, remarks=remarks,
+        replaces=replaces, reason=reason,
     )  # fmt: skip
     render_record(app_ctx, "creditcli.record/1", to_jsonable(outcome), RECORD_LABELS, app_ctx.format(fmt))
 
