@@ -71,18 +71,21 @@ def history_problems(session: Session, task_id: int, task_code: str) -> tuple[in
     """
     from creditcli.results.service import TRACKED, TRACKED_LABELS, stored_text
 
-    columns = idents(("id", "uscc", "item_code", "result_code", *TRACKED))
-    stored = {
-        int(r[0]): (f"{r[1]}/{r[2] or '-'}/{r[3]}", stored_text(r[4:]))
-        for r in bulk.fetch_all(session, f"SELECT {columns} FROM results WHERE task_id = ?", (task_id,))
-    }
+    count = int(bulk.fetch_all(session, "SELECT COUNT(*) FROM results WHERE task_id = ?", (task_id,))[0][0])
     sql = (
         "SELECT c.result_id, c.field, c.old_value, c.new_value FROM result_changes c "
         "JOIN results r ON r.id = c.result_id WHERE r.task_id = ? ORDER BY c.id"
     )
+    changes = bulk.fetch_all(session, sql, (task_id,))
+    columns = idents(("id", "uscc", "item_code", "result_code", *TRACKED))
+    ids = sorted({int(c[0]) for c in changes})  # only results with a history have one to follow
+    stored = {
+        int(r[0]): (f"{r[1]}/{r[2] or '-'}/{r[3]}", stored_text(r[4:]))
+        for r in bulk.fetch_where_in(session, f"SELECT {columns} FROM results", "id", ids)
+    }
     last: dict[tuple[int, str], str] = {}
     problems: list[str] = []
-    for result_id, field, old, new in bulk.fetch_all(session, sql, (task_id,)):
+    for result_id, field, old, new in changes:
         key = (int(result_id), str(field))
         if key in last and last[key] != old:
             name = stored[key[0]][0]
@@ -96,4 +99,4 @@ def history_problems(session: Session, task_id: int, task_code: str) -> tuple[in
                 f"任务 {task_code} 检查结果 {name} 的“{TRACKED_LABELS.get(field, field)}”为 {text[field] or '（空）'}，"
                 f"与更改记录的最后取值 {value or '（空）'} 不符（被直接改动）"
             )
-    return len(stored), problems
+    return count, problems

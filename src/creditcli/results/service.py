@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.orm import Session
@@ -161,7 +162,7 @@ def check(
     teams = teams_now(session, assignment)
     codes = active_codes(session)
     items = set(spec_of(task).items)
-    stored = {key: row.withdrawn for key, row in stored_results(session, task).items()}
+    stored = stored_keys(session, task)
     problems: list[Problem] = []
     seen: dict[tuple[str, str, str], int | None] = {}
     recorded = {(p.entry.uscc, p.entry.item_code, p.entry.result_code) for p in entries if not p.entry.withdraw}
@@ -241,6 +242,12 @@ def stored_results(session: Session, task: Task) -> dict[tuple[str, str, str], S
     return {(r[1], r[2], r[3]): Stored(int(r[0]), stored_text(r[4:])) for r in rows}
 
 
+def stored_keys(session: Session, task: Task) -> dict[tuple[str, str, str], bool]:
+    """The task's results by (entity, item, code): withdrawn or not (all a check needs, read cheaply)."""
+    sql = "SELECT uscc, item_code, result_code, withdrawn_at FROM results WHERE task_id = ?"
+    return {(u, i, c): w is not None for u, i, c, w in bulk.fetch_all(session, sql, (task.id,))}
+
+
 def record(
     session: Session, task: Task, entries: Sequence[Placed], source: str, now: dt.datetime | None = None
 ) -> RecordResult:
@@ -285,7 +292,7 @@ def write(
         if old is None:
             new_rows.append((e.uscc, e.item_code, e.result_code, *values.values()))
             continue
-        after = {**{f: _text(v) for f, v in values.items()}, **dict.fromkeys(WITHDRAWAL, "")}
+        after = stored_text((*values.values(), None, None, None))  # as it will stand, in history text
         changed = [(f, old.text[f], after[f]) for f in TRACKED if old.text[f] != after[f]]
         changes += [(old.id, f, was, new) for f, was, new in changed]
         if changed:  # (a withdrawn result recorded again stands again)
@@ -355,17 +362,26 @@ def withdraw(
     )
 
 
-def stored_text(values: Sequence[object]) -> dict[str, str]:
-    """Stored tracked fields (``TRACKED`` order) as history text (SQLite keeps the flag as 0/1 and a time
-    as ISO text)."""
-    out = {}
-    for f, v in zip(TRACKED, values, strict=True):
-        if f == "action_done":
-            v = bool(v)
-        elif f == "withdrawn_at" and isinstance(v, str):
-            v = dt.datetime.fromisoformat(v)
-        out[f] = _text(v)
-    return out
+def stored_text(values: Sequence[Any]) -> dict[str, str]:
+    """Stored tracked fields (``TRACKED`` order) as history text, as ``_text`` gives them (SQLite keeps the
+    flag as 0/1, a date and a time as ISO text; PostgreSQL gives bool, date and datetime). Unrolled:
+    it runs once per stored result of a task on every write (50,000 at a time)."""
+    method, checked_on, inspectors, findings, action, done, remarks, replaces, at, by, reason = values
+    if at is not None:
+        at = _text(dt.datetime.fromisoformat(at) if isinstance(at, str) else at)
+    return {
+        "method": method,
+        "checked_on": checked_on if isinstance(checked_on, str) else checked_on.isoformat(),
+        "inspectors": inspectors,
+        "findings": findings,
+        "action": action,
+        "action_done": "是" if done else "否",
+        "remarks": remarks,
+        "replaces": replaces or "",
+        "withdrawn_at": at or "",
+        "withdrawn_by": by or "",
+        "withdrawn_reason": reason or "",
+    }
 
 
 def _values(e: ResultEntry) -> dict[str, object]:
