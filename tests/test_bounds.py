@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INSPECTOR_HEADER, Cli, inspector_rows, write_csv
+from conftest import ENTITY_HEADER, INSPECTOR_HEADER, Cli, entity_rows, inspector_rows, write_csv
 from creditcli.credit.riskmodel import default_model_path
 
 WINDOW = "2026-03-01:2026-06-30"
@@ -100,9 +100,10 @@ def test_task_file_with_overflowing_months_and_unknown_keys(cli: Cli, roster: No
         ["tasks", "create", "--from", path],
         2,
         f"错误：任务文件 {path} 有误，未创建任务：\n"
-        "  - 未知的键 mode（可用：code、name、plan_code、plan_name、task_type、items、organiser、implementer、"
-        "window、team_size、scope、pool、exclusions、draw）\n"
-        "  - [draw] 中未知的键 ratio（可用：mode、count、class_source、ratios、weights、min、max）\n"
+        "  - 未知的键 mode（应写在 [draw] 中）（可用：code、name、plan_code、plan_name、task_type、items、organiser、"
+        "implementer、authority、window、team_size、scope、pool、exclusions、draw）\n"
+        "  - [draw] 中未知的键 ratio（是否应为 ratios？）"
+        "（可用：mode、count、class_source、ratios、weights、min、max）\n"
         '  - items 应为列表，如 items = ["SJ01"]\n'
         "  - [exclusions] inactive 应为 true 或 false\n"
         '  - [draw] weights 应为表：写作 weights = { D = "8" }\n',
@@ -160,7 +161,9 @@ def test_integer_options_out_of_range(
          'default_ratios.A = "1e-20"：比例最多 10 位小数；default_ratios.B = true：不是数字（比例写作 "0.03"）'),
         ("default_ratios = 0.1", 'default_ratios 应为表，如 default_ratios = { A = "0.01", B = "0.03" }'),
         ('risk_classes = ["A,B", "C"]', "risk_classes: 风险分类 “A,B” 无效：只能用字母、数字或汉字，最多 8 个字符"),
-        ('risk_classes = ["A"]\nrules = "x"', "rules: 未知的键"),
+        ('risk_classes = ["A"]\nrules = "x"',
+         "rules: 未知的键（是否应为 rules_file？可用：db、risk_classes、default_ratios、calendar_file、rules_file、"
+         "authority）"),
     ],
 )  # fmt: skip
 def test_configuration_is_checked_like_a_task(
@@ -227,7 +230,11 @@ def test_rules_numbers_and_tiers_are_checked(cli: Cli, roster: None, tmp_path: P
         78,
         f"错误：规则文件 {rules} 有误："
         "penalty_publicity.short_months: 应为 0 到 1200 之间的整数（月），而不是 99999999999；"
-        "penalty_publicity.long_years: 应为 0 到 100 之间的整数（年），而不是 -1；penalty_publicity.foo: 未知的键；"
+        "penalty_publicity.long_years: 应为 0 到 100 之间的整数（年），而不是 -1；"
+        "penalty_publicity.foo: 未知的键（可用：publish_within_workdays、withdraw_within_workdays、"
+        "published_procedures、not_published_kinds、short_kinds、"
+        "short_months、long_years、minimum_years、fine_threshold_person、fine_threshold_organisation、"
+        "no_early_stop_kinds）；"
         'repair.result_tiers.8: 应为 轻微、一般、严重 之一，而不是 "极严重"\n',
     )
     rules.write_text("[repair]\nmoderate_apply_months = 24\n[serious_list]\nearly_removal_years = 5\n", "utf-8")
@@ -289,10 +296,13 @@ def test_a_window_stored_before_the_bounds_gets_an_answer_from_deadlines(cli: Cl
     cli.ok("tasks", "create", "T1", "--name", "x", "--window", WINDOW)
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
     cli.execute("UPDATE tasks SET window_end = '9999-12-31'")
+    listed = cli("deadlines", "--today", "2026-07-01", "-f", "json")  # marked like a missing calendar year
+    assert (listed.exit_code, json.loads(listed.stdout)["rows"][0]["note"]) == (0, "超出可计算的日期")
     cli.refused(
-        ["deadlines", "--today", "2026-07-01"],
+        ["-q", "deadlines", "--today", "2026-07-01", "--fail-if-unknown"],
         78,
-        "错误：9999-12-31 之后第 20 个工作日超出了可以计算的日期（9999-12-31 为止）\n",
+        "错误：1 个任务的期限无法计算（超出可计算的日期）：T1；"
+        "9999-12-31 之后第 20 个工作日超出了可以计算的日期（9999-12-31 为止）\n",
     )
 
 
@@ -317,3 +327,69 @@ def test_a_stored_task_with_a_ratio_beyond_the_bounds_is_not_drawn(cli: Cli, ros
         "  - --ratio A=2：比例应在 0 到 1 之间\n  - --ratio C=-1：比例应在 0 到 1 之间\n"
         "请按现在的范围新建任务（docs/tasks.md）\n",
     )
+
+
+# ---- parser and pydantic texts in Chinese (findings 28) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('code = "T1"\nname = "x"\nwindow 2026\n', "第 3 行第 8 列：键的后面应有 “=”（键 = 值）"),
+        ('code = "T1"\nname = x\n', '第 2 行第 8 列：值无效（文字须加双引号，如 name = "抽查"）'),
+        ('code = "T1\nname = "x"\n', "第 1 行第 11 列：字符串没有结束（缺少引号；字符串中不能换行）"),
+        ('code = "T1"\ncode = "T2"\n', "第 2 行第 12 列：重复给出了同一个值"),
+        ('[draw\nmode = "x"\n', "第 1 行第 6 列：表头的末尾应有 “]”"),
+        ('code = "T1"\n[draw]\nratios = { A = "0.1"\n', "第 3 行第 21 列：内联表没有闭合（缺少 “}”）"),
+        ('code = "T1"\nname = "x"\ncode', "文件末尾：键的后面应有 “=”（键 = 值）"),
+    ],
+)  # fmt: skip
+def test_a_task_file_toml_error_is_told_in_chinese_with_its_place(
+    cli: Cli, roster: None, tmp_path: Path, text: str, reason: str
+) -> None:
+    path = tmp_path / "task.toml"
+    path.write_text(text, encoding="utf-8")
+    cli.refused(["tasks", "create", "--from", path], 2, f"错误：任务文件 {path} 无法解析：{reason}\n")
+
+
+def test_configuration_model_rules_calendar_and_mapping_errors_are_chinese(
+    cli: Cli, roster: None, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[repair]\nresult_tiers = { "8" = 一般 }\n', encoding="utf-8")
+    where = '第 2 行第 24 列：值无效（文字须加双引号，如 name = "抽查"）'
+    cli.refused(["--config", bad, "tasks", "list"], 78, f"错误：配置文件 {bad} 无法解析：{where}\n")
+    cli.refused(["risk", "classify", "--model", bad], 78, f"错误：模型文件 {bad} 无法解析：{where}\n")
+    config = tmp_path / "config.toml"
+    config.write_text(f"rules_file = '{bad}'\n", encoding="utf-8")
+    cli.refused(["--config", config, "lists", "list"], 78, f"错误：规则文件 {bad} 无法解析：{where}\n")
+    cli.refused(["deadlines", "--calendar", bad], 78, f"错误：本地日历文件 {bad} 无法解析：{where}\n")
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('name = "抽查"\n'.encode("gbk"))
+    cli.refused(
+        ["risk", "classify", "--model", gbk],
+        78,
+        f"错误：模型文件 {gbk} 无法解析：不是 UTF-8 编码（第 9 字节附近）；请另存为 UTF-8 编码的文本文件\n",
+    )
+    mapping = tmp_path / "m.json"
+    mapping.write_text('{"纳税人识别号": }', encoding="utf-8")
+    entities = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())
+    cli.refused(
+        ["entities", "import", entities, "--mapping", mapping],
+        2,
+        f"错误：列映射文件 {mapping} 无法解析：第 1 行第 12 列：此处应有一个值\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('risk_classes = "ABCD"', 'risk_classes: 应为列表，而不是 "ABCD"'),
+        ("calendar_file = 5", "calendar_file: 应为文件路径（加引号的文字），而不是 5"),
+        ("risk_classes = []", "risk_classes: 至少应有 1 项"),
+    ],
+)
+def test_pydantic_reasons_are_chinese(cli: Cli, roster: None, tmp_path: Path, config: str, message: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(config + "\n", encoding="utf-8")
+    cli.refused(["--config", path, "tasks", "list"], 78, f"错误：配置文件 {path} 有误：{message}\n")

@@ -95,9 +95,34 @@ def test_a_control_character_in_a_header_is_refused(cli: Cli, tmp_path: Path) ->
 
 
 def test_tabs_and_line_breaks_inside_quoted_cells_are_text(cli: Cli, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "t.csv", ["统一社会信用代码", "企业名称", "住所"], [[U1, "甲\t公司", "一号\r\n二号"]])
+    path = tmp_path / "t.csv"
+    path.write_bytes(f'统一社会信用代码,企业名称,住所\r\n{U1},"甲\t公司","一号\r\n二号"\r\n'.encode())
     cli.ok("entities", "import", path)
     assert cli.query("SELECT name, address FROM entities") == [("甲\t公司", "一号\r\n二号")]
+
+
+TAB = "含有未加引号的制表符（以 \\x09 显示；常是从别处粘贴时带入的）：请删去；确需制表符的，整格加英文双引号"
+
+
+def test_a_tab_outside_quotes_is_refused_like_a_control_character(cli: Cli, tmp_path: Path) -> None:
+    """Findings 32: a tab typed into an unquoted CSV cell was stored silently; the row named is the
+    one Excel shows, after a quoted cell that spans two lines and next to a quoted tab that is text."""
+    before = base(cli, tmp_path)
+    path = tmp_path / "tab.csv"
+    text = (
+        "统一社会信用代码,企业名称,住所,成立日期\r\n"
+        f'{U1},"甲\t公司","一号\r\n二号",2020-01-05\r\n'
+        f"{U2},乙\t公司,二号,2019-03-07\t\r\n"
+        f'{U3},"丙""公司""",三\t号,2021-06-01\r\n'
+    )
+    path.write_bytes(text.encode())
+    # The date with a tab is reported as that alone, not also as an unreadable date.
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 3 处问题，未导入任何数据",
+        f"  第 3 行 “企业名称”: 乙\\x09公司 {TAB}",
+        f"  第 3 行 “成立日期”: 2019-03-07\\x09 {TAB}",
+        f"  第 4 行 “住所”: 三\\x09号 {TAB}",
+    ]
 
 
 def test_a_results_file_with_a_control_character_records_nothing(
@@ -143,6 +168,35 @@ def test_excel_serials_come_only_from_date_cells(cli: Cli, tmp_path: Path) -> No
     book.close()
     cli.ok("entities", "import", good)
     assert cli.query(f"SELECT CAST(established AS TEXT) FROM entities WHERE uscc = '{U1}'") == [("2019-03-07",)]
+
+
+def test_excel_date_cells_of_1900_are_read_as_dates(cli: Cli, tmp_path: Path) -> None:
+    """Findings 34: serial 1 is 1900-01-01 (the first day 成立日期 allows); serial 0, which Excel shows as
+    1900-01-00 and xlsxwriter writes for 1900-01-01, is the day before: read as that date, so that the
+    date's bounds name it (it was "00:00:00 日期无法识别")."""
+    before = base(cli, tmp_path)
+    path = tmp_path / "1900.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, ["统一社会信用代码", "企业名称", "成立日期"])
+    for row, (code, name, serial) in enumerate([(U1, "甲", 1), (U2, "乙", 0)], start=1):
+        sheet.write_row(row, 0, [code, name])
+        sheet.write_number(row, 2, serial, day)
+    book.close()
+    assert refused(cli, before, "entities", "import", path) == [
+        f"错误：{path}: 发现 1 处问题，未导入任何数据",
+        f"  第 3 行 “成立日期”: 1899-12-31 早于 1900-01-01，应在 1900-01-01 至今天（{today().isoformat()}）之间",
+    ]
+    one = tmp_path / "one.xlsx"
+    book = xlsxwriter.Workbook(str(one))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["统一社会信用代码", "企业名称", "成立日期"])
+    sheet.write_row(1, 0, [U1, "甲"])
+    sheet.write_number(1, 2, 1, book.add_format({"num_format": "yyyy-mm-dd"}))
+    book.close()
+    cli.ok("entities", "import", one)
+    assert cli.query(f"SELECT CAST(established AS TEXT) FROM entities WHERE uscc = '{U1}'") == [("1900-01-01",)]
 
 
 def test_dates_out_of_range_are_refused_with_the_range(cli: Cli, tmp_path: Path) -> None:
@@ -363,6 +417,16 @@ def test_short_gbk_files_with_rare_names_are_read_as_gbk(cli: Cli, tmp_path: Pat
         ("济南喆堃商贸有限公司", "王喆"),
         ("历城区乙商店", "李娜"),
     ]
+
+
+def test_a_short_gbk_file_the_detector_ranks_korean_is_read_as_gbk(cli: Cli, tmp_path: Path) -> None:
+    """Findings 33: two rare names make up 42% of the text and charset-normalizer ranks cp949 first;
+    GB18030 is among its candidates, and a bureau's file is Chinese (it was refused as Korean)."""
+    rows = [[U1, "龚喆堃"], [U2, "邝璟琨"]]
+    path = write_csv(tmp_path / "g.csv", ["信用代码", "名称"], rows, encoding="gbk")
+    result = cli.ok("-f", "json", "entities", "import", path)
+    assert json.loads(result.stdout)["encoding"] == "gb18030"
+    assert cli.query("SELECT name FROM entities ORDER BY uscc") == [("龚喆堃",), ("邝璟琨",)]
 
 
 # ---- text lengths ---------------------------------------------------------------------------------

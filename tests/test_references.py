@@ -14,8 +14,9 @@ STRANGER = uscc("91370112MA3C00099")
 """A valid code that is not in the roster."""
 PENALTY_HEADER = ["决定书文号", "统一社会信用代码", "处罚决定日期", "处罚种类", "罚款金额"]
 SCORE_HEADER = ["统一社会信用代码", "评分名称", "分值"]
-AMOUNT = "应为以元计的金额：0 到 1000000000000 元，最多两位小数，如 5000 或 5000.00"
-SCORE = "应为 0 到 1000000000 之间的数，如 12 或 12.5"
+PLAIN = "只写数字和小数点（不用千位分隔符、科学记数法、正负号）"
+AMOUNT = f"应为以元计的金额：0 到 1000000000000 元，最多两位小数，{PLAIN}，如 5000 或 5000.00"
+SCORE = f"应为 0 到 1000000000 之间的数，{PLAIN}，如 12 或 12.5"
 UNKNOWN = "检查对象名录中没有这个统一社会信用代码：请先导入检查对象名录；确认无误的，可加 --allow-unknown 导入"
 
 
@@ -46,10 +47,44 @@ def test_a_row_with_a_bad_amount_and_an_unknown_code_reports_both(cli: Cli, tmp_
 
 
 def test_amounts_at_the_bounds_are_taken_as_written(cli: Cli, tmp_path: Path) -> None:
-    good = ["0", "1000000000000", "5000.00", "1E+5", "1,500.5"]
+    good = ["0", "1000000000000", "5000.00", "５０００．５"]
     rows = [penalty(f"罚{n}号", U1, a) for n, a in enumerate(good)]
     cli.ok("penalties", "import", write_csv(tmp_path / "p.csv", PENALTY_HEADER, rows))
-    assert sorted(a for (a,) in cli.query("SELECT amount FROM penalties")) == sorted(good)
+    assert sorted(a for (a,) in cli.query("SELECT amount FROM penalties")) == [
+        "0",
+        "1000000000000",
+        "5000.00",
+        "5000.5",
+    ]
+
+
+ODD_NUMBERS = ["1,000", "1e3", "1E+5", "1_000", "١٠٠٠", "+5", "1 000", ".5", "5."]
+"""Findings 31: forms Python's Decimal reads (or a clerk might type) that are no plain number; only
+ASCII digits and one point are a number here (full-width digits fold to them: ``５０００`` is 5000)."""
+
+
+def test_amounts_are_plain_digits(cli: Cli, tmp_path: Path) -> None:
+    rows = [penalty(f"罚{n}号", U1, a) for n, a in enumerate(ODD_NUMBERS)]
+    path = write_csv(tmp_path / "p.csv", PENALTY_HEADER, rows)
+    lines = [f"  第 {n + 2} 行 “罚款金额”: {a} {AMOUNT}\n" for n, a in enumerate(ODD_NUMBERS)]
+    cli.refused(
+        ["penalties", "import", path],
+        65,
+        f"错误：{path}: 发现 {len(lines)} 处问题，未导入任何数据\n" + "".join(lines),
+    )
+
+
+def test_scores_are_plain_digits(cli: Cli, tmp_path: Path) -> None:
+    rows = [[U1, f"评分{n}", v] for n, v in enumerate(ODD_NUMBERS)]
+    path = write_csv(tmp_path / "s.csv", SCORE_HEADER, rows)
+    lines = [f"  第 {n + 2} 行 “分值”: {v} {SCORE}\n" for n, v in enumerate(ODD_NUMBERS)]
+    cli.refused(
+        ["scores", "import", path],
+        65,
+        f"错误：{path}: 发现 {len(lines)} 处问题，未导入任何数据\n" + "".join(lines),
+    )
+    cli.ok("scores", "import", write_csv(tmp_path / "ok.csv", SCORE_HEADER, [[U1, "舆情", "１２．５"]]))
+    assert cli.query("SELECT value FROM external_scores") == [("12.5",)]
 
 
 def test_unknown_codes_with_allow_unknown_are_counted_and_warned_about(cli: Cli, tmp_path: Path) -> None:

@@ -98,3 +98,31 @@ def test_a_task_stored_before_the_rule_stays_readable_and_writes_a_safe_default_
 def test_file_stem_is_the_code_or_its_safe_characters_and_digest(code: str, stem: str) -> None:
     assert file_stem(code) == stem
     assert default_file(code, "抽取前公告.md") == Path(f"{stem}-抽取前公告.md")
+
+
+def test_full_width_codes_are_folded_at_creation_as_at_lookup(cli: Cli, roster: None, tmp_path: Path) -> None:
+    """Findings 20: docs/tasks.md promises full-width digits and letters are the half-width code; creation
+    refused them while every lookup folded them."""
+    cli.ok("tasks", "create", "Ａ２０２６－０１", "--name", "x", "--window", WINDOW)
+    assert cli.query("SELECT code FROM tasks") == [("A2026-01",)]
+    assert json.loads(cli.ok("tasks", "show", "Ａ２０２６－０１", "-f", "json").stdout)["code"] == "A2026-01"
+    path = tmp_path / "task.toml"
+    path.write_text('code = "Ｔ２"\nname = "x"\nwindow = "2026-03-01:2026-06-30"\n', encoding="utf-8")
+    cli.ok("tasks", "create", "--from", path)
+    assert cli.query("SELECT code FROM tasks ORDER BY code") == [("A2026-01",), ("T2",)]
+    before = cli.dump()
+    result = cli("tasks", "create", "A2026－01", "--name", "y", "--window", WINDOW)
+    assert (result.exit_code, result.stderr) == (2, "错误：任务编号 A2026-01 已存在\n")
+    assert cli.dump() == before
+
+
+def test_the_hanzi_zero_is_kept_as_written(
+    cli: Cli, roster: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings 44: 〇 (U+3007) is the hanzi zero of document numbers (〔二〇二六〕): taken as a hanzi,
+    not folded to 0, so the certificate and file names show the code as the document writes it."""
+    monkeypatch.chdir(tmp_path)
+    cli.ok("tasks", "create", "抽查〔二〇二六〕1号", "--name", "x", "--window", WINDOW)
+    assert cli.query("SELECT code FROM tasks") == [("抽查〔二〇二六〕1号",)]
+    cli.ok("tasks", "freeze", "抽查〔二〇二六〕1号")
+    assert [p.name for p in tmp_path.glob("*.md")] == ["抽查〔二〇二六〕1号-抽取前公告.md"]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from creditcli import clock
 from creditcli.canonical import canonical_json
 from creditcli.db import bulk
-from creditcli.db.models import Assignment, AuditEntry, Draw, Task
+from creditcli.db.models import Assignment, AuditEntry, Draw, PoolFreeze, Task
 from creditcli.io.writers import Table
 
 GENESIS = "0" * 64
@@ -116,6 +116,7 @@ def verify(session: Session) -> list[str]:
         if "assignment" in refs:
             problems += _check_assignment(session, e, refs["assignment"])
         previous, expected = e.entry_hash, e.seq + 1
+    problems += _check_stored_records(session)
     for draw_id, task in session.execute(select(Draw.id, Task.code).join(Task, Task.id == Draw.task_id)):
         if draw_id not in vouched["draw"]:
             problems.append(f"任务 {task} 的抽取记录（编号 {draw_id}）没有对应的审计记录")
@@ -125,6 +126,41 @@ def verify(session: Session) -> list[str]:
         if assignment_id not in vouched["assignment"]:
             problems.append(f"任务 {task} 的检查组匹配（编号 {assignment_id}）没有对应的审计记录")
     return problems + results.problems(session)
+
+
+def _check_stored_records(session: Session) -> list[str]:
+    """The records that carry their own digest, recomputed: each frozen pool against the digest recorded
+    (and published) when it was frozen and named by its draws; each assignment's stored inputs must
+    still be readable (``tasks verify`` recomputes the teams from them)."""
+    from creditcli.draw.pool import decompress, frozen_pool
+    from creditcli.errors import RecordError
+
+    problems: list[str] = []
+    for record, code in session.execute(
+        select(PoolFreeze, Task.code).join(Task, Task.id == PoolFreeze.task_id).order_by(Task.code, PoolFreeze.seq)
+    ):
+        try:
+            frozen_pool(code, record)
+        except RecordError as exc:
+            problems.append(exc.message)
+    mismatched = (
+        select(Task.code, Draw.seq)
+        .join(Task, Task.id == Draw.task_id)
+        .join(PoolFreeze, PoolFreeze.id == Draw.freeze_id)
+        .where(PoolFreeze.pool_digest != Draw.pool_digest)
+        .order_by(Task.code, Draw.seq)
+    )
+    for code, seq in session.execute(mismatched):
+        problems.append(f"任务 {code} 第 {seq} 次抽取所记的范围摘要与其冻结记录不符")
+    query = select(Assignment, Task.code).join(Task, Task.id == Assignment.task_id).order_by(Task.code, Assignment.seq)
+    for assignment, code in session.execute(query):
+        try:
+            json.loads(decompress(assignment.inputs, f"任务 {code} 第 {assignment.seq} 次检查组匹配的输入"))
+        except RecordError as exc:
+            problems.append(exc.message)
+        except ValueError:
+            problems.append(f"任务 {code} 第 {assignment.seq} 次检查组匹配的输入记录已损坏：内容无法读取")
+    return problems
 
 
 def _check_draw(session: Session, e: AuditEntry, draw_id: int) -> list[str]:

@@ -14,7 +14,7 @@ from creditcli.actions.store import Store
 from creditcli.db.adbc import STAGE_FILE
 from creditcli.db.files import companions, readonly_uri
 from creditcli.draw.tasks import default_file, read_task_file
-from creditcli.errors import InputMissingError, OutputError, os_error
+from creditcli.errors import ConfigError, InputMissingError, OutputError, os_error
 from creditcli.io.outputs import check_outputs
 from creditcli.io.writers import FileFormat, Table, output_directory, write_table
 from creditcli.rosters.importer import ImportResult
@@ -151,16 +151,21 @@ def _claimed(workdir: Path, code: str, wait: float) -> Iterator[Path]:
             "请用 --dir 指定一个空目录或新目录"
         )
     db_path = workdir / DB_NAME
+    _check_demo_database(db_path)  # before the lock: a refused run leaves no lock file in someone's folder
     with path_lock(db_path, wait):
-        if not is_demo_database(db_path):
-            raise OutputError(
-                f"{db_path} 不是演示程序建的数据库（没有演示数据库的标记）：演示不会删除它；"
-                "请用 --dir 指定一个空目录或新目录"
-            )
+        _check_demo_database(db_path)  # again, now that no other run can change it
         # The demo always starts from an empty database so that every run shows the same figures.
         for leftover in companions(db_path) - {db_path.with_name(db_path.name + ".lock")}:
             leftover.unlink(missing_ok=True)
         yield db_path
+
+
+def _check_demo_database(db_path: Path) -> None:
+    if not is_demo_database(db_path):
+        raise OutputError(
+            f"{db_path} 不是演示程序建的数据库（没有演示数据库的标记）：演示不会删除它；"
+            "请用 --dir 指定一个空目录或新目录"
+        )
 
 
 def _our_leftover(name: str) -> bool:
@@ -181,22 +186,23 @@ def is_demo_database(path: Path) -> bool:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.Error:
-        return False  # no SQLite database: not the demo's
+    except (sqlite3.Error, ConfigError):
+        return False  # no SQLite database (or one that cannot be read here): not the demo's
     return bool(mark == DEMO_MARK or tables == 0)
 
 
 def _run(workdir: Path, db_path: Path, settings: Settings, source: Path) -> DemoResult:
     from creditcli.actions.store import Store
-    from creditcli.db.engine import make_engine, to_url
+    from creditcli.db.engine import make_engine, to_url, writer
 
-    engine = make_engine(to_url(str(db_path)), write=True)
-    try:
-        with engine.begin() as conn:  # marked first, before anything else is in it
-            conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_MARK}")
-    finally:
-        engine.dispose()
     store = Store(str(db_path), settings, origin="creditcli demo:", notify=lambda _line: None)
+    with store.answered():  # a fault of the demo's database names it (not the --db of the command line)
+        engine = make_engine(to_url(str(db_path)), write=True)
+        try:
+            with writer(engine).begin() as conn:  # marked first, before anything else is in it
+                conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_MARK}")
+        finally:
+            engine.dispose()
     try:
         results = [rosters.import_file(store, roster, source / name) for roster, name in SAMPLE_FILES]
         drawn = _draw(store, source / TASK_FILE, workdir)

@@ -19,6 +19,7 @@ import tomllib
 from pathlib import Path
 
 from creditcli.errors import CalendarGap, ConfigError
+from creditcli.settings import file_reason
 
 
 class WorkCalendar:
@@ -46,7 +47,8 @@ class WorkCalendar:
         except NotImplementedError:
             raise CalendarGap(
                 f"{day.year} 年的节假日安排不在日历数据中：请在本地日历文件中补充该年"
-                "（配置项 calendar_file 或 --calendar，格式见 docs/results.md）"
+                "（配置项 calendar_file 或 --calendar，格式见 docs/results.md）",
+                day.year,
             ) from None
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
@@ -79,7 +81,7 @@ def load_calendar(path: Path | None) -> WorkCalendar:
     except FileNotFoundError:
         raise ConfigError(f"本地日历文件不存在：{path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"本地日历文件 {path} 无法解析：{exc}") from exc
+        raise ConfigError(f"本地日历文件 {path} 无法解析：{file_reason(exc)}") from exc
     local: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
     for year_text, entry in raw.items():
         if not re.fullmatch(r"[0-9]{4}", year_text) or not isinstance(entry, dict):

@@ -29,8 +29,20 @@ def upgrade(store: Store) -> Upgraded:
     from creditcli.db import locks
     from creditcli.db.database import open_database
     from creditcli.db.engine import sqlite_path, to_url
+    from creditcli.db.schema import HEAD_REVISION, UpgradeResult, current_revision
     from creditcli.db.schema import upgrade as run_upgrade
 
+    path = sqlite_path(to_url(store.db))
+    if path is None or (path.is_file() and path.stat().st_size > 0):
+        # Already up to date: nothing to write, so nothing is refused (a read-only mount, a file without
+        # write permission); only an upgrade needs to write.
+        probe = open_database(store.db, create=True, migrate=False).engine
+        try:
+            current = current_revision(probe)
+        finally:
+            probe.dispose()
+        if current == HEAD_REVISION:
+            return Upgraded(UpgradeResult(current, current, None), None)
     engine = open_database(store.db, write=True, wait=store.wait, migrate=False).engine
     try:
         with locks.file_lock(engine, store.wait):

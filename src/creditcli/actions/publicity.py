@@ -24,6 +24,7 @@ def export(
     *,
     columns: Path | None = None,
     partial: bool = False,
+    allow_empty: bool = False,
     fmt: FileFormat | None = None,
 ) -> Exported:
     """A public file (抽查计划公告, 抽查名单 or 抽查结果公告): never a class, ticket, inspector or remark."""
@@ -38,7 +39,9 @@ def export(
     chosen = format_for(output, fmt)
     keys = publicity.read_columns(columns) if columns is not None else None
     with store.reading() as session:
-        table = publicity.public_table(session, get_task(session, code), what, keys, partial)
+        task = get_task(session, code)
+        authority = store.settings.authority
+        table = publicity.public_table(session, task, what, keys, partial, authority=authority, allow_empty=allow_empty)
         return Exported(output, write_table(table, output, chosen))
 
 

@@ -43,15 +43,24 @@ def record(
     ``replaces``: a code of the same entity and item this result corrects, withdrawn (``reason``) with it."""
     from creditcli.audit import results_change
     from creditcli.draw.tasks import get_task
+    from creditcli.io.columns import check_typed
     from creditcli.results import service
+    from creditcli.results.files import COLUMNS
     from creditcli.rosters.codes import normalise
+    from creditcli.rosters.inspectors import COLUMNS as INSPECTORS
 
+    col = COLUMNS.by_name
+    typed = [(col("result_code"), "--result", result), (col("method"), "--method", method)]
+    typed += [(col("item_code"), "--item", item), (col("findings"), "--findings", findings)]
+    typed += [(col("action"), "--action", action), (col("remarks"), "--remarks", remarks)]
+    typed += [(INSPECTORS.by_name("code"), "--inspector", code) for code in inspectors]
+    result, method, item, findings, action, remarks, *codes = check_typed(typed)
     entry = service.ResultEntry(
         uscc=normalise(uscc),
         result_code=result,
         checked_on=checked_on,
         method=method,
-        inspectors=tuple(inspectors),
+        inspectors=tuple(codes),
         item_code=item,
         findings=findings,
         action=action,

@@ -34,6 +34,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 log = logging.getLogger("creditcli")
 
+ROOT_WARNING = (
+    "警告：以操作系统用户 {login} 运行且未注明操作人，审计日志和记录中的操作人将是“{login}”，看不出是谁；"
+    "请用 --operator 姓名、环境变量 CREDITCLI_OPERATOR 或配置项 operator 注明"
+)
+"""A write on a shared superuser login without a stated operator (clock.anonymous_root)."""
+
 WRITE_USE_CASES: dict[str, Callable[..., Any]] = {}
 """Every write use case by its command name ("tasks draw"): tests check each leaves one audit entry."""
 
@@ -61,17 +67,37 @@ class Store:
     origin: str = "creditcli"
     notify: Callable[[str], None] = log.warning
     _engine: Engine | None = field(default=None, repr=False)
+    _writable: bool = field(default=False, repr=False)
 
     def engine(self, *, write: bool = False, create: bool | None = None) -> Engine:
-        """The database, opened on first use: a writer may create it (and says so), a reader never."""
+        """The database, opened on first use: a writer may create it (and says so), a reader never.
+        Opened for reading (db/files.py: read-only where this process may not write), it is opened
+        again for a writer."""
+        if self._engine is not None and write and not self._writable:
+            self.close()
         if self._engine is None:
             from creditcli.db.database import open_database
 
-            opened = open_database(self.db, write=write, create=create, wait=self.wait)
-            self._engine = opened.engine
+            with self.answered():
+                opened = open_database(self.db, write=write, create=create, wait=self.wait)
+            self._engine, self._writable = opened.engine, write
             if opened.created is not None:
                 self.notify(f"新建数据库：{opened.created}")
         return self._engine
+
+    @contextmanager
+    def answered(self) -> Iterator[None]:
+        """A fault of the database (disk full, locked, unreachable …) as its documented answer, naming
+        this database (errors.database_error); any other error as it is."""
+        from creditcli.errors import database_error
+
+        try:
+            yield
+        except Exception as exc:
+            answer = database_error(exc, self.name)
+            if answer is None:
+                raise
+            raise answer from exc
 
     @property
     def name(self) -> str:
@@ -99,8 +125,20 @@ class Store:
         """One read transaction; no lock (readers never wait for writers)."""
         from creditcli.db.engine import session_scope
 
-        with session_scope(self.engine()) as session:
+        with self.answered(), session_scope(self.engine()) as session:
             yield session
+
+    @contextmanager
+    def trying(self) -> Iterator[Session]:
+        """A dry run's transaction: opened as a read is (nothing created, nothing refused where only
+        reading is allowed), no lock, and whatever it did rolled back."""
+        from sqlalchemy.orm import Session
+
+        with self.answered(), Session(self.engine(), expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     @contextmanager
     def connected(self) -> Iterator[Connection]:
@@ -110,18 +148,20 @@ class Store:
         (benchmarks/README.md, "Start-up"). No lock, like :meth:`reading`."""
         from creditcli.db.engine import connection_scope
 
-        with connection_scope(self.engine()) as conn:
+        with self.answered(), connection_scope(self.engine()) as conn:
             yield conn
 
     @contextmanager
     def writing(self, command: str, arguments: Mapping[str, Any], *, create: bool | None = None) -> Iterator[Unit]:
         """One audited, locked write transaction (see the module's docstring)."""
-        from creditcli import audit
+        from creditcli import audit, clock
         from creditcli.db import locks
-        from creditcli.db.engine import session_scope
+        from creditcli.db.engine import session_scope, writer
 
+        if clock.anonymous_root() and not arguments.get("dry_run"):
+            self.notify(ROOT_WARNING.format(login=clock.login()))
         engine = self.engine(write=True, create=create)
-        with locks.file_lock(engine, self.wait), session_scope(engine) as session:
+        with self.answered(), locks.file_lock(engine, self.wait), session_scope(writer(engine)) as session:
             locks.advisory_lock(session, self.wait)
             unit = Unit(session, self)
             yield unit
@@ -129,6 +169,14 @@ class Store:
                 audit.append(session, f"{self.origin} {command}", _jsonable(arguments), unit.change)
         for action in unit.after_commit_actions:
             action()
+
+    @contextmanager
+    def dry_run(self) -> Iterator[Unit]:
+        """A write use case's dry run (``dry_run=True``): the same Unit on :meth:`trying`, so that it works
+        where only reading is allowed (a read-only mount or file) and can change nothing."""
+        with self.trying() as session:
+            unit = Unit(session, self)
+            yield unit
 
     def close(self) -> None:
         if self._engine is not None:
@@ -172,7 +220,8 @@ def write_use_case(
     ``command`` names it in the audit log ("tasks draw"; ``named`` derives the name from the call's
     arguments where one use case serves several commands, as the roster imports do). The call's
     parameters (defaults included, paths as text) become the entry's arguments. A dry run
-    (``dry_run=True``) creates no database.
+    (``dry_run=True``) runs as a read (:meth:`Store.dry_run`): it creates no database, takes no lock,
+    leaves no audit entry and changes nothing.
     """
 
     def decorator(func: Callable[Concatenate[Unit, P], R]) -> Callable[Concatenate[Store, P], R]:
@@ -184,7 +233,10 @@ def write_use_case(
             bound.apply_defaults()
             arguments = dict(list(bound.arguments.items())[1:])
             name = named(arguments) if named is not None else command
-            with store.writing(name, arguments, create=False if arguments.get("dry_run") else None) as unit:
+            if arguments.get("dry_run"):
+                with store.dry_run() as unit:
+                    return func(unit, *args, **kwargs)
+            with store.writing(name, arguments) as unit:
                 return func(unit, *args, **kwargs)
 
         WRITE_USE_CASES[command] = run

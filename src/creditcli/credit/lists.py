@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditcli import clock
-from creditcli.credit.penalties import add_months
+from creditcli.credit.penalties import DECISION_NO, add_months
 from creditcli.credit.rules import Rules
 from creditcli.db.models import Entity, ListEntry
 from creditcli.errors import InputMissingError, StateError, UsageError
+from creditcli.io.columns import NAME_LEN, Column, check_typed
 from creditcli.io.writers import Table
 from creditcli.rosters import codes
 
@@ -55,6 +56,11 @@ def in_roster(session: Session, uscc: str) -> bool:
     return session.scalar(select(Entity.id).where(Entity.uscc == uscc)) is not None
 
 
+GROUND = Column("ground", "列入事由", max_len=NAME_LEN)
+UNIT = Column("unit", "作出决定的单位", max_len=NAME_LEN)
+REASON = Column("reason", "移出原因")
+
+
 def _active(session: Session, kind: str, uscc: str) -> ListEntry | None:
     query = select(ListEntry).where(ListEntry.list_kind == kind, ListEntry.uscc == uscc, ListEntry.removed_on.is_(None))
     return session.scalars(query).first()
@@ -74,6 +80,9 @@ def add(
     allow_unknown: bool = False,
 ) -> ListEntry:
     """List ``uscc``; an entity not in the roster only with ``allow_unknown`` (README: references)."""
+    ground, decision_no, unit = check_typed(
+        [(GROUND, "--ground", ground), (DECISION_NO, "--decision-no", decision_no), (UNIT, "--unit", unit)]
+    )
     if not codes.valid(uscc):
         raise UsageError(f"统一社会信用代码 {uscc} 无效（长度、字符或校验位不符）")
     if not allow_unknown and not in_roster(session, uscc):
@@ -93,10 +102,10 @@ def add(
     entry = ListEntry(
         list_kind=kind,
         uscc=uscc,
-        ground=ground.strip(),
-        decision_no=decision_no.strip(),
+        ground=ground,
+        decision_no=decision_no,
         listed_on=listed_on,
-        unit=unit.strip(),
+        unit=unit,
         operator=clock.operator(),
         recorded_at=now or clock.now(),
     )
@@ -109,6 +118,7 @@ def remove(
     session: Session, rules: Rules, kind: str, uscc: str, *, reason: str, removed_on: dt.date, unit: str
 ) -> ListEntry:
     """Record the removal, or refuse it: not listed, another unit, or too early (with the date it may be)."""
+    reason, unit = check_typed([(REASON, "--reason", reason), (UNIT, "--unit", unit)])
     entry = _active(session, kind, uscc)
     if entry is None:
         raise InputMissingError(f"{uscc} 不在{kind}中")
@@ -120,7 +130,7 @@ def remove(
     if removed_on < allowed:
         raise StateError(f"{uscc} 于 {entry.listed_on} 列入{kind}，{allowed} 起才可移出")
     entry.removed_on = removed_on
-    entry.removal_reason = reason.strip()
+    entry.removal_reason = reason
     session.flush()
     return entry
 

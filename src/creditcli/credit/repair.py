@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from creditcli import clock
 from creditcli.credit import lists
-from creditcli.credit.penalties import add_months, publicity
+from creditcli.credit.penalties import DECISION_NO, add_months, publicity
 from creditcli.credit.rules import Rules
 from creditcli.db.models import ListEntry, Penalty, Repair, Result, ResultCode, Task
 from creditcli.errors import InputMissingError, StateError, UsageError
+from creditcli.io.columns import NAME_LEN, Column, check_typed
+from creditcli.io.text import escape_controls, fold_task_code, normalise_code
 from creditcli.io.writers import Table
 from creditcli.workdays import WorkCalendar
 
@@ -61,22 +63,21 @@ def negatives(session: Session, rules: Rules, work: WorkCalendar, uscc: str) -> 
     out: list[Negative] = []
     p_rules = rules.penalty_publicity
     for p in session.scalars(select(Penalty).where(Penalty.uscc == uscc).order_by(Penalty.decided_on)):
-        d = publicity(p, p_rules, work)
-        if not d.published:
+        # The dates come from the one computation of penalty publicity (总局令第45号, credit/penalties.py),
+        # so that `repair check` and `penalties list|show|due` never disagree; a decision not yet published
+        # counts from its date. No publication deadline is needed here (nor the holiday calendar).
+        d = publicity(p, p_rules, work, deadline=False, start=p.published_on or p.decided_on)
+        if not d.published or d.start is None:
             continue
-        kinds = set(p.kinds.split(";"))
-        tier = MINOR if d.short else MODERATE
-        if kinds & set(p_rules.no_early_stop_kinds):
-            tier = SERIOUS
-        since = p.published_on or p.decided_on
-        apply_from, automatic = _window(rules, tier, since)
+        tier = MINOR if d.short else SERIOUS if d.lasting else MODERATE
+        since, apply_from, automatic = d.start, d.early_stop_from, d.end
         unmet = list(blockers)
         if p.fulfilled_on is None:
             unmet.insert(0, "处罚决定尚未履行完毕（无履行日期）")
         label = f"行政处罚 {p.decision_no}（{p.kinds.replace(';', '、')}）"
         out.append(
             Negative(PENALTY, p.decision_no, label, tier, since, apply_from, automatic, unmet,
-                     repaired.get((PENALTY, p.decision_no)))
+                     repaired.get((PENALTY, p.decision_no)) or p.withdrawn_on)
         )  # fmt: skip
     query = select(ListEntry).where(ListEntry.uscc == uscc, ListEntry.list_kind == lists.SERIOUS)
     for e in session.scalars(query.order_by(ListEntry.listed_on)):
@@ -105,6 +106,18 @@ def negatives(session: Session, rules: Rules, work: WorkCalendar, uscc: str) -> 
     return out
 
 
+UNIT = Column("unit", "作出修复决定的单位", max_len=NAME_LEN)
+
+
+def ref_key(kind: str, ref: str) -> str:
+    """A record's reference compared as its parts are stored: a decision number like a file's 决定书文号
+    (full-width folded, no spaces, upper case); a result's TASK/ITEM/CODE part by part."""
+    if kind != RESULT:
+        return normalise_code(ref)
+    task, _, rest = ref.strip().partition("/")
+    return "/".join([fold_task_code(task), *(normalise_code(part) for part in rest.split("/"))])
+
+
 def record(
     session: Session,
     rules: Rules,
@@ -119,15 +132,25 @@ def record(
     now: dt.datetime | None = None,
 ) -> Negative:
     """Store a repair decision and end the record's publicity; refused while the rules do not allow it."""
-    if not decision_no.strip() or not unit.strip():
+    decision_no, unit = check_typed([(DECISION_NO, "--decision-no", decision_no), (UNIT, "--unit", unit)])
+    if not decision_no or not unit:
         raise UsageError("信用修复须写明决定书文号（--decision-no）和作出决定的单位（--unit）")
-    found = next((n for n in negatives(session, rules, work, uscc) if n.kind == kind and n.ref == ref), None)
+    key = ref_key(kind, ref)
+    found = next(
+        (n for n in negatives(session, rules, work, uscc) if n.kind == kind and ref_key(kind, n.ref) == key), None
+    )
     if found is None:
-        raise InputMissingError(f"{uscc} 没有可修复的记录 {ref}（用 creditcli repair check {uscc} 查看）")
+        shown = escape_controls(ref)
+        raise InputMissingError(f"{uscc} 没有可修复的记录 {shown}（用 creditcli repair check {uscc} 查看）")
+    ref = found.ref  # as stored
     if found.repaired is not None:
         raise StateError(f"{found.label} 已于 {found.repaired} 修复或移出")
-    if found.apply_from is None:
+    if found.apply_from is None and found.tier == MINOR:
         raise StateError(f"{found.label} 属轻微档次，公示满期（{found.automatic}）自动停止，无需申请修复")
+    if found.apply_from is None:
+        raise StateError(
+            f"{found.label} 的公示不得提前停止（总局令第45号第十五条），公示满期（{found.automatic}）自动停止"
+        )
     if decided_on < found.apply_from:
         raise StateError(f"{found.label} 自 {found.since} 起公示，{found.apply_from} 起才可申请信用修复")
     if found.unmet:
@@ -138,8 +161,8 @@ def record(
             record_kind=kind,
             record_ref=ref,
             decided_on=decided_on,
-            decision_no=decision_no.strip(),
-            unit=unit.strip(),
+            decision_no=decision_no,
+            unit=unit,
             operator=clock.operator(),
             recorded_at=now or clock.now(),
         )
@@ -153,7 +176,7 @@ def record(
         ).first()
         if entry is not None:
             entry.removed_on = decided_on
-            entry.removal_reason = f"信用修复（{decision_no.strip()}）"
+            entry.removal_reason = f"信用修复（{decision_no}）"
     session.flush()
     return found
 

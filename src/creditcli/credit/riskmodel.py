@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from creditcli.errors import ConfigError, InputMissingError
-from creditcli.settings import toml_value, validation_details
+from creditcli.settings import file_reason, toml_value, validation_details
 
 DEFAULT_MODEL = "default"
 
@@ -215,11 +215,11 @@ def load_model(path: Path | None, classes: tuple[str, ...]) -> LoadedModel:
         text = raw.decode("utf-8-sig")
         data = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"模型文件 {path} 无法解析：{exc}") from exc
+        raise ConfigError(f"模型文件 {path} 无法解析：{file_reason(exc)}") from exc
     try:
         model = RiskModel.model_validate(data, context=CHECKED)
     except ValidationError as exc:
-        raise ConfigError(f"模型文件 {path} 有误：{validation_details(exc)}") from exc
+        raise ConfigError(f"模型文件 {path} 有误：{validation_details(exc, RiskModel)}") from exc
     if tuple(model.model.classes) != classes:
         given = "、".join(model.model.classes)
         raise ConfigError(f"模型文件 {path} 有误：model.classes 为 {given}，与配置的分类 {'、'.join(classes)} 不一致")

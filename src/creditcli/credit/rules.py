@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from creditcli.errors import ConfigError
-from creditcli.settings import int_between, one_of, validation_details
+from creditcli.settings import file_reason, int_between, one_of, validation_details
 
 DEFAULT_RULES = Path(__file__).with_name("rules.toml")
 MAX_AMOUNT = 10**12
@@ -114,7 +114,7 @@ def _read(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"规则文件不存在：{path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"规则文件 {path} 无法解析：{exc}") from exc
+        raise ConfigError(f"规则文件 {path} 无法解析：{file_reason(exc)}") from exc
 
 
 def load_rules(override: Path | None = None) -> Rules:
@@ -126,4 +126,4 @@ def load_rules(override: Path | None = None) -> Rules:
         return Rules.model_validate(raw)
     except ValidationError as exc:
         where = DEFAULT_RULES if override is None else override
-        raise ConfigError(f"规则文件 {where} 有误：{validation_details(exc)}") from exc
+        raise ConfigError(f"规则文件 {where} 有误：{validation_details(exc, Rules)}") from exc

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-from creditcli.db.engine import make_engine, sqlite_path, to_url
+from creditcli.db.engine import hidden, make_engine, sqlite_path, to_url
 from creditcli.db.schema import ensure_schema
-from creditcli.errors import database_error
+from creditcli.errors import ConfigError, database_error
 
 
 @dataclass(frozen=True)
@@ -30,12 +28,26 @@ class Database:
 
 def display(db: str) -> str:
     """The database as messages name it: the file, or the server address without its password."""
+    url = to_url(db)
     try:
-        url = make_url(to_url(db))
-    except ArgumentError:
-        return db
-    path = sqlite_path(str(url))
-    return str(path) if path is not None else url.render_as_string(hide_password=True)
+        path = sqlite_path(url)
+    except ConfigError:
+        return hidden(url)
+    return str(path) if path is not None else hidden(url)
+
+
+def _check_server_database(engine: Engine, name: str) -> None:
+    """A PostgreSQL database holding another program's tables is refused as a SQLite file is (exit 78)."""
+    from sqlalchemy import inspect, text
+
+    from creditcli.db.files import check_ours
+
+    with engine.connect() as conn:
+        names = [str(n) for n in inspect(conn).get_table_names()]
+        revisions = []
+        if "alembic_version" in names:
+            revisions = [str(r) for (r,) in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    check_ours(name, names, revisions)
 
 
 def open_database(
@@ -48,10 +60,12 @@ def open_database(
     """
     url = to_url(db)
     engine = make_engine(url, write=write, create=create, wait=wait)
-    if not migrate:
-        return Database(engine)
     try:
-        upgraded = ensure_schema(engine)
+        if engine.dialect.name != "sqlite":  # a SQLite file was examined before it was opened (db/files.py)
+            _check_server_database(engine, display(db))
+        if not migrate:
+            return Database(engine)
+        upgraded = ensure_schema(engine, write=write, name=display(db))
     except Exception as exc:
         engine.dispose()
         answer = database_error(exc, display(db))

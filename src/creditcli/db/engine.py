@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterator
@@ -9,11 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from creditcli.db.files import check_sqlite_file, companions, readonly_mount, readonly_uri
+from creditcli.db.files import check_sqlite_file, companions, readonly_uri, why_not_writable
 from creditcli.db.sql import CHANGES_AT_BEGIN, STAGE_PREFIX, ident
 from creditcli.errors import ConfigError
 from creditcli.io.outputs import protect
@@ -29,15 +30,52 @@ def to_url(db: str) -> str:
     """Accept a plain file path as well as a SQLAlchemy URL."""
     if "://" in db:
         return db
-    return "sqlite:///" + str(Path(db).expanduser().resolve())
+    path = Path(db)
+    try:
+        path = path.expanduser().resolve()
+    except (RuntimeError, OSError):  # a symlink loop, an unknown ~user: db/files.py names it (exit 78)
+        path = path.absolute()
+    return "sqlite:///" + str(path)
+
+
+def hidden(url: str) -> str:
+    """``url`` as messages show it: without its password, even when it cannot be parsed."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def parse_url(url: str) -> URL:
+    """The parsed URL, or exit 78 naming it (without its password)."""
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
+        raise ConfigError(
+            f"数据库地址 {hidden(url)} 无法识别（{exc}）：SQLite 请给出文件路径；PostgreSQL 的地址形如 "
+            "postgresql+psycopg://用户@主机:5432/库名"
+        ) from exc
 
 
 def sqlite_path(url: str) -> Path | None:
     """The database file behind a SQLite URL, or None for other backends and in-memory DBs."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or in_memory(parsed):
         return None
+    assert parsed.database is not None  # in_memory: no database named
     return Path(parsed.database)
+
+
+def in_memory(parsed: URL) -> bool:
+    """A SQLite URL that names no file (``sqlite://``, ``sqlite:///``, ``:memory:``, ``mode=memory``)."""
+    database = parsed.database or ""
+    return (
+        not database
+        or database == ":memory:"
+        or database.startswith("file::memory:")
+        or "mode=memory" in database
+        or parsed.query.get("mode") == "memory"
+    )
 
 
 def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any, wait: float = 0.0) -> None:
@@ -99,22 +137,24 @@ def make_engine(url: str, *, write: bool = False, create: bool | None = None, wa
     ``create``: it may create the database where there is none (default: when it writes);
     ``wait``: seconds to wait for another program holding SQLite's lock (at least BUSY_TIMEOUT_MS).
     """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError(f"数据库地址无法识别：{url}") from exc
+    parsed = parse_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
+        if in_memory(parsed):
+            raise ConfigError(
+                f"--db {url} 是内存数据库：其中的数据在命令结束时全部丢失，写入的一切都不会保存；"
+                "请用 --db 给出数据库文件的路径，如 --db creditcli.db"
+            )
         path = sqlite_path(url)
-        if path is not None:
-            check_sqlite_file(path, write=write, create=write if create is None else create)
-        if path is not None and not write and readonly_mount(path):
+        assert path is not None  # a file, not in memory
+        check_sqlite_file(path, write=write, create=write if create is None else create)
+        if not write and why_not_writable(path) is not None:
+            # A reader that may not write the database leaves nothing beside it (db/files.py: readonly_uri).
             uri = readonly_uri(path)
             engine = create_engine(url, creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
         else:
             engine = create_engine(url)
-        if path is not None:
-            _guard_files(engine, companions(path))
+        _guard_files(engine, companions(path))
 
         def connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
             _sqlite_connect(dbapi_conn, record, wait)
@@ -124,26 +164,51 @@ def make_engine(url: str, *, write: bool = False, create: bool | None = None, wa
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # A writer takes SQLite's write lock at once (BEGIN IMMEDIATE), under the busy timeout: another
+            # program's open write transaction is waited for (--wait), not met halfway through (SQLITE_BUSY).
+            immediate = conn.get_execution_options().get(IMMEDIATE, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
             # total_changes grows with every row this connection writes: sql.readable_file.
             conn.info[CHANGES_AT_BEGIN] = conn.connection.driver_connection.total_changes
 
         return engine
     if backend == "postgresql":
+        # Another session's lock (a table lock, a row being changed) is waited for as long as --wait asks,
+        # at least the default, then answered with exit 75 (SQLSTATE 55P03), never waited for forever.
+        connect_args: dict[str, Any] = {}
+        if parsed.get_driver_name() in {"psycopg", "psycopg2"}:  # libpq's startup options
+            options = f"-c lock_timeout={max(BUSY_TIMEOUT_MS, int(wait * 1000))}"
+            given = parsed.query.get("options")
+            if isinstance(given, str):  # the administrator's own options in the address come after ours
+                options += f" {given}"
+            connect_args["options"] = options
         try:
-            return create_engine(url, pool_pre_ping=True)
+            return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         except ModuleNotFoundError as exc:
             raise ConfigError(
                 "连接 PostgreSQL 需要 psycopg：请安装 creditcli[postgres]，并使用 postgresql+psycopg:// 地址"
             ) from exc
+        except NoSuchModuleError as exc:
+            raise ConfigError(
+                f"数据库地址 {hidden(url)} 中的驱动 {parsed.drivername} 无法使用：请使用 postgresql+psycopg:// 地址"
+            ) from exc
     raise ConfigError(f"不支持的数据库类型：{backend}（支持 SQLite 与 PostgreSQL）")
+
+
+IMMEDIATE = "creditcli_immediate"
+"""Execution option of a writer's engine (``writer``): its SQLite transactions begin IMMEDIATE."""
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine as a writer uses it: the same connections, each transaction taking the write lock first."""
+    return engine.execution_options(**{IMMEDIATE: True})
 
 
 def protected_paths(db: str) -> frozenset[Path]:
     """The files no output may be written over while ``db`` is in use (none for a server database)."""
     try:
         path = sqlite_path(to_url(db))
-    except ArgumentError:
+    except ConfigError:
         return frozenset()
     return frozenset() if path is None else companions(path)
 

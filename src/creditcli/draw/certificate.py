@@ -4,6 +4,7 @@ draw time, as JSON (with its SHA-256 in the draw record) and handed out byte for
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from fractions import Fraction
@@ -12,14 +13,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from creditcli import __version__
+from creditcli.canonical import RESTORE, stored_json
 from creditcli.db.models import PoolFreeze, Task
 from creditcli.draw import strategies
 from creditcli.draw.documents import certificate_markdown
-from creditcli.draw.pool import decompress
+from creditcli.draw.pool import frozen_pool
 from creditcli.draw.records import find_draw
 from creditcli.draw.spec import TaskSpec
 from creditcli.draw.strategies import Outcome
 from creditcli.draw.tasks import spec_of
+from creditcli.errors import RecordError
+from creditcli.io.text import escape_controls
 
 if TYPE_CHECKING:
     from creditcli.draw.drawing import DrawResult
@@ -114,5 +118,8 @@ def certificate(session: Session, task: Task, seq: int | None = None) -> Certifi
     row = find_draw(session, task, seq)
     freeze_row = session.get(PoolFreeze, row.freeze_id)
     assert freeze_row is not None  # a foreign key
-    cert = json.loads(row.certificate)
-    return Certificate(row.certificate, certificate_markdown(cert, spec_of(task)), decompress(freeze_row.pool))
+    what = f"任务 {escape_controls(task.code)} 第 {row.seq} 次抽取的证书"
+    cert = stored_json(row.certificate, what)
+    if hashlib.sha256(row.certificate.encode()).hexdigest() != row.certificate_sha256:
+        raise RecordError(f"{what}记录已损坏：与抽取时记录的 SHA-256 不符；{RESTORE}")
+    return Certificate(row.certificate, certificate_markdown(cert, spec_of(task)), frozen_pool(task.code, freeze_row))

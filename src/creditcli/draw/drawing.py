@@ -22,12 +22,13 @@ from creditcli.db.models import Draw, Task
 from creditcli.draw import strategies
 from creditcli.draw.certificate import certificate_json, fraction_text
 from creditcli.draw.freeze import PackedPool, freeze_record, latest_freeze
-from creditcli.draw.pool import check_drawable, check_pool, decompress, eligible
+from creditcli.draw.pool import check_drawable, check_pool, eligible, frozen_pool
 from creditcli.draw.seeds import check_seed, check_unused, new_seed
 from creditcli.draw.spec import parameter_problems
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool
 from creditcli.draw.tasks import next_seq, spec_of
 from creditcli.errors import UsageError
+from creditcli.io.columns import Column, check_typed
 from creditcli.parallel import in_child
 
 
@@ -42,6 +43,9 @@ class DrawResult:
     outcome: Outcome
     froze: bool
     superseded: int | None
+
+
+REASON = Column("superseded_reason", "重新抽取的原因")
 
 
 def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool, *, parallel: bool = True) -> Outcome:
@@ -79,7 +83,9 @@ def draw(
     now = now or clock.now()
     generated = seed is None
     seed = new_seed() if seed is None else check_seed(seed)
-    if redraw_reason is not None and not redraw_reason.strip():
+    if redraw_reason is not None:
+        (redraw_reason,) = check_typed([(REASON, "--reason", redraw_reason)])
+    if redraw_reason is not None and not redraw_reason:
         raise UsageError("--reason 不能为空：重新抽取必须写明原因")
     current = lifecycle.check_drawable(session, task, redraw=redraw_reason is not None)
     if not allow_seed_reuse:
@@ -104,7 +110,7 @@ def draw(
         record = freeze_record(session, task, ep, now, packing.result())
         pool = ep.pool
     else:
-        pool = Pool.parse(decompress(record.pool))
+        pool = Pool.parse(frozen_pool(task.code, record))
         check_drawable(spec, pool)
         outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool)
     superseded = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import gzip
+import hashlib
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from creditcli.db import bulk
-from creditcli.db.models import Draw, DrawSelection, Task
+from creditcli.db.models import Draw, DrawSelection, PoolFreeze, Task
 from creditcli.draw.spec import Excluded, TaskSpec
 from creditcli.draw.strategies import Pool
 from creditcli.draw.terms import STRATIFIED, class_label
 from creditcli.errors import DataError, RecordError
 from creditcli.io.columns import Column, ColumnSet, Kind
+from creditcli.io.text import escape_controls
 from creditcli.parallel import gc_paused
 from creditcli.rosters.query import Filter
 from creditcli.rosters.terms import ACTIVE
@@ -219,3 +221,18 @@ def decompress(data: bytes, what: str = "冻结范围") -> bytes:
         raise RecordError(
             f"{what}记录已损坏：无法解压（{exc}）；请用 creditcli audit verify 查找被改动之处，并从备份恢复数据库"
         ) from exc
+
+
+def frozen_pool(code: str, record: PoolFreeze) -> bytes:
+    """The pool lines of a freeze record, checked against the digest recorded (and published) when it
+    was frozen: a damaged blob must never become a certificate's pool file or a draw's pool."""
+    from creditcli.canonical import RESTORE
+
+    what = f"任务 {escape_controls(code)} 第 {record.seq} 次冻结的抽取范围"
+    data = decompress(record.pool, what)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != record.pool_digest:
+        raise RecordError(
+            f"{what}记录已损坏：内容的摘要 {digest[:16]}… 与冻结时记录的 {record.pool_digest[:16]}… 不符；{RESTORE}"
+        )
+    return data

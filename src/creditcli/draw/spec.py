@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creditcli.draw.terms import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import UsageError
+from creditcli.io.columns import NAME_LEN, Column, shown_typed, typed_value
+from creditcli.io.text import fold_task_code
 from creditcli.rosters.codes import normalise
 from creditcli.settings import RATIO_PLACES, Settings, validation_details
+
+if TYPE_CHECKING:
+    from pydantic_core import InitErrorDetails
 
 TASK_TYPES = ("定向", "不定向")
 IMPORTED = "imported"
@@ -39,7 +45,29 @@ WINDOW_FIRST, WINDOW_LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 CODE_MAX_LENGTH = 64
 CODE_RULE = "只能用字母、数字、汉字和 - _ . ( ) （ ） 〔 〕，最多 64 个字符，不能以 . 开头"
-CODE_CHAR = re.compile(r"[A-Za-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f_.()（）〔〕-]")
+# 〇 (U+3007, the hanzi zero of 二〇二六年) is a hanzi here: kept as written, never folded to 0, so that
+# a code copied from a document (抽查〔二〇二六〕1号) is the code the certificate shows.
+CODE_CHAR = re.compile(r"[A-Za-z0-9\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f_.()（）〔〕-]")
+
+
+TEXT_FIELDS = {
+    "name": (Column("name", "任务名称", max_len=NAME_LEN), "--name"),
+    "plan_code": (Column("plan_code", "年度抽查计划编号", max_len=CODE_MAX_LENGTH), "--plan-code"),
+    "plan_name": (Column("plan_name", "年度抽查计划名称", max_len=NAME_LEN), "--plan-name"),
+    "organiser": (Column("organiser", "发起部门", max_len=NAME_LEN), "--organiser"),
+    "implementer": (Column("implementer", "实施部门", max_len=NAME_LEN), "--implementer"),
+    "authority": (Column("authority", "检查机关", max_len=NAME_LEN), "--authority"),
+    "scope": (Column("scope", "抽查对象范围说明"), "--scope"),
+}
+"""A task's free text, checked by the rule of its column kind as a file's cell is (control characters,
+the documented maximum length) whether typed as an option or written in a task file."""
+POOL_FIELDS = {
+    "entity_types": (Column("entity_type", "主体类型", max_len=NAME_LEN), "--entity-type"),
+    "stations": (Column("station", "管辖单位", max_len=NAME_LEN), "--station"),
+    "industry_prefixes": (Column("industry", "行业代码", max_len=16), "--industry"),
+    "tags": (Column("tag", "标签", max_len=NAME_LEN), "--tag"),
+}
+"""The text filters of a 定向 task's scope, checked alike (``[pool]`` in a task file)."""
 
 
 class PoolScope(BaseModel):
@@ -75,6 +103,8 @@ class TaskSpec(BaseModel):
     items: list[str] = Field(default_factory=list)
     organiser: str = ""
     implementer: str = ""
+    authority: str = ""
+    """检查机关 of the public lists (the legal authority, 济南市天桥区市场监督管理局), not an internal 科室."""
     window_start: dt.date
     window_end: dt.date
     team_size: int = 2
@@ -106,6 +136,18 @@ class TaskSpec(BaseModel):
             "minimum": dict(sorted(self.minimum.items())),
             "maximum": dict(sorted(self.maximum.items())),
         }
+
+
+def parse_spec(code: str, text: str) -> TaskSpec:
+    """A task's stored parameters (``tasks.spec``), or RecordError naming the task: a record altered
+    behind the tool's back must not end as an internal error."""
+    try:
+        return TaskSpec.model_validate_json(text)
+    except ValidationError:
+        from creditcli.canonical import RESTORE
+        from creditcli.errors import RecordError
+
+        raise RecordError(f"任务 {shown(code)} 的任务参数记录（tasks.spec）已损坏：内容无法读取；{RESTORE}") from None
 
 
 def shown(text: str, limit: int = 80) -> str:
@@ -200,12 +242,28 @@ def _integer(
     return number
 
 
-def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]) -> TaskSpec:
+CHECKED_HERE = frozenset(
+    ("code", "name", "window_start", "window_end", "team_size", "mode", "task_type", "items", "ratios", "weights",
+     "minimum", "maximum", "count", "exclude_drawn_within", "class_source")
+)  # fmt: skip
+"""TaskSpec fields build_spec checks itself: pydantic's word on them would repeat its problem."""
+
+
+def build_spec(
+    raw: Mapping[str, Any],
+    settings: Settings,
+    known_items: set[str],
+    *,
+    file_problems: Sequence[str] = (),
+    task_file: Path | None = None,
+) -> TaskSpec:
     """Raw values from the command line or a task file -> a checked TaskSpec.
 
-    Every problem is collected and reported at once (exit 2), so a planner fixes a file in one go.
+    Every problem is collected and reported at once (exit 2), so a planner fixes a file in one go:
+    the task file's own (``file_problems``: unknown keys …), the parameters', and the types pydantic
+    finds in the other fields.
     """
-    problems: list[str] = []
+    problems: list[str] = list(file_problems)
     classes = set(settings.risk_classes) | {""}
 
     def label(c: str) -> str:
@@ -267,7 +325,8 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     items = [i if i in known_items else normalise(i) for i in typed]
     unknown = [i for i in items if i not in known_items]
     if unknown:
-        problems.append(f"未知的抽查事项：{'、'.join(unknown)}（先用 creditcli items import 导入抽查事项清单）")
+        listed = "、".join(shown(i) for i in unknown)
+        problems.append(f"未知的抽查事项：{listed}（先用 creditcli items import 导入抽查事项清单）")
     team_size = _integer(raw.get("team_size", 2), "--team-size", problems, low=None, high=None)
     if team_size is not None and team_size < 2:
         problems.append(f"--team-size {team_size}：检查组至少 2 名执法人员（行政处罚法第四十二条）")
@@ -293,15 +352,39 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
     if source != IMPORTED and not re.fullmatch(rf"{MODEL_PREFIX}[A-Za-z_][A-Za-z0-9_-]*", source):
         problems.append(f"分类来源 “{source}” 无效：应为 imported（导入的分类）或 model:模型名（如 model:default）")
     raw = {**raw, "class_source": source}
-    code = str(raw.get("code") or "")
+    # Typed as a file or a terminal gives it: full-width digits, letters and -._ folded as at lookup.
+    code = fold_task_code(str(raw.get("code") or ""))
+    raw = {**raw, "code": code}
+    for key, (column, option) in TEXT_FIELDS.items():
+        if isinstance(raw.get(key), str):  # (another type is pydantic's to refuse: 应为文字)
+            value, why = typed_value(column, raw[key])
+            if why is not None:
+                problems.append(f"{option}（任务文件中 {key}） {shown_typed(raw[key])}：{why}")
+            raw[key] = value
+    pool = raw.get("pool")
+    if isinstance(pool, Mapping):
+        pool = dict(pool)
+        for key, (column, option) in POOL_FIELDS.items():
+            values = pool.get(key)
+            if not isinstance(values, list):
+                continue
+            checked = []
+            for item in values:
+                if not isinstance(item, str):
+                    checked.append(item)
+                    continue
+                value, why = typed_value(column, item)
+                if why is not None:
+                    problems.append(f"{option}（任务文件 [pool] 中 {key}） {shown_typed(item)}：{why}")
+                checked.append(value)
+            pool[key] = checked
+        raw["pool"] = pool
     if not code.strip():
         problems.append("缺少任务编号")
     elif (wrong := code_problem(code)) is not None:
         problems.append(f"任务编号 “{shown(code)}” 不可用（{wrong}）：任务编号也用作默认文件名，{CODE_RULE}")
     if not str(raw.get("name") or "").strip():
         problems.append("缺少任务名称：用 --name 指定")
-    if problems:
-        raise UsageError("任务参数有误，未创建任务：\n" + "\n".join(f"  - {p}" for p in problems))
     data = {k: v for k, v in raw.items() if k not in ("window", "ratios", "weights", "minimum", "maximum")}
     data |= {
         "window_start": window[0] if window else None,
@@ -313,10 +396,18 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
         "weights": weights,
         **bounds,
     }
+    spec = None
     try:
-        return TaskSpec.model_validate(data)
+        spec = TaskSpec.model_validate(data)
     except ValidationError as exc:
-        raise UsageError(f"任务参数有误，未创建任务：{validation_details(exc)}") from exc
+        others = [e for e in exc.errors() if not e["loc"] or str(e["loc"][0]) not in CHECKED_HERE or not problems]
+        for error in others:  # one line each, in the one wording of pydantic's errors
+            one = ValidationError.from_exception_data(exc.title, cast("list[InitErrorDetails]", [error]))
+            problems.append(validation_details(one))
+    if problems or spec is None:
+        head = f"任务文件 {task_file} 有误" if file_problems else "任务参数有误"
+        raise UsageError(f"{head}，未创建任务：\n" + "\n".join(f"  - {p}" for p in problems))
+    return spec
 
 
 def _has_scope(pool: Mapping[str, Any]) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from creditcli import clock
-from creditcli.canonical import canonical_json
+from creditcli.canonical import canonical_json, stored_json
 from creditcli.db.models import PoolFreeze, Task
 from creditcli.draw.drawing import run_strategy
 from creditcli.draw.pool import decompress, eligible_pool
@@ -27,6 +26,7 @@ from creditcli.draw.records import find_draw, selection_rows
 from creditcli.draw.strategies import Pool, class_label
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import RecordError
+from creditcli.io.text import escape_controls
 from creditcli.parallel import in_child
 
 LISTED = 10
@@ -67,7 +67,12 @@ def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.da
         problems.append(f"冻结的抽取范围摘要不符：记录 {row.pool_digest}，重新计算 {digest}")
     if hashlib.sha256(row.certificate.encode()).hexdigest() != row.certificate_sha256:
         problems.append("抽取证书内容与其 SHA-256 不符：证书被改动过")
-    cert = json.loads(row.certificate)
+    try:
+        cert = stored_json(row.certificate, f"任务 {escape_controls(task.code)} 第 {row.seq} 次抽取的证书")
+    except RecordError as exc:
+        problems.append(exc.message)
+        result.ok = False
+        return result
     spec = spec_of(task)
     if canonical_json(spec.draw_parameters()) != row.parameters or cert.get("parameters") != spec.draw_parameters():
         problems.append("抽取参数与任务记录不符")
@@ -77,7 +82,13 @@ def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.da
         problems.append("冻结范围记录已损坏：内容不是抽取范围，无法重新计算抽取")
         result.ok = False
         return result
-    mode, parameters, seed = row.mode, json.loads(row.parameters), row.seed
+    try:
+        parameters = stored_json(row.parameters, f"任务 {escape_controls(task.code)} 第 {row.seq} 次抽取的参数")
+    except RecordError as exc:  # already reported as 抽取参数与任务记录不符; nothing to recompute with
+        problems.append(exc.message)
+        result.ok = False
+        return result
+    mode, seed = row.mode, row.seed
     # Recomputing the draw (hashing every id) and reading today's roster are independent and take
     # about as long each (1M: ~1 s of one core): a child process recomputes, in one process, while
     # this one reads the database. Without a child (no fork, or it failed) the recomputation runs

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, text
 
+from creditcli.canonical import stored_json
 from creditcli.draw.terms import class_label
 from creditcli.errors import InputMissingError
+from creditcli.io.text import escape_controls
 from creditcli.io.writers import Table
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ DETAIL_LABELS = {
     "team_size": "检查组人数",
     "organiser": "发起部门",
     "implementer": "实施部门",
+    "authority": "检查机关",
     "scope": "范围说明",
     "mode": "抽取方式",
     "class_source": "分类来源",
@@ -72,7 +75,7 @@ def task_table(db: Connection) -> Table:
             (
                 task.code,
                 task.name,
-                json.loads(task.spec)["task_type"],  # in every stored spec (TaskSpec.model_dump_json)
+                _task_type(task.spec),
                 f"{task.window_start}:{task.window_end}",
                 task.status,
                 counts.get(task.id, 0),
@@ -80,6 +83,18 @@ def task_table(db: Connection) -> Table:
             )
         )
     return Table([n for n, _ in TASK_COLUMNS], [label for _, label in TASK_COLUMNS], [rows], "creditcli.tasks/1")
+
+
+DAMAGED = "！记录已损坏"
+"""Shown in ``tasks list`` for a task whose parameters cannot be read (``tasks show`` says why)."""
+
+
+def _task_type(spec: str) -> str:
+    """抽查类型, in every stored spec (TaskSpec.model_dump_json); a damaged one marks its row only."""
+    try:
+        return str(json.loads(spec)["task_type"])
+    except (ValueError, TypeError, KeyError):
+        return DAMAGED
 
 
 def find_task(db: Connection, code: str) -> Row[Any]:
@@ -99,10 +114,10 @@ def find_task(db: Connection, code: str) -> Row[Any]:
 
 
 def task_detail(db: Connection, code: str) -> dict[str, Any]:
-    from creditcli.draw.spec import TaskSpec  # pydantic models: built for this view only (start-up)
+    from creditcli.draw.spec import parse_spec  # pydantic models: built for this view only (start-up)
 
     task = find_task(db, code)
-    spec = TaskSpec.model_validate_json(task.spec)
+    spec = parse_spec(task.code, task.spec)
     freeze_row = db.execute(
         text(
             "SELECT frozen_at, pool_digest, pool_size, excluded FROM pool_freezes WHERE task_id = :task "
@@ -129,6 +144,7 @@ def task_detail(db: Connection, code: str) -> dict[str, Any]:
         "team_size": spec.team_size,
         "organiser": spec.organiser,
         "implementer": spec.implementer,
+        "authority": spec.authority,
         "scope": spec.scope,
         "mode": spec.mode,
         "class_source": spec.class_source,
@@ -142,7 +158,11 @@ def task_detail(db: Connection, code: str) -> dict[str, Any]:
         "drawn_at": current.drawn_at.isoformat(timespec="seconds") if current else None,
         "selected": current.selected_count if current else None,
         "parameters": spec.draw_parameters(),
-        "strata": strata_rows(json.loads(current.certificate)["strata"]) if current else [],
+        "strata": strata_rows(
+            stored_json(current.certificate, f"任务 {escape_controls(task.code)} 的抽取证书", "strata")
+        )
+        if current
+        else [],
     }
 
 

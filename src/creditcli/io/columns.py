@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from creditcli.errors import InputMissingError, UsageError
-from creditcli.io.text import escape_controls, halfwidth, has_control
+from creditcli.io.text import escape_controls, halfwidth, has_control, normalise_code
 
 if TYPE_CHECKING:
     from creditcli.io.dates import DateBounds
+    from creditcli.io.numbers import NumberRule
 
 
 NAME_LEN = 200
@@ -38,6 +39,8 @@ class Kind(StrEnum):
     RISK_CLASS = "risk_class"
     TAGS = "tags"
     BOOL = "bool"
+    NUMBER = "number"
+    """A non-negative decimal number written in plain digits (``Column.number`` bounds it)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Column:
     """Canonical value for a new record when the file leaves the column out or empty."""
     bounds: DateBounds | None = None
     """For DATE columns: the earliest date and whether a future date is refused."""
+    number: NumberRule | None = None
+    """For NUMBER columns: the largest value and the decimals allowed."""
 
     @property
     def limit(self) -> int | None:
@@ -65,6 +70,44 @@ class Column:
         if self.max_len is not None:
             return self.max_len
         return TEXT_LEN if self.kind in (Kind.TEXT, Kind.TAGS) else None
+
+
+TYPED_CONTROL = "含有控制字符（以 \\xNN 显示），请删去后重试"
+
+
+def typed_value(col: Column, text: str) -> tuple[str, str | None]:
+    """A value typed on the command line (a name, a remark, a decision number …) by the rule of its
+    column kind, as a file's cell is read: (the value as stored, why it is refused or None).
+
+    Codes are normalised (``normalise_code``), text trimmed; a control character (tab and line breaks
+    are text, as inside a quoted cell) and a value longer than the column's limit are refused."""
+    if has_control(text):
+        return text, TYPED_CONTROL
+    value = normalise_code(text) if col.kind in (Kind.CODE, Kind.USCC) else text.strip().strip("\u3000\t ")
+    limit = col.limit
+    if limit is not None and len(value) > limit:
+        return value, f"有 {len(value)} 个字符，超过上限 {limit} 个字符"
+    return value, None
+
+
+def shown_typed(text: str) -> str:
+    """A typed value inside a message: control characters escaped, a long value cut after 20 characters."""
+    return escape_controls(text[:20]) + ("…" if len(text) > 20 else "")
+
+
+def check_typed(values: Sequence[tuple[Column, str, str]]) -> list[str]:
+    """``(column, option, text)`` typed on the command line -> the values as stored; every value that
+    breaks its column's rule is listed in one UsageError (exit 2), nothing is written."""
+    out: list[str] = []
+    problems: list[str] = []
+    for col, option, text in values:
+        value, why = typed_value(col, text)
+        if why is not None:
+            problems.append(f"  - {option} {shown_typed(text)}：{why}")
+        out.append(value)
+    if problems:
+        raise UsageError("命令行给出的值有误，未写入任何数据：\n" + "\n".join(problems))
+    return out
 
 
 def header_key(text: str) -> str:
@@ -161,8 +204,17 @@ def load_mapping(path: Path | None, columns: ColumnSet) -> dict[str, str]:
             data = tomllib.loads(text)
             table = data.get("columns", data)
             pairs = {str(k): str(v) for k, v in table.items()}
-    except (ValueError, AttributeError, IndexError, csv.Error) as exc:
-        raise UsageError(f"列映射文件 {path} 无法解析：{escape_controls(str(exc))}") from exc
+    except ValueError as exc:
+        from creditcli.settings import file_reason
+
+        raise UsageError(f"列映射文件 {path} 无法解析：{file_reason(exc)}") from exc
+    except (AttributeError, IndexError, csv.Error) as exc:
+        what = (
+            "应为键值对（TOML 或 JSON 对象）或两列 CSV"
+            if isinstance(exc, AttributeError)
+            else escape_controls(str(exc))
+        )
+        raise UsageError(f"列映射文件 {path} 无法解析：{what}") from exc
     index = columns.alias_index
     unknown = [v for v in pairs.values() if header_key(v) not in index]
     if unknown:

@@ -5,7 +5,8 @@ first opinion: GB18030 is a superset of GBK/GB2312 and decodes almost any byte s
 rejects. That is also its weakness: a Big5 (Taiwan, Hong Kong) file decodes too, into a jumble of
 rare characters. So a GB18030 reading is checked for plausibility (``rare_share``); only when it is
 implausible is a detector (charset-normalizer) asked, and the file is refused with its guess as
-the ``--encoding`` to pass, unless it too says GB18030.
+the ``--encoding`` to pass, unless GB18030 is among its candidates (preferred over the others: the
+files are a Chinese bureau's).
 """
 
 from __future__ import annotations
@@ -112,10 +113,14 @@ def _refuse_implausible_gb18030(text: str, raw: bytes, source: Path) -> None:
         return
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(raw[: SAMPLE_CHARS * 2]).best()
+    matches = charset_normalizer.from_bytes(raw[: SAMPLE_CHARS * 2])
+    candidates = [codecs.lookup(m.encoding).name.replace("_", "") for m in matches]
+    if any(c in GB_FAMILY for c in candidates):
+        # The detector finds GB18030 a fit too (a short GBK file of rare names: 龚喆、邝堃 ranks cp949
+        # first): a Chinese bureau's file is taken as Chinese. A Big5 file has no GB candidate.
+        return
+    best = matches.best()
     guess = None if best is None else codecs.lookup(best.encoding).name
-    if guess is not None and guess.replace("_", "") in GB_FAMILY:
-        return  # the detector agrees with the ladder: a file that really is full of rare characters
     hint = f"很可能是 {guess} 编码，请加 --encoding {guess}" if guess else "请用 --encoding 指定编码（如 big5）"
     raise DataError(
         f"{source}: 按 GB18030 解码后 {share:.0%} 是生僻字符，不像是 GB18030/GBK 编码的中文；{hint} 重新导入"

@@ -27,6 +27,8 @@ from creditcli.parallel import in_threads
 
 HEADER_SCAN_ROWS = 10
 _TOTAL_ROW = re.compile(r"^\s*(合计|总计|小计|共计)")
+EXCEL_DAY_ZERO = "1899-12-31"
+"""What an Excel date cell of serial 0 is read as (python-calamine gives it as the time 00:00)."""
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 HeaderScore = Callable[[Sequence[str]], int]
@@ -47,6 +49,8 @@ class RawTable:
     may_have_controls: bool = True
     """False when the whole file was scanned and holds no control character (the validator then
     skips its per-cell search)."""
+    unquoted_tabs: list[tuple[int, int]] = field(default_factory=list)
+    """(Excel row, column position) of CSV cells holding a tab outside quotes (``TAB_REASON``)."""
 
 
 def read_table(path: Path, score: HeaderScore, encoding: str | None = None, sheet: str | None = None) -> RawTable:
@@ -87,6 +91,7 @@ def _refuse_control_headers(table: RawTable) -> None:
 
 
 CONTROL_REASON = "含有控制字符（以 \\xNN 显示；常因文件损坏或由其他程序误写入），请删去后重新导入"
+TAB_REASON = "含有未加引号的制表符（以 \\x09 显示；常是从别处粘贴时带入的）：请删去；确需制表符的，整格加英文双引号"
 
 
 def _sha256(data: bytes) -> str:
@@ -197,10 +202,37 @@ def _read_csv(path: Path, raw: bytes, score: HeaderScore, encoding: str | None, 
         "",
         notes + _header_note(header_index),
         may_have_controls=controls.results()[0],
+        unquoted_tabs=[] if delimiter == "\t" else _unquoted_tabs(data, delimiter),
     )
     if total_row_skipped:
         table.notes.append("跳过末尾的合计行")
     return table
+
+
+def _unquoted_tabs(data: bytes, delimiter: str) -> list[tuple[int, int]]:
+    """(Excel row, column position) of every tab outside quotes. A tab is text only inside a quoted
+    cell (like a line break); an unquoted one was pasted in by accident, and the parser, which keeps
+    no quoting, cannot tell them apart. Quotes toggle the state (an escaped ``""`` toggles twice), so
+    every second piece between quotes is outside; a file with no tab there is not scanned further."""
+    if b"\t" not in data:
+        return []
+    pieces = data.split(b'"')
+    if not any(b"\t" in piece for piece in pieces[::2]):
+        return []
+    found: list[tuple[int, int]] = []
+    record = column = 0
+    marks = re.compile(b"[\n\t" + re.escape(delimiter.encode()) + b"]")
+    for piece in pieces[::2]:
+        for mark in marks.finditer(piece):
+            char = mark.group()
+            if char == b"\n":
+                record, column = record + 1, 0
+            elif char == b"\t":
+                if not found or found[-1] != (record + 1, column):
+                    found.append((record + 1, column))
+            else:
+                column += 1
+    return found
 
 
 def _cr_line_ends(data: bytes) -> bool:
@@ -236,6 +268,10 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if value == dt.time():
+        # A date cell holding serial 0: the day before 1900-01-01 (Excel shows it as 1900-01-00, and
+        # xlsxwriter writes 1900-01-01 as it). Read as that date, so that a date column's bounds name it.
+        return EXCEL_DAY_ZERO
     return str(value).strip()
 
 

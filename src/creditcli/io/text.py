@@ -57,6 +57,12 @@ def halfwidth(value: str) -> str:
     return value.translate(HALFWIDTH).strip()
 
 
+def normalise_code(code: str) -> str:
+    """A key as typed -> the key as stored: full-width to half-width, no spaces, upper case. The rule of
+    every CODE and USCC column, for a file's cells and a value typed on the command line alike."""
+    return halfwidth(code).replace(" ", "").upper()
+
+
 def map_unique(values: pd.Series, func: Callable[[str], str]) -> pd.Series:
     """Apply ``func`` once per distinct value: 1M roster rows usually hold a few thousand values."""
     import pandas as pd

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from creditcli.io.text import halfwidth
+from creditcli.io.text import normalise_code
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,10 +44,9 @@ def check_char(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
-def normalise(code: str) -> str:
-    """A key as typed -> the key as stored: full-width to half-width, no spaces, upper case. Used for
-    统一社会信用代码 and every other case-insensitive code (执法证号, 事项编码, 检查结果代码, 决定书文号)."""
-    return halfwidth(code).replace(" ", "").upper()
+normalise = normalise_code
+"""A key as typed -> the key as stored (``io.text.normalise_code``): 统一社会信用代码 and every other
+case-insensitive code (执法证号, 事项编码, 检查结果代码, 决定书文号)."""
 
 
 def valid(code: str) -> bool:

@@ -18,7 +18,7 @@ from creditcli import clock
 from creditcli.errors import DataError, Problem
 from creditcli.io.columns import Column, ColumnSet, Kind, header_key
 from creditcli.io.dates import INVALID, parse_date_series, unreadable_reason
-from creditcli.io.tabular import CONTROL_REASON, RawTable
+from creditcli.io.tabular import CONTROL_REASON, TAB_REASON, RawTable
 from creditcli.io.text import CONTROL_PATTERN, escape_controls, halfwidth, map_unique
 from creditcli.parallel import in_threads, thread_count
 from creditcli.rosters import codes
@@ -113,11 +113,31 @@ def validate(
     result.notes.extend(table.notes)
     if ignored:
         result.notes.append(f"未识别的列已忽略：{'、'.join(ignored)}")
+    _unquoted_tab_cells(result, table, positions)
     cols = [columns.by_name(name) for name in positions]
     _check_columns(result, cols, classes, accept_bad_checksum, table.may_have_controls)
     if unique_key:
         _check_duplicate_keys(result, key)
     return result
+
+
+_CELL_REASONS = (CONTROL_REASON, TAB_REASON)
+"""Reasons that are a cell's only problem (its other checks would only repeat the damage)."""
+
+
+def _unquoted_tab_cells(v: Validated, table: RawTable, positions: Mapping[str, int]) -> None:
+    """A tab outside quotes in a CSV cell of a known column: refused like a control character."""
+    if not table.unquoted_tabs:
+        return
+    field_at = {pos: name for name, pos in positions.items()}
+    row_at = {int(r): n for n, r in enumerate(v.rows.tolist())}
+    for row, pos in table.unquoted_tabs:
+        name = field_at.get(pos)
+        if name is None or row not in row_at:
+            continue  # an ignored column, or a row read as a title, blank or total row
+        header = v.headers[name]
+        v.problems.append(Problem(row, header, escape_controls(str(v.frame[name].iloc[row_at[row]])), TAB_REASON))
+        v.control_cells.add((row, header))
 
 
 def _check_columns(
@@ -137,7 +157,7 @@ def _check_columns(
         v.control_cells |= part.control_cells
     if v.control_cells:  # a damaged cell's other problems (a date unreadable, a code too long) say nothing more
         v.problems = [
-            p for p in v.problems if p.reason == CONTROL_REASON or (p.row or 0, p.column) not in v.control_cells
+            p for p in v.problems if p.reason in _CELL_REASONS or (p.row or 0, p.column) not in v.control_cells
         ]
 
 
@@ -204,6 +224,12 @@ def _check_value(v: Validated, col: Column, classes: Sequence[str], accept_bad: 
         canon = map_unique(values, canon_bool)
         v.problem(np.flatnonzero((canon == "!").to_numpy()), col.name, "应为“是”或“否”")
         v.frame[col.name] = canon
+    elif col.kind is Kind.NUMBER:
+        rule = col.number
+        assert rule is not None, f"NUMBER column {col.name} without a NumberRule"
+        canon = map_unique(values, lambda s: (rule.canonical(s) or "!") if s.strip() else "")
+        v.problem(np.flatnonzero((canon == "!").to_numpy()), col.name, rule.reason)
+        v.frame[col.name] = canon.mask(canon == "!", values)  # (refused: nothing is stored)
     elif col.kind is Kind.CODE:
         v.frame[col.name] = codes.normalise_series(values)
     elif col.kind is Kind.TAGS:
