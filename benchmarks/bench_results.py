@@ -4,7 +4,7 @@
 
 Reuses (or makes) the 1M-entity roster database of bench_rosters.py, adds 800 officers and an item,
 draws 50,000 entities (weighted), assigns teams, exports the result template, fills in every row
-(seeded: codes, methods, dates inside the window, the team's first officer), and times the real
+(seeded: codes, methods, dates inside the window, the team's first two officers), and times the real
 `results import` and `publicity export --what results` commands (issue 5: ≤ 10 s and ≤ 5 s).
 """
 
@@ -53,7 +53,7 @@ def setup() -> Path:
     sheet["核查方式"] = rng.choice(["实地检查", "书面检查"], len(sheet))
     days = pd.to_datetime("2026-03-01") + pd.to_timedelta(rng.integers(0, 120, len(sheet)), unit="D")
     sheet["检查日期"] = days.strftime("%Y-%m-%d")
-    sheet["检查人员执法证号"] = sheet["检查人员执法证号"].str.split(";").str[0]
+    sheet["检查人员执法证号"] = sheet["检查人员执法证号"].str.split(";").str[:2].str.join(";")  # two officers (§42)
     sheet["发现问题情况"] = np.where(sheet["检查结果代码"] == "1", "", "发现问题")
     sheet.to_csv(OUT / "results_filled.csv", index=False, encoding="utf-8-sig")
     return db
@@ -66,6 +66,12 @@ if __name__ == "__main__":
     base = ["--db", str(path), "-q"]
     wall, rss = run_creditcli([*base, "results", "import", str(OUT / "results_filled.csv")])
     print(f"results import: {COUNT:,} rows: {wall:.2f} s, {rss:.0f} MiB")
+    wall, rss = run_creditcli([*base, "results", "import", str(OUT / "results_filled.csv")])
+    print(f"results import again (unchanged, no audit entry): {wall:.2f} s, {rss:.0f} MiB")
+    wall, rss = run_creditcli([*base, "audit", "verify"])
+    print(f"audit verify (recomputes the results digest): {wall:.2f} s, {rss:.0f} MiB")
+    wall, rss = run_creditcli([*base, "tasks", "verify", "TR"])
+    print(f"tasks verify TR (draw, teams, results history and digest): {wall:.2f} s, {rss:.0f} MiB")
     out = OUT / "results_publicity.csv"
     wall, rss = run_creditcli([*base, "publicity", "export", "TR", "--what", "results", "-o", str(out)])
     print(f"publicity export --what results: {COUNT:,} entities: {wall:.2f} s, {rss:.0f} MiB")

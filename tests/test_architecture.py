@@ -188,11 +188,20 @@ def test_every_write_use_case_leaves_exactly_one_audit_entry(cli: Cli, tmp_path:
     one("results record", "results record",
         lambda: results.record(store, "T1", first, "1", dt.date(2026, 4, 1), inspectors))  # fmt: skip
     sheet, _ = results.template(store, "T1")
-    filled = [(*r[:5], "1", "实地检查", "2026-04-02", r[8], "", "", "", "") for b in sheet.batches for r in b]
+    filled = [
+        (*r[:5], "1", "实地检查", "2026-04-02", r[8], "", "", "", "", "", "", "") for b in sheet.batches for r in b
+    ]
     from creditcli.io.writers import FileFormat, Table, write_table
 
     write_table(Table(sheet.names, sheet.labels, [filled], sheet.schema), tmp_path / "r.csv", FileFormat.csv)
     one("results import", "results import", lambda: results.import_file(store, tmp_path / "r.csv"))
+    before = cli.count("audit_log")
+    results.import_file(store, tmp_path / "r.csv")
+    assert cli.count("audit_log") == before  # the same sheet again: nothing changed
+    one("results withdraw", "results withdraw",
+        lambda: results.withdraw(store, "T1", first, "1", "误录"))  # fmt: skip
+    one("results record", "results record",
+        lambda: results.record(store, "T1", first, "1", dt.date(2026, 4, 1), inspectors))  # fmt: skip
     one("publicity mark", "publicity mark", lambda: publicity.mark(store, "T1", dt.date(2026, 7, 20)))
     u = rows[0][0]
     ground = "未按规定公示年度报告"

@@ -28,7 +28,7 @@ def test_every_change_is_logged_and_the_chain_verifies(cli: Cli, assigned: dict[
     certificate = cli.query("SELECT certificate_sha256 FROM draws")[0][0]
     assert draw["digest"] == certificate and json.loads(draw["arguments"])["seed"] == "20261127000000000042"
     ok = cli.ok("audit", "verify")
-    assert ok.stdout == "审计核验通过：7 条记录，哈希链完整，抽取记录与检查组匹配未被改动\n"
+    assert ok.stdout == "审计核验通过：7 条记录，哈希链完整，抽取记录、检查组匹配与检查结果未被改动\n"
 
 
 def test_an_altered_entry_is_named(cli: Cli, assigned: dict[str, list[str]]) -> None:

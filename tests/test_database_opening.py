@@ -24,6 +24,7 @@ from typer.testing import CliRunner, Result
 
 from conftest import ENTITY_HEADER, U1, Cli, entity_rows, fill, remount, write_csv
 from creditcli.cli.app import app
+from creditcli.db.schema import HEAD_REVISION
 
 
 def expect(result: Result, code: int, message: str) -> None:
@@ -215,7 +216,7 @@ def old_database(path: Path, tmp_path: Path) -> Cli:
 
 def behind(db: Path) -> str:
     return (
-        f"数据库 {db} 的结构版本 0008 落后于本程序（0009）：查询命令不修改数据库；"
+        f"数据库 {db} 的结构版本 0008 落后于本程序（{HEAD_REVISION}）：查询命令不修改数据库；"
         f"请先运行 creditcli --db {db} db upgrade（升级前自动备份），或运行任一修改数据的命令（同样先备份再升级）"
     )
 
@@ -229,7 +230,7 @@ def test_a_read_never_upgrades_an_older_schema(tmp_path: Path) -> None:
     assert files(tmp_path) == image and cli.dump() == before  # no backup copy, no upgrade
     upgraded = cli("db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert cli.query("SELECT version_num FROM alembic_version") == [("0009",)]
+    assert cli.query("SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
     assert cli.ok("entities", "list", "-f", "csv").stdout.count(U1) == 1
 
 
@@ -253,7 +254,7 @@ def test_db_upgrade_on_a_full_disk_or_a_read_only_mount(tmp_path: Path, small_di
     current = files(small_disk)
     remount(small_disk, "ro")
     upgraded = cli("db", "upgrade")  # nothing to do: not refused because nothing could be written
-    assert (upgraded.exit_code, upgraded.stderr) == (0, f"数据库结构已是最新版本 0009：{db}\n")
+    assert (upgraded.exit_code, upgraded.stderr) == (0, f"数据库结构已是最新版本 {HEAD_REVISION}：{db}\n")
     remount(small_disk, "rw")
     assert files(small_disk) == current
 

@@ -371,7 +371,7 @@ def test_sheet_names_a_sheet_that_exists_in_an_excel_file(cli: Cli, tmp_path: Pa
 
 
 def test_the_results_import_takes_sheet_too(cli: Cli, assigned: dict[str, list[str]], tmp_path: Path) -> None:
-    rows = [RESULT_HEADER, ["T1", U1, "1", "实地检查", "2026-04-01", assigned[U1][0]]]
+    rows = [RESULT_HEADER, ["T1", U1, "1", "实地检查", "2026-04-01", "、".join(assigned[U1])]]
     path = workbook(tmp_path / "r.xlsx", [("说明", [["请填写第二张表"]], False), ("结果", rows, False)])
     before = cli.dump()
     assert refused(cli, before, "results", "import", path) == [
@@ -506,11 +506,10 @@ def test_item_result_and_decision_codes_are_normalised(cli: Cli, tmp_path: Path)
 
 def test_codes_typed_for_results_are_normalised(cli: Cli, assigned: dict[str, list[str]], tmp_path: Path) -> None:
     wide = assigned[U1][0].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
-    cli.ok(
-        "results", "record", "Ｔ1", U1, "--result", "1", "--date", "2026-04-01", "--inspector", wide, "--item", "sj01"
-    )
-    assert cli.query("SELECT item_code, inspectors FROM results") == [("SJ01", assigned[U1][0])]
-    other = assigned[U2][0].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    cli.ok("results", "record", "Ｔ1", U1, "--result", "1", "--date", "2026-04-01", "--inspector", wide,
+           "--inspector", assigned[U1][1], "--item", "sj01")  # fmt: skip
+    assert cli.query("SELECT item_code, inspectors FROM results") == [("SJ01", ";".join(assigned[U1]))]
+    other = "，".join(assigned[U2]).translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
     rows = [["Ｔ1", U2, "1", "实地检查", "2026-04-01", other]]
     result = cli.ok("-f", "json", "results", "import", write_csv(tmp_path / "r.csv", RESULT_HEADER, rows))
     assert json.loads(result.stdout)["tasks"] == {"T1": "检查中"}

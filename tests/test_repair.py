@@ -78,7 +78,8 @@ def test_serious_list_and_negative_results(cli: Cli, assigned: dict[str, list[st
     cli.ok("lists", "add", "--list", "serious", U2, "--ground", "从重罚款", "--decision-no", "严1号",
            "--date", "2026-01-15", "--unit", UNIT)  # fmt: skip
     assert record_result(cli, U2, assigned[U2], "--findings", "x").exit_code == 0  # result 1: not negative
-    cli.ok("results", "record", "T1", U2, "--result", "8", "--date", "2026-04-02", "--inspector", assigned[U2][0])
+    cli.ok("results", "record", "T1", U2, "--result", "8", "--date", "2026-04-02", "--inspector", assigned[U2][0],
+           "--inspector", assigned[U2][1])  # fmt: skip
     got = check(cli, U2)
     assert {ref: (r["kind"], r["tier"], r["apply_from"]) for ref, r in got.items()} == {
         "严1号": ("list", "严重", "2027-01-15"),

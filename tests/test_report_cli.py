@@ -13,7 +13,8 @@ def test_coverage_per_class_and_station(cli: Cli, assigned: dict[str, list[str]]
     assert record_result(cli, U1, assigned[U1]).exit_code == 0
     second = record_result(cli, U2, assigned[U2])
     assert second.exit_code == 0
-    cli.ok("results", "record", "T1", U2, "--result", "E", "--date", "2026-04-02", "--inspector", assigned[U2][0])
+    cli.ok("results", "record", "T1", U2, "--result", "E", "--date", "2026-04-02", "--inspector", assigned[U2][0],
+           "--inspector", assigned[U2][1])  # fmt: skip
     rows = json.loads(cli.ok("report", "coverage", "--year", "2026", "-f", "json").stdout)["rows"]
     got = [
         (r["dimension"], r["group"], r["pool"], r["drawn"], r["inspected"], r["required"], r["reached"], r["results"])

@@ -31,6 +31,7 @@ def test_recording_results_moves_the_task_to_inspecting_then_completed(
         "unchanged": 0,
         "drawn": 3,
         "with_results": 1,
+        "withdrawn": 0,
     }
     row = cli.query("SELECT uscc, item_code, result_code, method, checked_on, inspectors, findings FROM results")
     assert [tuple(map(str, r)) for r in row] == [
@@ -69,13 +70,13 @@ def test_every_problem_is_named_and_nothing_is_written(cli: Cli, assigned: dict[
 
 def test_recording_again_updates_and_keeps_the_old_values(cli: Cli, assigned: dict[str, list[str]]) -> None:
     assert record_result(cli, U1, assigned[U1]).exit_code == 0
-    again = record_result(cli, U1, assigned[U1][:1], "--findings", "账目不全", "--action", "责令改正", "--done")
+    again = record_result(cli, U1, assigned[U1][::-1], "--findings", "账目不全", "--action", "责令改正", "--done")
     assert json.loads(again.stdout)["updated"] == 1
-    same = record_result(cli, U1, assigned[U1][:1], "--findings", "账目不全", "--action", "责令改正", "--done")
+    same = record_result(cli, U1, assigned[U1][::-1], "--findings", "账目不全", "--action", "责令改正", "--done")
     assert json.loads(same.stdout)["unchanged"] == 1
     changes = cli.query("SELECT field, old_value, new_value, source FROM result_changes ORDER BY id")
     assert changes == [
-        ("inspectors", ";".join(assigned[U1]), assigned[U1][0], "命令行录入"),
+        ("inspectors", ";".join(assigned[U1]), ";".join(assigned[U1][::-1]), "命令行录入"),
         ("findings", "", "账目不全", "命令行录入"),
         ("action", "", "责令改正", "命令行录入"),
         ("action_done", "否", "是", "命令行录入"),
@@ -129,7 +130,8 @@ def test_a_provincial_vocabulary_replaces_the_default_list(cli: Cli, tmp_path: P
 
 TEMPLATE_HEADER = [
     "抽查任务编号", "统一社会信用代码", "市场主体名称", "抽查事项编码", "抽查事项名称", "检查结果代码", "核查方式",
-    "检查日期", "检查人员执法证号", "发现问题情况", "后续处置措施", "后续处置是否完成", "备注",
+    "检查日期", "检查人员执法证号", "发现问题情况", "后续处置措施", "后续处置是否完成", "备注", "撤回", "撤回原因",
+    "替代结果代码",
 ]  # fmt: skip
 
 
@@ -178,10 +180,10 @@ def test_a_results_file_with_any_bad_row_is_refused_whole(
         ["T9", U1, "", "SJ01", "", "1", "实地检查", "2026-04-01", assigned[U1][0], "", "", "", ""],
         ["T1", U3, "", "SJ01", "", "1", "实地检查", "2026-04-01", assigned[U1][0], "", "", "", ""],
         ["T1", U2, "", "SJ01", "", "1", "实地检查", "2026-08-01", outsider, "", "", "", ""],
-        ["T1", U1, "", "SJ01", "", "1", "实地检查", "2026-04-02", assigned[U1][0], "", "", "", ""],
+        ["T1", U1, "", "SJ01", "", "1", "实地检查", "2026-04-02", ";".join(assigned[U1]), "", "", "", ""],
         ["T1", U4, "", "", "", "1", "", "2026-04-01", assigned[U4][0], "", "", "", ""],
     ]
-    path = write_csv(tmp_path / "r.csv", TEMPLATE_HEADER, rows)
+    path = write_csv(tmp_path / "r.csv", TEMPLATE_HEADER, [[*r, "", "", ""] for r in rows])
     result = cli("results", "import", path, "--rejects", tmp_path / "问题.csv")
     assert result.exit_code == 65
     assert result.stderr.splitlines()[:8] == [

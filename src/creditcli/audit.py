@@ -2,9 +2,11 @@
 entry before it, so an entry altered or deleted behind the tool's back breaks the chain.
 
 Entries also vouch for the records that matter most in public: a draw entry carries the SHA-256 of
-the draw's certificate, an assignment entry the digest of its teams. ``verify`` recomputes both from
-the tables, and every draw and assignment must have its entry (deleting the newest entries of the
-log therefore shows too). An entry is appended in the same transaction as the change it describes.
+the draw's certificate, an assignment entry the digest of its teams, a result write the digest of
+each task's results after the change (``refs`` ``{"results": {task id: digest}}``). ``verify``
+recomputes them from the tables (for results: the newest entry of each task), and every draw,
+assignment and task with results must have its entry (deleting the newest entries of the log
+therefore shows too). An entry is appended in the same transaction as the change it describes.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class Change:
 
     counts: dict[str, int] = field(default_factory=dict)
     digest: str = ""
-    refs: dict[str, int] = field(default_factory=dict)
+    refs: dict[str, Any] = field(default_factory=dict)
 
 
 def _json(value: Any) -> str:
@@ -95,6 +97,7 @@ def verify(session: Session) -> list[str]:
     """Every break, the first one first; empty when the log, the draws and the assignments agree."""
     problems: list[str] = []
     vouched: dict[str, set[int]] = {"draw": set(), "assignment": set()}
+    results = _ResultEntries()
     previous, expected = GENESIS, 1
     for e in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
         if e.seq != expected:
@@ -105,7 +108,9 @@ def verify(session: Session) -> list[str]:
             problems.append(f"审计记录第 {e.seq} 条（{e.command}）的内容被改动")
         refs = json.loads(e.refs)
         for kind, record_id in refs.items():
-            vouched.setdefault(kind, set()).add(record_id)
+            if kind != "results":
+                vouched.setdefault(kind, set()).add(record_id)
+        results.see(e, refs)
         if "draw" in refs:
             problems += _check_draw(session, e, refs["draw"])
         if "assignment" in refs:
@@ -120,7 +125,7 @@ def verify(session: Session) -> list[str]:
     ):
         if assignment_id not in vouched["assignment"]:
             problems.append(f"任务 {task} 的检查组匹配（编号 {assignment_id}）没有对应的审计记录")
-    return problems
+    return problems + results.problems(session)
 
 
 def _check_stored_records(session: Session) -> list[str]:
@@ -175,6 +180,76 @@ def _check_assignment(session: Session, e: AuditEntry, assignment_id: int) -> li
     if assignment.digest != e.digest or teams_digest(session, assignment_id) != e.digest:
         return [f"审计记录第 {e.seq} 条所记的检查组匹配（编号 {assignment_id}）已被改动：检查组摘要不符"]
     return []
+
+
+def results_change(session: Session, tasks: list[Task], counts: dict[str, int]) -> Change:
+    """A result write: the digest of each task's results after it (the entry's refs), combined."""
+    from creditcli.results.digest import combined, results_digest
+
+    digests = {str(t.id): results_digest(session, t.id) for t in sorted(tasks, key=lambda t: t.id)}
+    return Change(counts, combined(digests), {"results": digests})
+
+
+class _ResultEntries:
+    """The newest entry vouching for each task's results, as verify reads the log in order."""
+
+    def __init__(self) -> None:
+        self.newest: dict[int, tuple[int, str]] = {}
+        """task id -> (entry seq, digest)."""
+        self.legacy = False
+        """The log has result writes from before entries carried a digest (an older database)."""
+
+    def see(self, e: AuditEntry, refs: dict[str, Any]) -> None:
+        if "results" in refs:
+            for task_id, digest in refs["results"].items():
+                self.newest[int(task_id)] = (e.seq, digest)
+        elif e.command.endswith((" results record", " results import")):
+            self.legacy = True
+
+    def problems(self, session: Session) -> list[str]:
+        from creditcli.results.digest import results_digest
+
+        out = []
+        with_results = "SELECT DISTINCT t.id, t.code FROM tasks t JOIN results r ON r.task_id = t.id"
+        tasks = {int(i): str(c) for i, c in bulk.fetch_all(session, "SELECT id, code FROM tasks")}
+        for task_id, code in sorted(bulk.fetch_all(session, with_results), key=lambda r: str(r[1])):
+            if int(task_id) not in self.newest and not self.legacy:
+                out.append(f"任务 {code} 的检查结果没有对应的审计记录")
+        for task_id, (seq, digest) in sorted(self.newest.items(), key=lambda kv: kv[1][0]):
+            if results_digest(session, task_id) != digest:
+                out.append(
+                    f"审计记录第 {seq} 条所记的任务 {tasks.get(task_id, task_id)} 检查结果已被改动："
+                    "检查结果摘要不符（结果或其更改记录被直接修改、增加或删除）"
+                )
+        return out
+
+
+def results_vouched(session: Session, task: Task) -> list[str]:
+    """``tasks verify``: the task's results against the newest audit entry that vouches for them."""
+    from creditcli.results.digest import results_digest
+
+    found = None
+    for seq, refs in bulk.fetch_all(
+        session, "SELECT seq, refs FROM audit_log WHERE refs LIKE ? ORDER BY seq", ('%"results"%',)
+    ):
+        digest = json.loads(refs).get("results", {}).get(str(task.id))
+        if digest is not None:
+            found = (seq, digest)
+    if found is None:
+        has = bulk.fetch_all(session, "SELECT COUNT(*) FROM results WHERE task_id = ?", (task.id,))[0][0]
+        return [f"任务 {task.code} 的检查结果没有对应的审计记录"] if has and not _legacy(session) else []
+    if results_digest(session, task.id) != found[1]:
+        return [
+            f"任务 {task.code} 的检查结果与审计记录第 {found[0]} 条不符"
+            "（结果或其更改记录被直接修改、增加或删除；用 creditcli audit verify 查看）"
+        ]
+    return []
+
+
+def _legacy(session: Session) -> bool:
+    """Result writes logged before entries carried the results digest (an upgraded database)."""
+    sql = "SELECT COUNT(*) FROM audit_log WHERE (command LIKE ? OR command LIKE ?) AND refs NOT LIKE ?"
+    return bool(bulk.fetch_all(session, sql, ("% results record", "% results import", '%"results"%'))[0][0])
 
 
 def entry_count(session: Session) -> int:

@@ -82,13 +82,14 @@ def drawn(task: Task) -> None:
 
 
 def progress(session: Session, task: Task) -> tuple[int, int]:
-    """Entities of the standing draw, and how many of them have at least one result."""
+    """Entities of the standing draw, and how many of them have at least one result (not withdrawn)."""
     draw = standing_draw(session, task)
     if draw is None:
         return 0, 0
     sql = (
         "SELECT COUNT(*), COUNT(r.uscc) FROM draw_selections s LEFT JOIN "
-        "(SELECT DISTINCT uscc FROM results WHERE task_id = ?) r ON r.uscc = s.uscc WHERE s.draw_id = ?"
+        "(SELECT DISTINCT uscc FROM results WHERE task_id = ? AND withdrawn_at IS NULL) r ON r.uscc = s.uscc "
+        "WHERE s.draw_id = ?"
     )
     total, done = bulk.fetch_all(session, sql, (task.id, draw.id))[0]
     return int(total), int(done)

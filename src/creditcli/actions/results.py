@@ -1,4 +1,9 @@
-"""Use cases of 检查结果: record one from the terminal, import a filled-in sheet, list the codes."""
+"""Use cases of 检查结果: record or withdraw one from the terminal, import a filled-in sheet, list them.
+
+Every write's audit entry carries the digest of each task's results after it (audit.results_change),
+so a result changed behind the tool's back is found by ``audit verify`` and ``tasks verify``; a
+write that changes nothing (the same result again, a sheet imported unchanged) leaves no entry.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from creditcli.actions.store import Store, Unit, write_use_case
 if TYPE_CHECKING:
     from creditcli.io.writers import Table
     from creditcli.results.files import ImportSummary
-    from creditcli.results.service import RecordResult
+    from creditcli.results.listing import ResultList
+    from creditcli.results.service import RecordResult, Withdrawal
 
 
 @write_use_case("results record")
@@ -30,9 +36,12 @@ def record(
     action: str = "",
     done: bool = False,
     remarks: str = "",
+    replaces: str = "",
+    reason: str = "",
 ) -> RecordResult:
-    """One result of one entity; recording the same (entity, item, code) again updates it, with history."""
-    from creditcli.audit import Change
+    """One result of one entity; recording the same (entity, item, code) again updates it, with history.
+    ``replaces``: a code of the same entity and item this result corrects, withdrawn (``reason``) with it."""
+    from creditcli.audit import results_change
     from creditcli.draw.tasks import get_task
     from creditcli.io.columns import check_typed
     from creditcli.results import service
@@ -57,10 +66,30 @@ def record(
         action=action,
         action_done=done,
         remarks=remarks,
+        replaces=replaces,
+        reason=reason,
     )
-    outcome = service.record(unit.session, get_task(unit.session, code), [service.Placed(entry)], "命令行录入")
-    unit.record(Change({"inserted": outcome.inserted, "updated": outcome.updated}))
+    task = get_task(unit.session, code)
+    outcome = service.record(unit.session, task, [service.Placed(entry)], "命令行录入")
+    if outcome.inserted or outcome.updated or outcome.withdrawn:
+        counts = {"inserted": outcome.inserted, "updated": outcome.updated, "withdrawn": outcome.withdrawn}
+        unit.record(results_change(unit.session, [task], counts))
+    else:
+        unit.unchanged()  # the same result again: nothing to log
     return outcome
+
+
+@write_use_case("results withdraw")
+def withdraw(unit: Unit, code: str, uscc: str, result: str, reason: str, item: str = "") -> Withdrawal:
+    """Withdraw a wrongly entered result: kept with who, when and why, no longer counted or published."""
+    from creditcli.audit import results_change
+    from creditcli.draw.tasks import get_task
+    from creditcli.results import service
+
+    task = get_task(unit.session, code)
+    done = service.withdraw(unit.session, task, uscc, result, reason, item)
+    unit.record(results_change(unit.session, [task], {"withdrawn": 1}))
+    return done
 
 
 def import_file(
@@ -87,14 +116,17 @@ def import_file(
 def _import(
     unit: Unit, path: Path, mapping: Mapping[str, str], encoding: str | None, sheet: str | None, dry_run: bool
 ) -> ImportSummary:
-    from creditcli.audit import Change
+    from creditcli.audit import results_change
+    from creditcli.draw.tasks import get_task
     from creditcli.results import files
 
     summary = files.import_results(unit.session, path, dict(mapping), encoding, dry_run, sheet)
-    if dry_run:
-        unit.unchanged()
+    if dry_run or not (summary.inserted or summary.updated or summary.withdrawn):
+        unit.unchanged()  # a dry run, or the sheet as the database already has it
     else:
-        unit.record(Change({"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated}))
+        counts = {"rows": summary.rows, "inserted": summary.inserted, "updated": summary.updated,
+                  "withdrawn": summary.withdrawn}  # fmt: skip
+        unit.record(results_change(unit.session, [get_task(unit.session, c) for c in summary.tasks], counts))
     return summary
 
 
@@ -107,3 +139,12 @@ def template(store: Store, code: str) -> tuple[Table, tuple[dt.date, dt.date]]:
     with store.reading() as session:
         task = get_task(session, code)
         return template_table(session, task), (task.window_start, task.window_end)
+
+
+def listing(store: Store, code: str, uscc: str | None = None, everything: bool = False) -> ResultList:
+    """A task's current results (``everything``: withdrawn ones and the change history too)."""
+    from creditcli.draw.tasks import get_task
+    from creditcli.results.listing import result_list
+
+    with store.reading() as session:
+        return result_list(session, get_task(session, code), uscc, everything)

@@ -123,13 +123,24 @@ def draw(
 
 
 def verify(store: Store, code: str, seq: int | None = None) -> VerifyResult:
-    """Recompute the draw (and its teams and every replacement) from the record; the caller decides
+    """Recompute the draw (and its teams and every replacement) from the record, and check the
+    results against their change history and the task's newest audit entry; the caller decides
     what a disagreement means (the CLI exits 1)."""
+    from creditcli.audit import results_vouched
     from creditcli.draw.tasks import get_task
+    from creditcli.lifecycle import standing_draw
+    from creditcli.results.digest import history_problems
     from creditcli.teams.service import verify_task
 
     with store.reading() as session:
-        return verify_task(session, get_task(session, code), seq)
+        task = get_task(session, code)
+        result = verify_task(session, task, seq)
+        current = standing_draw(session, task)
+        if current is not None and result.seq == current.seq:  # results belong to the standing draw
+            result.results_checked, problems = history_problems(session, task.id, task.code)
+            result.problems += problems + results_vouched(session, task)
+            result.ok = not result.problems
+        return result
 
 
 def certificate(store: Store, code: str, output: Path, pool: Path | None = None, seq: int | None = None) -> list[Path]:

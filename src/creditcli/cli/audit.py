@@ -30,7 +30,7 @@ def list_(
 
 @app.command("verify")
 def verify(ctx: typer.Context, fmt: FormatOpt = None) -> None:
-    """核验审计日志的哈希链，以及抽取记录、检查组匹配与日志是否一致；有问题时以退出码 1 结束并指出第一处。"""
+    """核验审计日志的哈希链，以及抽取记录、检查组匹配、检查结果与日志是否一致；有问题时退出码 1 并指出第一处。"""
     from creditcli.actions import database
     from creditcli.errors import EXIT_FAILURE
 
@@ -52,5 +52,5 @@ def verify(ctx: typer.Context, fmt: FormatOpt = None) -> None:
         raise typer.Exit(EXIT_FAILURE)
     if app_ctx.format(fmt) is not OutputFormat.json:
         app_ctx.out.print(
-            f"审计核验通过：{check.entries} 条记录，哈希链完整，抽取记录与检查组匹配未被改动", markup=False
+            f"审计核验通过：{check.entries} 条记录，哈希链完整，抽取记录、检查组匹配与检查结果未被改动", markup=False
         )

@@ -233,6 +233,7 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
         "roster_reclassified": "分类已变化",
         "teams_checked": "已核对检查组",
         "team_replacements": "递补次数",
+        "results_checked": "已核对检查结果",
     }
     render_record(app_ctx, "creditcli.verify/1", to_jsonable(result), labels, app_ctx.format(fmt))
     if not result.ok:

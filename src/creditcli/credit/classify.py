@@ -142,6 +142,7 @@ def gather(
         select(Entity.id, Result.result_code, Result.checked_on, Result.item_code, Task.code)
         .join(Task, Task.id == Result.task_id)
         .join(Entity, Entity.uscc == Result.uscc)
+        .where(Result.withdrawn_at.is_(None))  # a withdrawn result was never a finding
     )
     for entity_id, code, checked, item, task in session.execute(query_r.where(Result.checked_on <= as_of)):
         if f"{task}/{item or '-'}/{code}" not in repaired:

@@ -90,7 +90,7 @@ def negatives(session: Session, rules: Rules, work: WorkCalendar, uscc: str) -> 
     query_r = (
         select(Result, Task.code)
         .join(Task, Task.id == Result.task_id)
-        .where(Result.uscc == uscc)
+        .where(Result.uscc == uscc, Result.withdrawn_at.is_(None))  # a withdrawn result was never a finding
         .order_by(Result.checked_on, Task.code)
     )
     for r, task in session.execute(query_r):

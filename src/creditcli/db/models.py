@@ -333,6 +333,13 @@ class Result(Base):
     operator: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    replaces: Mapped[str | None] = mapped_column(String(16))
+    """The result code this result corrects (withdrawn in the same write), if any."""
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """Set when the result was withdrawn (``results withdraw``, 撤回 in the file): it stays in the
+    history and the archive, and no longer counts anywhere else."""
+    withdrawn_by: Mapped[str | None] = mapped_column(Text)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ResultChange(Base):

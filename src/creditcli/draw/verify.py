@@ -45,6 +45,8 @@ class VerifyResult:
     roster_reclassified: int = 0
     teams_checked: bool = False
     team_replacements: int = 0
+    results_checked: int = 0
+    """Results of the standing draw checked against their history and the audit log (actions.tasks.verify)."""
 
 
 def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.datetime | None = None) -> VerifyResult:

@@ -3,7 +3,8 @@
 Per entity a directory ``<USCC>/`` with ``archive.json`` (``creditcli.archive/1``) and a readable
 ``index.md``: the entity and its class history, and for every task that drew it the certificate
 excerpt (seed, pool digest, its ticket and rank), the team with replacements, the results with
-their change history, and the publication dates. Many entities go to a directory or a ``.zip``.
+their change history (withdrawn ones too, with who, when and why), and the publication dates.
+Many entities go to a directory or a ``.zip``.
 """
 
 from __future__ import annotations
@@ -166,6 +167,10 @@ def _results(session: Session, task: Task, uscc: str) -> list[dict[str, Any]]:
                 "action_done": r.action_done,
                 "remarks": r.remarks,
                 "recorded_at": _text(r.recorded_at),
+                "replaces": r.replaces or "",
+                "withdrawn": None
+                if r.withdrawn_at is None
+                else {"at": _text(r.withdrawn_at), "by": r.withdrawn_by, "reason": r.withdrawn_reason},
                 "changes": [
                     {
                         "field": c.field,
@@ -219,6 +224,11 @@ def markdown(data: dict[str, Any]) -> str:
                 f"- 检查结果：{item}{r['code']} {r['text']}（{r['method']}，{r['checked_on']}，"
                 f"检查人员 {'、'.join(r['inspectors'])}）"
             )
+            if r["replaces"]:
+                lines.append(f"  - 替代检查结果 {r['replaces']}")
+            if r["withdrawn"]:
+                w = r["withdrawn"]
+                lines.append(f"  - **已撤回**（{w['at']}，{_cell(w['by'])}）：{_cell(w['reason'])}")
             if r["findings"] or r["action"]:
                 done = "已完成" if r["action_done"] else "未完成"
                 lines.append(f"  - 发现问题：{_cell(r['findings'])}；后续处置：{_cell(r['action'])}（{done}）")

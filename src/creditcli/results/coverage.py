@@ -56,7 +56,9 @@ def coverage(session: Session, year: int, ratios: dict[str, Decimal]) -> list[Co
     ).all()
     task_ids = {t for _, _, t in picks}
     results = (
-        session.execute(select(Result.uscc, Result.result_code).where(Result.task_id.in_(task_ids))).all()
+        session.execute(
+            select(Result.uscc, Result.result_code).where(Result.task_id.in_(task_ids), Result.withdrawn_at.is_(None))
+        ).all()
         if task_ids
         else []
     )

@@ -4,10 +4,16 @@ The template's headers are the import's labels, so a filled-in template reads ba
 mapping; any other sheet with these headers (or their aliases, or ``--mapping``) reads too.
 Rows whose 检查结果代码 is still empty are skipped and counted; everything else is checked as
 ``results record`` checks a single entry, and the whole file is refused if any row is wrong.
+
+Once results exist the template comes pre-filled with them (withdrawn ones marked 撤回 with their
+reason), so the sheet is corrected and imported again: a row marked 撤回 withdraws its result, a row
+whose 替代结果代码 names another code of the same entity and item withdraws that one, and the file
+imported unchanged changes nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +48,9 @@ COLUMNS = ColumnSet(
         Column("action", "后续处置措施", ("处置措施", "action")),
         Column("action_done", "后续处置是否完成", ("处置是否完成", "done"), Kind.BOOL),
         Column("remarks", "备注", ("remarks",)),
+        Column("withdraw", "撤回", ("是否撤回", "withdraw"), Kind.BOOL),
+        Column("reason", "撤回原因", ("reason",)),
+        Column("replaces", "替代结果代码", ("替代", "replaces"), Kind.CODE, max_len=16),
     )
 )
 REQUIRED = ("task_code", "uscc", "result_code")
@@ -50,18 +59,31 @@ _SEPARATORS = str.maketrans({"；": ";", "，": ";", ",": ";", "、": ";", " ": 
 
 
 def template_table(session: Session, task: Task) -> Table:
-    """One row per drawn entity and task item, with the team's codes filled in (leader first)."""
+    """One row per drawn entity and task item, with the team's codes filled in (leader first); where
+    results are recorded, one row per result instead, filled in as stored (withdrawn ones marked 撤回)."""
     spec = spec_of(task)
     teams, entities = team_context(session, task)
-    query = select(Item.code, Item.name).where(Item.code.in_(spec.items))
+    stored: dict[tuple[str, str], list[tuple[str, service.Stored]]] = {}
+    for (uscc, item, code), result in sorted(service.stored_results(session, task).items()):
+        stored.setdefault((uscc, item), []).append((code, result))
+    item_codes = {*spec.items, *(item for _, item in stored)}
+    query = select(Item.code, Item.name).where(Item.code.in_(sorted(item_codes)))
     names = {code: name for code, name in session.execute(query)}
-    items = [(code, names.get(code, "")) for code in spec.items] or [("", "")]
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for uscc, members in sorted(teams.items()):
         team = ";".join(code for code, _, _ in members)
-        for code, item_name in items:
-            name = entities.get(uscc, ("", "", ""))[0]
-            rows.append((task.code, uscc, name, code, item_name, "", "", "", team, "", "", "", ""))
+        name = entities.get(uscc, ("", "", ""))[0]
+        planned = list(spec.items) or [""]
+        extra = sorted({item for u, item in stored if u == uscc} - set(planned))
+        for item in [*planned, *extra]:
+            head = (task.code, uscc, name, item, names.get(item, ""))
+            results = stored.get((uscc, item), [])
+            if not results:
+                rows.append((*head, "", "", "", team, "", "", "", "", "", "", ""))
+            for code, r in results:
+                t = r.text
+                withdrawn = ("是", t["withdrawn_reason"]) if r.withdrawn else ("", "")
+                rows.append((*head, code, *(t[f] for f in service.FIELDS), *withdrawn, t["replaces"]))
     names_ = [c.name for c in COLUMNS.columns]
     return Table(names_, [c.label for c in COLUMNS.columns], [rows], "creditcli.result-template/1")
 
@@ -76,6 +98,7 @@ class ImportSummary:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    withdrawn: int = 0
     tasks: dict[str, str] = field(default_factory=dict)
     """Task code -> state after the import."""
     notes: list[str] = field(default_factory=list)
@@ -131,6 +154,7 @@ def import_results(
         summary.inserted += done.inserted
         summary.updated += done.updated
         summary.unchanged += done.unchanged
+        summary.withdrawn += done.withdrawn
         summary.tasks[code] = done.status
     return summary
 
@@ -144,7 +168,15 @@ def _header(v: Validated, name: str) -> str:
 
 
 def _entry(v: Validated, cells: dict[str, str], row: int, problems: list[Problem]) -> service.Placed | None:
-    """A filled-in row as an entry; a missing date or method is a problem of that row."""
+    """A filled-in row as an entry; a missing date or method is a problem of that row (unless it is
+    withdrawn: then the row only names the result)."""
+    withdraw = cells["withdraw"] == "1"
+    if withdraw:
+        entry = service.ResultEntry(
+            uscc=cells["uscc"], result_code=cells["result_code"], checked_on=dt.date.min, method="", inspectors=(),
+            item_code=cells["item_code"], withdraw=True, reason=cells["reason"],
+        )  # fmt: skip
+        return service.Placed(entry, row)
     missing = [name for name in ("checked_on", "method") if not cells[name]]
     for name in missing:
         problems.append(Problem(row, _header(v, name), "", "填写了检查结果时不能为空"))
@@ -162,5 +194,7 @@ def _entry(v: Validated, cells: dict[str, str], row: int, problems: list[Problem
         action=cells["action"],
         action_done=cells["action_done"] == "1",
         remarks=cells["remarks"],
+        reason=cells["reason"],
+        replaces=cells["replaces"],
     )
     return service.Placed(entry, row)

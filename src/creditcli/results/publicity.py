@@ -175,6 +175,8 @@ def public_table(
         head = _header_values(session, task, spec, len(drawn), authority)
         entities = _entities(session, drawn)
         outcome = _outcomes(session, task, drawn, partial) if kind == RESULTS else {}
+        if kind == RESULTS:  # (with --partial) only the entities that have a result: no empty 检查结果
+            drawn = [u for u in drawn if u in outcome]
         rows = []
         for n, uscc in enumerate(drawn, start=1):
             name, reg = entities.get(uscc, ("", ""))
@@ -191,7 +193,7 @@ def _outcomes(session: Session, task: Task, drawn: Sequence[str], partial: bool)
     """Per entity: the last inspection date and its result texts (by code), from the recorded results."""
     texts = {c: t for c, t in session.execute(select(ResultCode.code, ResultCode.text))}
     found: dict[str, tuple[str, set[str]]] = {}
-    sql = "SELECT uscc, result_code, checked_on FROM results WHERE task_id = ?"
+    sql = "SELECT uscc, result_code, checked_on FROM results WHERE task_id = ? AND withdrawn_at IS NULL"
     for uscc, code, day in bulk.fetch_all(session, sql, (task.id,)):
         iso = day.isoformat() if isinstance(day, dt.date) else str(day)  # ISO text sorts as dates do
         last, codes = found.get(uscc, (iso, set()))
