@@ -99,6 +99,9 @@ OUTPUTS = (
     "抽查计划公告.xlsx",
     "抽查名单.xlsx",
     "抽查结果公告.xlsx",
+    "抽查计划公告.xlsx.清单.json",  # beside each public file: its SHA-256 and the audit chain's head
+    "抽查名单.xlsx.清单.json",
+    "抽查结果公告.xlsx.清单.json",
     "一对象一档案.zip",
 )
 """The files a demo run writes beside its database, each named ``<task code>-<name>`` (draw.tasks.default_file)."""

@@ -45,6 +45,8 @@ def export(
     app_ctx = AppContext.from_typer(ctx)
     done = publicity.export(app_ctx.store, code, what.value, output, columns=columns, partial=partial, fmt=fmt)
     exported(app_ctx, done.path, done.rows)
+    if done.manifest is not None:
+        app_ctx.info(f"公示文件清单（文件摘要与审计链头）已写入 {done.manifest}")
 
 
 @app.command("mark")
