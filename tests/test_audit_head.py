@@ -142,9 +142,7 @@ def test_public_file_sets_and_archives_record_the_head(
     assert f"写出时的审计链头：`{head}`" in index
     # Each recorded head is one `audit verify --head` accepts.
     assert (
-        cli(
-            "audit", "verify", "--head", data["audit_head"]["head"], "--head", manifest["audit_head"]["head"]
-        ).exit_code
+        cli("audit", "verify", "--head", data["audit_head"]["head"], "--head", manifest["audit_head"]["head"]).exit_code
         == 0
     )
 
