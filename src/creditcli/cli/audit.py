@@ -81,12 +81,16 @@ def verify(ctx: typer.Context, head: HeadOpt = None, fmt: FormatOpt = None) -> N
             "heads": [{"head": h.text, "held": held} for h, held in check.heads],
         }
         app_ctx.out.print_json(data=report)
+    elif app_ctx.format(fmt) is OutputFormat.csv:  # one record, through the formula-safe writer
+        summary = {"ok": not problems, "entries": check.entries, "problems": len(problems)}
+        labels = {"ok": "通过", "entries": "记录条数", "problems": "问题处数"}
+        render_record(app_ctx, "creditcli.audit-verify/1", summary, labels, OutputFormat.csv)
     if problems:
         eprint(f"错误：审计核验未通过：{problems[0]}（共 {len(problems)} 处）")
         for line in problems[1:]:
             eprint(f"  {line}")
         raise typer.Exit(EXIT_FAILURE)
-    if app_ctx.format(fmt) is not OutputFormat.json:
+    if app_ctx.format(fmt) is OutputFormat.table:
         app_ctx.out.print(
             f"审计核验通过：{check.entries} 条记录，哈希链完整，抽取记录与检查组匹配未被改动", markup=False
         )
