@@ -93,6 +93,8 @@ OUTPUTS = (
     "抽取证书.json",
     "抽取证书.md",
     "抽取范围.csv",
+    "抽取证书（公开）.json",
+    "抽取证书（公开）.md",
     "检查计划.xlsx",
     "检查结果录入表.xlsx",
     "检查结果（示例已填写）.xlsx",
@@ -236,6 +238,8 @@ def _draw(store: Store, task_file: Path, workdir: Path) -> DemoDraw:
     names = ("抽取证书.json", "抽取证书.md", "抽取范围.csv", "检查计划.xlsx")
     files = [notice_path, *(workdir / default_file(code, name) for name in names)]
     tasks.certificate(store, code, files[1], pool=files[3])
+    public = [workdir / default_file(code, name) for name in ("抽取证书（公开）.json", "抽取证书（公开）.md")]
+    tasks.certificate(store, code, public[0], public=True)  # for the public and the entities drawn
     teams.export(store, code, "plan", files[4])
     verified = tasks.verify(store, code).ok
     recorded, status, more = _results_and_publicity(store, code, workdir)
@@ -248,7 +252,7 @@ def _draw(store: Store, task_file: Path, workdir: Path) -> DemoDraw:
         len(result.outcome.selected),
         strata,
         verified,
-        [*files, *more],
+        [*files, *public, *more],
         assigned.entities,
         (assigned.loads_min, assigned.loads_max),
         recorded,
