@@ -160,3 +160,9 @@ def test_a_public_file_and_its_manifest_appear_together_or_not_at_all(
     assert not (tmp_path / "名单.csv").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     assert cli.dump() == before
+
+
+def test_a_public_file_sent_to_a_device_has_no_manifest_beside_it(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    done = cli.ok("publicity", "export", "T1", "--what", "list", "-o", "/dev/null", "-f", "csv")
+    assert done.stderr == "已导出 3 条到 /dev/null\n"
+    assert not Path("/dev/null.清单.json").exists()

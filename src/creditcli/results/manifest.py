@@ -28,9 +28,14 @@ def manifest_path(output: Path) -> Path:
 
 def write_with_manifest(
     table: Table, output: Path, fmt: FileFormat, facts: dict[str, Any], head: Head | None
-) -> tuple[int, Path]:
-    """Write ``table`` to ``output`` and its manifest beside it: both appear together or neither."""
+) -> tuple[int, Path | None]:
+    """Write ``table`` to ``output`` and its manifest beside it: both appear together or neither.
+    A device or pipe (``/dev/stdout``) has no "beside": it gets the file alone (manifest None)."""
     manifest = manifest_path(output)
+    target = output.expanduser()
+    if target.exists() and not target.is_file():
+        with atomic_path(output, "--output") as tmp:
+            return write_table_at(table, tmp, fmt), None
     with atomic_path(output, "--output") as tmp, atomic_path(manifest, "公示文件清单") as tmp_manifest:
         rows = write_table_at(table, tmp, fmt)
         data = {
