@@ -116,6 +116,13 @@ class Cli:
         finally:
             engine.dispose()
 
+    def refused(self, args: Sequence[str | Path], code: int, message: str) -> None:
+        """``args`` fail with ``code`` and exactly ``message`` on stderr, and change nothing."""
+        before = self.dump()
+        result = self(*args)
+        assert (result.exit_code, result.stderr) == (code, message)
+        assert self.dump() == before
+
     def count(self, table: str) -> int:
         return int(self.query(f"SELECT COUNT(*) FROM {table}")[0][0])
 
@@ -175,6 +182,13 @@ def entity_rows() -> list[list[str]]:
         [U3, "济南丙店", "个体工商户", "2021年6月1日", "唐冶市场监管所", "H6210", "注销", "B"],
         [U4, "济南丁专业合作社", "农民专业合作社", "20180102", "唐冶市场监管所", "A0111", "存续", "C"],
     ]
+
+
+@pytest.fixture
+def roster(cli: Cli, tmp_path: Path) -> None:
+    """The small standard roster (entity_rows) imported: penalties, lists and tasks name entities of
+    the roster (README: references). A module with a roster of its own defines its own fixture."""
+    cli.ok("entities", "import", write_csv(tmp_path / "roster.csv", ENTITY_HEADER, entity_rows()))
 
 
 def write_csv(

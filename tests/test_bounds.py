@@ -9,24 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENTITY_HEADER, INSPECTOR_HEADER, Cli, entity_rows, inspector_rows, write_csv
+from conftest import INSPECTOR_HEADER, Cli, inspector_rows, write_csv
 from creditcli.credit.riskmodel import default_model_path
 
 WINDOW = "2026-03-01:2026-06-30"
 TASK_REFUSED = "错误：任务参数有误，未创建任务：\n"
-
-
-@pytest.fixture
-def roster(cli: Cli, tmp_path: Path) -> None:
-    cli.ok("entities", "import", write_csv(tmp_path / "roster.csv", ENTITY_HEADER, entity_rows()))
-
-
-def refused(cli: Cli, args: list[str | Path], code: int, message: str) -> None:
-    """``args`` fail with ``code`` and exactly ``message`` on stderr, and change nothing."""
-    before = cli.dump()
-    result = cli(*args)
-    assert (result.exit_code, result.stderr) == (code, message)
-    assert cli.dump() == before
 
 
 # ---- task parameters ---------------------------------------------------------------------------------
@@ -55,8 +42,8 @@ def refused(cli: Cli, args: list[str | Path], code: int, message: str) -> None:
     ],
 )
 def test_stratified_parameters_out_of_bounds(cli: Cli, roster: None, extra: list[str], problem: str) -> None:
-    refused(
-        cli, ["tasks", "create", "T1", "--name", "x", "--window", WINDOW, *extra], 2, f"{TASK_REFUSED}  - {problem}\n"
+    cli.refused(
+        ["tasks", "create", "T1", "--name", "x", "--window", WINDOW, *extra], 2, f"{TASK_REFUSED}  - {problem}\n"
     )
 
 
@@ -82,7 +69,7 @@ def test_weighted_parameters_out_of_bounds(
 ) -> None:
     args: list[str | Path] = ["tasks", "create", "W1", "--name", "x", "--window", WINDOW, "--mode", "weighted"]
     args += ["--count", count] + [a for w in weights for a in ("--weight", w)]
-    refused(cli, args, 2, TASK_REFUSED + "".join(f"  - {p}\n" for p in problems))
+    cli.refused(args, 2, TASK_REFUSED + "".join(f"  - {p}\n" for p in problems))
 
 
 def test_weights_at_the_bounds_are_drawn(cli: Cli, roster: None) -> None:
@@ -98,8 +85,7 @@ def test_task_file_with_overflowing_months_and_unknown_keys(cli: Cli, roster: No
         'code = "T1"\nname = "x"\nwindow = "2026-03-01:2026-06-30"\n[exclusions]\ndrawn_within_months = 99999999999\n',
         encoding="utf-8",
     )
-    refused(
-        cli,
+    cli.refused(
         ["tasks", "create", "--from", path],
         2,
         f"{TASK_REFUSED}  - --exclude-drawn-within（任务文件中 drawn_within_months） 99999999999："
@@ -110,8 +96,7 @@ def test_task_file_with_overflowing_months_and_unknown_keys(cli: Cli, roster: No
         '[exclusions]\ninactive = "no"\n[draw]\nratio = { A = "0.5" }\nweights = "1"\n',
         encoding="utf-8",
     )
-    refused(
-        cli,
+    cli.refused(
         ["tasks", "create", "--from", path],
         2,
         f"错误：任务文件 {path} 有误，未创建任务：\n"
@@ -156,7 +141,7 @@ def test_integer_options_out_of_range(
     cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", INSPECTOR_HEADER, inspector_rows()))
     cli.ok("tasks", "create", "T1", "--name", "x", "--window", WINDOW, "--ratio", "A=1", "--ratio", "D=1")
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
-    refused(cli, list(args), 2, f"错误：{message}\n")
+    cli.refused(list(args), 2, f"错误：{message}\n")
     assert not (tmp_path / "c.json").exists()
 
 
@@ -183,8 +168,7 @@ def test_configuration_is_checked_like_a_task(
 ) -> None:
     path = tmp_path / "config.toml"
     path.write_text(config + "\n", encoding="utf-8")
-    refused(
-        cli,
+    cli.refused(
         ["--config", path, "tasks", "create", "T1", "--name", "x", "--window", WINDOW],
         78,
         f"错误：配置文件 {path} 有误：{message}\n",
@@ -218,8 +202,7 @@ def test_model_numbers_must_be_finite_and_within_bounds(cli: Cli, roster: None, 
     path = tmp_path / "model.toml"
     path.write_text(text, encoding="utf-8")
     number = "应为 0 到 1000000000 之间的数，而不是"
-    refused(
-        cli,
+    cli.refused(
         ["risk", "classify", "--model", path],
         78,
         f"错误：模型文件 {path} 有误：general.indicators.0.points: {number} nan；"
@@ -239,8 +222,7 @@ def test_rules_numbers_and_tiers_are_checked(cli: Cli, roster: None, tmp_path: P
     )
     config = tmp_path / "config.toml"
     config.write_text(f"rules_file = '{rules}'\n", encoding="utf-8")
-    refused(
-        cli,
+    cli.refused(
         ["--config", config, "penalties", "list"],
         78,
         f"错误：规则文件 {rules} 有误："
@@ -249,8 +231,7 @@ def test_rules_numbers_and_tiers_are_checked(cli: Cli, roster: None, tmp_path: P
         'repair.result_tiers.8: 应为 轻微、一般、严重 之一，而不是 "极严重"\n',
     )
     rules.write_text("[repair]\nmoderate_apply_months = 24\n[serious_list]\nearly_removal_years = 5\n", "utf-8")
-    refused(
-        cli,
+    cli.refused(
         ["--config", config, "lists", "list"],
         78,
         f"错误：规则文件 {rules} 有误：serious_list: early_removal_years（5）不能大于 automatic_removal_years（3）；"
@@ -269,7 +250,7 @@ def test_rules_numbers_and_tiers_are_checked(cli: Cli, roster: None, tmp_path: P
 def test_calendar_file_keys_and_years(cli: Cli, roster: None, tmp_path: Path, calendar: str, message: str) -> None:
     path = tmp_path / "calendar.toml"
     path.write_text(calendar, encoding="utf-8")
-    refused(cli, ["deadlines", "--calendar", path], 78, f"错误：本地日历文件 {path}：{message}\n")
+    cli.refused(["deadlines", "--calendar", path], 78, f"错误：本地日历文件 {path}：{message}\n")
 
 
 # ---- an inspector file without 人员类别 ------------------------------------------------------------------
@@ -284,8 +265,7 @@ def test_inspector_update_without_kind_column(cli: Cli, tmp_path: Path) -> None:
     ((kind, expiry),) = cli.query("SELECT kind, cert_expiry FROM inspectors WHERE code = '37010001'")
     assert (kind, str(expiry)) == ("执法人员", "2029-12-31")
     new = write_csv(tmp_path / "n.csv", ["执法证号", "姓名"], [["37010009", "赵六"]])
-    refused(
-        cli,
+    cli.refused(
         ["inspectors", "import", new],
         65,
         f"错误：{new}: 发现 1 处问题，未导入任何数据\n  第 2 行 “执法证有效期至”: 执法人员须填写执法证有效期\n",
@@ -298,8 +278,7 @@ def test_inspector_update_without_kind_column(cli: Cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize("window", ["2026-03-01:9999-12-31", "1999-12-31:2026-06-30"])
 def test_window_beyond_the_bounds_is_refused(cli: Cli, roster: None, window: str) -> None:
     start, end = window.split(":")
-    refused(
-        cli,
+    cli.refused(
         ["tasks", "create", "T1", "--name", "x", "--window", window],
         2,
         f"{TASK_REFUSED}  - 检查时间 {start}:{end} 超出范围：应在 2000-01-01 到 2099-12-31 之间\n",
@@ -310,8 +289,7 @@ def test_a_window_stored_before_the_bounds_gets_an_answer_from_deadlines(cli: Cl
     cli.ok("tasks", "create", "T1", "--name", "x", "--window", WINDOW)
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
     cli.execute("UPDATE tasks SET window_end = '9999-12-31'")
-    refused(
-        cli,
+    cli.refused(
         ["deadlines", "--today", "2026-07-01"],
         78,
         "错误：9999-12-31 之后第 20 个工作日超出了可以计算的日期（9999-12-31 为止）\n",
@@ -319,8 +297,7 @@ def test_a_window_stored_before_the_bounds_gets_an_answer_from_deadlines(cli: Cl
 
 
 def test_classification_date_before_2000_is_refused(cli: Cli, roster: None) -> None:
-    refused(
-        cli,
+    cli.refused(
         ["risk", "classify", "--as-of", "0001-01-01"],
         2,
         "错误：--as-of 0001-01-01 早于 2000-01-01：分类基准日不能早于 2000-01-01\n",
@@ -333,8 +310,7 @@ def test_a_stored_task_with_a_ratio_beyond_the_bounds_is_not_drawn(cli: Cli, ros
     (spec,) = cli.query("SELECT spec FROM tasks")[0]
     ratios = {"A": "2", "B": "0.03", "C": "-1", "D": "0.30"}
     cli.execute("UPDATE tasks SET spec = :s", s=json.dumps(json.loads(spec) | {"ratios": ratios}))
-    refused(
-        cli,
+    cli.refused(
         ["tasks", "draw", "T1", "--seed", "20261127000000000042"],
         2,
         "错误：任务 T1 的抽取参数超出现在允许的范围（任务创建于这些范围之前），不能抽取：\n"

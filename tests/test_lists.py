@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from conftest import ENTITY_HEADER, U1, U2, Cli, entity_rows, write_csv
+from conftest import U1, U2, Cli
 
 UNIT = "济南市历下区市场监督管理局"
 
 
-@pytest.fixture(autouse=True)
-def roster(cli: Cli, tmp_path: Path) -> None:
-    """Only entities of the roster are listed (README: references)."""
-    cli.ok("entities", "import", write_csv(tmp_path / "roster.csv", ENTITY_HEADER, entity_rows()))
+pytestmark = pytest.mark.usefixtures("roster")
 
 
 def add(cli: Cli, which: str, uscc: str, date: str, ground: str = "未按规定公示年度报告") -> None:

@@ -119,3 +119,20 @@ def test_a_task_not_drawn_has_no_public_certificate(cli: Cli, assigned: dict[str
         "错误：任务 T2 没有有效的抽取记录（先用 creditcli tasks draw 抽取）\n",
     )
     assert list(tmp_path.glob("公开*")) == [] and cli.dump() == before
+
+
+def test_the_printed_certificates_record_the_audit_head(
+    cli: Cli, assigned: dict[str, list[str]], tmp_path: Path
+) -> None:
+    import docx
+
+    cli.ok("tasks", "create", "T9", "--name", "有检查机关", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
+           "--implementer", "济南市天桥区市场监督管理局", "--ratio", "A=1", "--ratio", "D=1")  # fmt: skip
+    cli.ok("tasks", "draw", "T9", "--seed", "20261127000000000077")
+    head = json.loads(cli.ok("audit", "head", "-f", "json").stdout)["head"]
+    for extra, name in (((), "内部.docx"), (("--public",), "公开.docx")):
+        cli.ok("tasks", "document", "T9", "--what", "certificate", *extra, "-o", tmp_path / name)
+        rows = [
+            "|".join(c.text for c in row.cells) for t in docx.Document(str(tmp_path / name)).tables for row in t.rows
+        ]
+        assert f"写出时的审计链头|{head}" in rows

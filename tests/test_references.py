@@ -19,16 +19,7 @@ SCORE = "应为 0 到 1000000000 之间的数，如 12 或 12.5"
 UNKNOWN = "检查对象名录中没有这个统一社会信用代码：请先导入检查对象名录；确认无误的，可加 --allow-unknown 导入"
 
 
-@pytest.fixture(autouse=True)
-def roster(cli: Cli, tmp_path: Path) -> None:
-    cli.ok("entities", "import", write_csv(tmp_path / "roster.csv", ENTITY_HEADER, entity_rows()))
-
-
-def refused(cli: Cli, args: list[str | Path], code: int, message: str) -> None:
-    before = cli.dump()
-    result = cli(*args)
-    assert (result.exit_code, result.stderr) == (code, message)
-    assert cli.dump() == before
+pytestmark = pytest.mark.usefixtures("roster")
 
 
 def penalty(no: str, code: str, amount: str) -> list[str]:
@@ -42,7 +33,7 @@ def test_amounts_must_be_finite_and_bounded_and_codes_known(cli: Cli, tmp_path: 
     lines = [f"  第 {n + 2} 行 “罚款金额”: {a} {AMOUNT}\n" for n, a in enumerate(bad)]
     lines.append(f"  第 {len(bad) + 2} 行 “统一社会信用代码”: {STRANGER} {UNKNOWN}\n")
     message = f"错误：{path}: 发现 {len(lines)} 处问题，未导入任何数据\n" + "".join(lines)
-    refused(cli, ["penalties", "import", path], 65, message)
+    cli.refused(["penalties", "import", path], 65, message)
 
 
 def test_a_row_with_a_bad_amount_and_an_unknown_code_reports_both(cli: Cli, tmp_path: Path) -> None:
@@ -51,7 +42,7 @@ def test_a_row_with_a_bad_amount_and_an_unknown_code_reports_both(cli: Cli, tmp_
         f"错误：{path}: 发现 2 处问题，未导入任何数据\n"
         f"  第 2 行 “罚款金额”: 1e309 {AMOUNT}\n  第 2 行 “统一社会信用代码”: {STRANGER} {UNKNOWN}\n"
     )
-    refused(cli, ["penalties", "import", path], 65, message)
+    cli.refused(["penalties", "import", path], 65, message)
 
 
 def test_amounts_at_the_bounds_are_taken_as_written(cli: Cli, tmp_path: Path) -> None:
@@ -84,8 +75,7 @@ def test_scores_must_be_finite_bounded_and_of_known_entities(cli: Cli, tmp_path:
     path = write_csv(tmp_path / "s.csv", SCORE_HEADER, rows)
     lines = [f"  第 {n + 2} 行 “分值”: {v} {SCORE}\n" for n, v in enumerate(bad)]
     lines.append(f"  第 {len(bad) + 2} 行 “统一社会信用代码”: {STRANGER} {UNKNOWN}\n")
-    refused(
-        cli,
+    cli.refused(
         ["scores", "import", path],
         65,
         f"错误：{path}: 发现 {len(lines)} 处问题，未导入任何数据\n" + "".join(lines),
@@ -108,8 +98,7 @@ def test_scores_must_be_finite_bounded_and_of_known_entities(cli: Cli, tmp_path:
 def test_lists_add_names_an_entity_of_the_roster(cli: Cli) -> None:
     args: list[str | Path] = ["lists", "add", "--list", "abnormal", STRANGER, "--ground", "未按规定公示年度报告",
                               "--decision-no", "1号", "--date", "2026-03-15", "--unit", "历下所"]  # fmt: skip
-    refused(
-        cli,
+    cli.refused(
         args,
         66,
         f"错误：检查对象名录中没有统一社会信用代码为 {STRANGER} 的对象，未列入：请先导入检查对象名录；"

@@ -7,16 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENTITY_HEADER, U1, U2, Cli, entity_rows, record_result, write_csv
+from conftest import U1, U2, Cli, record_result, write_csv
 
 HEADER = ["决定书文号", "统一社会信用代码", "处罚决定日期", "处罚种类", "罚款金额", "公示日期", "履行日期"]
 UNIT = "济南市历下区市场监督管理局"
 
 
-@pytest.fixture(autouse=True)
-def roster(cli: Cli, tmp_path: Path) -> None:
-    """Penalties and list entries name entities of the roster (README: references)."""
-    cli.ok("entities", "import", write_csv(tmp_path / "roster.csv", ENTITY_HEADER, entity_rows()))
+pytestmark = pytest.mark.usefixtures("roster")
 
 
 def penalties(cli: Cli, tmp_path: Path, fulfilled: str = "2026-03-20") -> None:

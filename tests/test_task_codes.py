@@ -9,16 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
+from conftest import Cli
 from creditcli.draw.tasks import default_file, file_stem
 
 WINDOW = "2026-03-01:2026-06-30"
 RULE = "任务编号也用作默认文件名，只能用字母、数字、汉字和 - _ . ( ) （ ） 〔 〕，最多 64 个字符，不能以 . 开头"
-
-
-@pytest.fixture
-def roster(cli: Cli, tmp_path: Path) -> None:
-    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
 
 
 def refusal(shown: str, why: str) -> str:

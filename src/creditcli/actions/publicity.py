@@ -4,25 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from creditcli.actions.store import Store, Unit, write_use_case
+from creditcli.actions.store import Exported, Store, Unit, write_use_case
 
 if TYPE_CHECKING:
     from creditcli.io.writers import FileFormat
     from creditcli.results.coverage import CoverageRow
     from creditcli.results.deadlines import Deadline
     from creditcli.results.publicity import MarkResult
-
-
-@dataclass(frozen=True)
-class Exported:
-    path: Path
-    rows: int
-    manifest: Path | None = None
-    """``<file>.清单.json``: the file's SHA-256 and the audit chain's head when it was written."""
 
 
 def export(

@@ -10,11 +10,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from creditcli.actions.store import Store, Unit, write_use_case
+from creditcli.actions.store import Exported, Store, Unit, write_use_case
 from creditcli.errors import DataError
 
 if TYPE_CHECKING:
@@ -117,12 +116,6 @@ def problems_table(exc: DataError) -> Table:
 
     rows = [("" if p.row is None else str(p.row), p.column, p.value, p.reason) for p in exc.problems]
     return Table(["row", "column", "value", "reason"], ["行号", "列", "值", "问题"], [rows], "creditcli.problems/1")
-
-
-@dataclass(frozen=True)
-class Exported:
-    path: Path
-    rows: int
 
 
 def export(

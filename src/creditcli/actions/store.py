@@ -38,6 +38,16 @@ WRITE_USE_CASES: dict[str, Callable[..., Any]] = {}
 """Every write use case by its command name ("tasks draw"): tests check each leaves one audit entry."""
 
 
+@dataclass(frozen=True)
+class Exported:
+    """A file a use case wrote, and how many rows it holds."""
+
+    path: Path
+    rows: int
+    manifest: Path | None = None
+    """A public file's manifest beside it (``<file>.清单.json``: its SHA-256 and the audit chain's head)."""
+
+
 @dataclass
 class Store:
     """A database named by a path or URL, with the settings and the patience of its caller.

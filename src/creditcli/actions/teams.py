@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from creditcli.actions.store import Store, Unit, write_use_case
+from creditcli.actions.store import Exported, Store, Unit, write_use_case
 
 if TYPE_CHECKING:
     from creditcli.io.writers import FileFormat
@@ -53,12 +53,6 @@ def replace(unit: Unit, code: str, inspector: str, reason: str, entity: str | No
     done = service.replace(unit.session, task, inspector.strip(), reason, normalise(entity) if entity else None)
     unit.record(Change({"replaced": len(done)}))
     return Replaced(task.code, inspector.strip(), done)
-
-
-@dataclass(frozen=True)
-class Exported:
-    path: Path
-    rows: int
 
 
 def export(store: Store, code: str, what: str, output: Path, fmt: FileFormat | None = None) -> Exported:
