@@ -252,6 +252,11 @@ TEAM_INSPECTOR_HEADER = ["执法证号", "姓名", "人员类别", "所属监管
 RESULT_ITEM_HEADER = ["事项编码", "抽查事项名称"]
 
 
+PUBLIC_FIELDS = ("--plan-code", "2026-JH-01", "--plan-name", "年度抽查计划",
+                 "--authority", "济南市天桥区市场监督管理局")  # fmt: skip
+"""What a public list requires of a task beyond its name and window (issue 16 §3)."""
+
+
 @pytest.fixture
 def assigned(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
     """T1 draws U1, U2 and U4 (every 存续 entity); four officers make teams of two. Returns the teams."""
@@ -260,7 +265,7 @@ def assigned(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
     cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", TEAM_INSPECTOR_HEADER, people))
     cli.ok("items", "import", write_csv(tmp_path / "items.csv", RESULT_ITEM_HEADER, [["SJ01", "登记事项检查"]]))
     cli.ok("tasks", "create", "T1", "--name", "登记事项抽查", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
-           "--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1")  # fmt: skip
+           "--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1", *PUBLIC_FIELDS)  # fmt: skip
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
     cli.ok("tasks", "assign", "T1")
     teams: dict[str, list[str]] = {}

@@ -100,9 +100,10 @@ def test_task_file_with_overflowing_months_and_unknown_keys(cli: Cli, roster: No
         ["tasks", "create", "--from", path],
         2,
         f"错误：任务文件 {path} 有误，未创建任务：\n"
-        "  - 未知的键 mode（可用：code、name、plan_code、plan_name、task_type、items、organiser、implementer、"
-        "window、team_size、scope、pool、exclusions、draw）\n"
-        "  - [draw] 中未知的键 ratio（可用：mode、count、class_source、ratios、weights、min、max）\n"
+        "  - 未知的键 mode（应写在 [draw] 中）（可用：code、name、plan_code、plan_name、task_type、items、organiser、"
+        "implementer、authority、window、team_size、scope、pool、exclusions、draw）\n"
+        "  - [draw] 中未知的键 ratio（是否应为 ratios？）"
+        "（可用：mode、count、class_source、ratios、weights、min、max）\n"
         '  - items 应为列表，如 items = ["SJ01"]\n'
         "  - [exclusions] inactive 应为 true 或 false\n"
         '  - [draw] weights 应为表：写作 weights = { D = "8" }\n',
@@ -160,7 +161,9 @@ def test_integer_options_out_of_range(
          'default_ratios.A = "1e-20"：比例最多 10 位小数；default_ratios.B = true：不是数字（比例写作 "0.03"）'),
         ("default_ratios = 0.1", 'default_ratios 应为表，如 default_ratios = { A = "0.01", B = "0.03" }'),
         ('risk_classes = ["A,B", "C"]', "risk_classes: 风险分类 “A,B” 无效：只能用字母、数字或汉字，最多 8 个字符"),
-        ('risk_classes = ["A"]\nrules = "x"', "rules: 未知的键"),
+        ('risk_classes = ["A"]\nrules = "x"',
+         "rules: 未知的键（是否应为 rules_file？可用：db、risk_classes、default_ratios、calendar_file、rules_file、"
+         "authority）"),
     ],
 )  # fmt: skip
 def test_configuration_is_checked_like_a_task(
@@ -227,7 +230,11 @@ def test_rules_numbers_and_tiers_are_checked(cli: Cli, roster: None, tmp_path: P
         78,
         f"错误：规则文件 {rules} 有误："
         "penalty_publicity.short_months: 应为 0 到 1200 之间的整数（月），而不是 99999999999；"
-        "penalty_publicity.long_years: 应为 0 到 100 之间的整数（年），而不是 -1；penalty_publicity.foo: 未知的键；"
+        "penalty_publicity.long_years: 应为 0 到 100 之间的整数（年），而不是 -1；"
+        "penalty_publicity.foo: 未知的键（可用：publish_within_workdays、withdraw_within_workdays、"
+        "published_procedures、not_published_kinds、short_kinds、"
+        "short_months、long_years、minimum_years、fine_threshold_person、fine_threshold_organisation、"
+        "no_early_stop_kinds）；"
         'repair.result_tiers.8: 应为 轻微、一般、严重 之一，而不是 "极严重"\n',
     )
     rules.write_text("[repair]\nmoderate_apply_months = 24\n[serious_list]\nearly_removal_years = 5\n", "utf-8")

@@ -12,6 +12,7 @@ from docx.shared import Length, Pt
 
 from conftest import (
     ENTITY_HEADER,
+    PUBLIC_FIELDS,
     RESULT_ITEM_HEADER,
     TEAM_INSPECTOR_HEADER,
     U1,
@@ -40,7 +41,7 @@ def drawn(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
     cli.ok("items", "import", items)
     ratios = ["--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1"]
     cli.ok("tasks", "create", "T1", "--name", "登记事项抽查", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
-           "--implementer", AUTHORITY, *ratios)  # fmt: skip
+           *PUBLIC_FIELDS, *ratios)  # fmt: skip
     cli.ok("tasks", "freeze", "T1", "-o", tmp_path / "notice.md")
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
     cli.ok("tasks", "assign", "T1")
@@ -180,7 +181,9 @@ def test_a_document_needs_an_authority(cli: Cli, tmp_path: Path) -> None:
     result = cli("tasks", "document", "T2", "--what", "notice", "-o", tmp_path / "n.docx")
     assert (result.exit_code, result.stderr) == (
         65,
-        "错误：任务 T2 没有检查机关（实施部门或发起部门），文书不能没有发文机关\n",
+        "错误：任务 T2 没有检查机关，文书不能没有发文机关：在配置文件中写 "
+        'authority = "济南市天桥区市场监督管理局"（各任务通用），'
+        "或创建任务时用 --authority 写明（任务文件中 authority = …）\n",
     )
     assert not (tmp_path / "n.docx").exists()
 

@@ -127,7 +127,7 @@ def test_the_printed_certificates_record_the_audit_head(
     import docx
 
     cli.ok("tasks", "create", "T9", "--name", "有检查机关", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
-           "--implementer", "济南市天桥区市场监督管理局", "--ratio", "A=1", "--ratio", "D=1")  # fmt: skip
+           "--authority", "济南市天桥区市场监督管理局", "--ratio", "A=1", "--ratio", "D=1")  # fmt: skip
     cli.ok("tasks", "draw", "T9", "--seed", "20261127000000000077")
     head = json.loads(cli.ok("audit", "head", "-f", "json").stdout)["head"]
     for extra, name in (((), "内部.docx"), (("--public",), "公开.docx")):

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from conftest import U1, U2, U4, Cli, record_result, write_csv
+from conftest import PUBLIC_FIELDS, U1, U2, U4, Cli, record_result, write_csv
+
+PLAN_CODE, PLAN_NAME, AUTHORITY = PUBLIC_FIELDS[1::2]
 
 PLAN = ["抽查计划编号", "抽查计划名称", "抽查任务编号", "抽查任务名称", "抽查类型", "抽查事项", "抽查对象范围",
         "检查日期自", "检查日期至"]  # fmt: skip
@@ -23,7 +25,7 @@ def test_plan_and_list_in_the_default_columns(cli: Cli, assigned: dict[str, list
     cli.ok("publicity", "export", "T1", "--what", "plan", "-o", tmp_path / "plan.csv")
     assert rows(tmp_path / "plan.csv") == [
         PLAN,
-        ["", "", "T1", "登记事项抽查", "不定向抽查", "登记事项检查", "", "2026-03-01", "2026-06-30"],
+        [PLAN_CODE, PLAN_NAME, "T1", "登记事项抽查", "不定向抽查", "登记事项检查", "", "2026-03-01", "2026-06-30"],
     ]
     cli.ok("publicity", "export", "T1", "--what", "list", "-o", tmp_path / "list.xlsx")
     sheet = CalamineWorkbook.from_path(str(tmp_path / "list.xlsx")).get_sheet_by_index(0).to_python()
@@ -58,7 +60,8 @@ def test_results_wait_for_every_entity_unless_partial(cli: Cli, assigned: dict[s
     cli.ok("publicity", "export", "T1", "--what", "results", "-o", tmp_path / "r.csv", "--partial")
     got = rows(tmp_path / "r.csv")
     assert got[0] == RESULTS
-    assert got[1] == ["1", "", "", "T1", "登记事项抽查", "不定向抽查", "", "济南甲有限公司", U1, "2026-04-09",
+    assert got[1] == ["1", PLAN_CODE, PLAN_NAME, "T1", "登记事项抽查", "不定向抽查", AUTHORITY, "济南甲有限公司", U1,
+                      "2026-04-09",
                       "发现问题待后续处理；发现问题已责令改正", ""]  # fmt: skip
     assert got[2][7:11] == ["济南乙有限公司", U2, "", ""]
     text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
@@ -98,7 +101,7 @@ def test_cells_that_look_like_formulas_are_neutralised(cli: Cli, tmp_path: Path)
                                            [[U1, "=HYPERLINK(\"http://x\")", "A"]]))  # fmt: skip
     cli.ok("tasks", "create", "T3", "--name", "@任务", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
     cli.ok("tasks", "draw", "T3", "--seed", "20261127000000000042")
-    cli.ok("publicity", "export", "T3", "--what", "list", "-o", tmp_path / "l.csv")
+    cli.ok("publicity", "export", "T3", "--what", "list", "-o", tmp_path / "l.csv", "--allow-empty")
     text = (tmp_path / "l.csv").read_text(encoding="utf-8-sig")
     assert "'@任务" in text and '"\'=HYPERLINK(""http://x"")"' in text
 

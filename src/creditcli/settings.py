@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from creditcli.errors import ConfigError
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
 
 DEFAULT_CLASSES = ("A", "B", "C", "D")
 # Shipped default policy (domain.md §3); every task may override it.
@@ -61,6 +61,8 @@ class Settings:
     """Holiday arrangements of years the calendar package does not cover yet (creditcli.workdays)."""
     rules_file: Path | None = None
     """A bureau's overrides of the shipped credit rules (creditcli/credit/rules.toml)."""
+    authority: str = ""
+    """检查机关 of the public lists for tasks that do not name their own (``tasks create --authority``)."""
 
 
 def load_settings(config_path: Path | None = None) -> Settings:
@@ -88,7 +90,7 @@ def load_settings(config_path: Path | None = None) -> Settings:
     try:
         return Settings(**dict(SettingsFile.model_validate(raw)))
     except ValidationError as exc:
-        raise ConfigError(f"配置文件 {path} 有误：{validation_details(exc)}") from exc
+        raise ConfigError(f"配置文件 {path} 有误：{validation_details(exc, SettingsFile)}") from exc
 
 
 def int_between(low: int, high: int, unit: str = "") -> Callable[[Any], Any]:
@@ -133,11 +135,44 @@ PYDANTIC_REASONS = {
 """Pydantic's English reasons for the mistakes people make in the files they write, in Chinese."""
 
 
-def validation_details(exc: ValidationError) -> str:
-    """Pydantic's errors as one line: ``key.sub: reason`` each, every reason in Chinese where we know it."""
+def validation_details(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """Pydantic's errors as one line: ``key.sub: reason`` each, every reason in Chinese where we know it.
+    With the ``model`` that was validated, an unknown key also names the keys its table may have."""
     parts = []
     for e in exc.errors():
         where = ".".join(map(str, e["loc"]))
         reason = PYDANTIC_REASONS.get(e["type"]) or str(e["msg"]).removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden" and model is not None:
+            reason += known_keys(model, e["loc"])
         parts.append(f"{where}: {reason}" if where else reason)
     return "；".join(parts)
+
+
+def known_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """``（是否应为 ratios？可用：…）`` for the unknown key at ``loc``: the keys of the table that holds it
+    (found by walking the model's fields along ``loc``), and the one it most resembles."""
+    import difflib
+    import typing
+
+    from pydantic import BaseModel
+
+    def submodel(annotation: Any) -> type[BaseModel] | None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        for arg in typing.get_args(annotation):
+            if (found := submodel(arg)) is not None:
+                return found
+        return None
+
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        fields = current.model_fields if current is not None else {}
+        field = next((f for name, f in fields.items() if part in (name, f.alias)), None)
+        if field is not None:
+            current = submodel(field.annotation)
+    if current is None:
+        return ""
+    names = [f.alias or name for name, f in current.model_fields.items()]
+    close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+    guess = f"是否应为 {close[0]}？" if close else ""
+    return f"（{guess}可用：{'、'.join(names)}）"

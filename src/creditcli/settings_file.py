@@ -22,6 +22,7 @@ class SettingsFile(BaseModel):
     default_ratios: dict[str, Decimal] = Field(default_factory=default_ratios)
     calendar_file: Path | None = None
     rules_file: Path | None = None
+    authority: str = Field(default="", max_length=200)
 
     @field_validator("risk_classes")
     @classmethod

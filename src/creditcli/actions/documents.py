@@ -78,7 +78,7 @@ def document(
         store.check_outputs(("-o", target))
     with store.reading() as session:
         task = get_task(session, code)
-        authority = task_authority(session, task)
+        authority = task_authority(task, store.settings.authority)
         papers = list(_papers(session, task, what, authority, wording))
     if split is not None:
         output_directory(split, "--split 目录")
@@ -91,15 +91,15 @@ def document(
     return Documents([target], len(papers))
 
 
-def task_authority(session: Session, task: Task) -> str:
-    """检查机关 as the documents name it: the implementing, else the organising department of the task."""
+def task_authority(task: Task, configured: str) -> str:
+    """检查机关 as the documents name it (as the public lists do): the task's, else the configured one."""
     from creditcli.draw.tasks import spec_of
     from creditcli.errors import DataError
+    from creditcli.results.publicity import REQUIRED
 
-    spec = spec_of(task)
-    authority = spec.implementer or spec.organiser
+    authority = spec_of(task).authority.strip() or configured.strip()
     if not authority:
-        raise DataError(f"任务 {task.code} 没有检查机关（实施部门或发起部门），文书不能没有发文机关")
+        raise DataError(f"任务 {task.code} 没有检查机关，文书不能没有发文机关：{REQUIRED['authority']}")
     return authority
 
 

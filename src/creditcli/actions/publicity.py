@@ -24,6 +24,7 @@ def export(
     *,
     columns: Path | None = None,
     partial: bool = False,
+    allow_empty: bool = False,
     fmt: FileFormat | None = None,
 ) -> Exported:
     """A public file (抽查计划公告, 抽查名单 or 抽查结果公告): never a class, ticket, inspector or remark."""
@@ -42,7 +43,8 @@ def export(
     keys = publicity.read_columns(columns) if columns is not None else None
     with store.reading() as session:
         task = get_task(session, code)
-        table = publicity.public_table(session, task, what, keys, partial)
+        authority = store.settings.authority
+        table = publicity.public_table(session, task, what, keys, partial, authority=authority, allow_empty=allow_empty)
         facts = {"task": task.code, "what": what, "title": publicity.LABELS[what]}
         rows, manifest = write_with_manifest(table, output, chosen, facts, head(session))
         return Exported(output, rows, manifest)

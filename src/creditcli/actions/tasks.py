@@ -23,19 +23,24 @@ def create(store: Store, given: Mapping[str, Any], from_file: Path | None = None
     every parameter is checked here, once, and stored (docs/tasks.md)."""
     from creditcli.draw.tasks import read_task_file
 
-    raw: dict[str, Any] = read_task_file(from_file) if from_file is not None else {}
+    file_problems: list[str] = []  # listed with the parameters' own problems, all at once
+    raw: dict[str, Any] = read_task_file(from_file, file_problems) if from_file is not None else {}
     pool = dict(raw.get("pool") or {})
     chosen = {k: v for k, v in given.items() if v is not None and k != "pool"}
     scope = {k: v for k, v in dict(given.get("pool") or {}).items() if v}
-    return _create(store, {**raw, **chosen, "pool": {**pool, **scope}}, from_file)
+    return _create(store, {**raw, **chosen, "pool": {**pool, **scope}}, from_file, file_problems)
 
 
 @write_use_case("tasks create")
-def _create(unit: Unit, parameters: Mapping[str, Any], from_file: Path | None) -> dict[str, Any]:
+def _create(
+    unit: Unit, parameters: Mapping[str, Any], from_file: Path | None, file_problems: list[str]
+) -> dict[str, Any]:
     from creditcli.draw.tasks import create_task
     from creditcli.draw.views import task_detail
 
-    task = create_task(unit.session, unit.store.settings, dict(parameters))
+    task = create_task(
+        unit.session, unit.store.settings, dict(parameters), source=from_file, file_problems=file_problems
+    )
     return task_detail(unit.session.connection(), task.code)  # the new row, in this transaction
 
 

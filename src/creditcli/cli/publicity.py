@@ -37,13 +37,18 @@ def export(
         typer.Option("--columns", help="本省公示模板（CSV/XLSX，按其表头的列与顺序输出）", show_default=False),
     ] = None,
     partial: Annotated[bool, typer.Option("--partial", help="结果公示：只导出已录入结果的对象")] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="必填列（检查机关、抽查计划编号 ……）为空也导出")
+    ] = False,
     fmt: FileFormatOpt = None,
 ) -> None:
     """导出公示文件（不含风险分类、签号、检查人员与内部备注）。"""
     from creditcli.actions import publicity
 
     app_ctx = AppContext.from_typer(ctx)
-    done = publicity.export(app_ctx.store, code, what.value, output, columns=columns, partial=partial, fmt=fmt)
+    done = publicity.export(
+        app_ctx.store, code, what.value, output, columns=columns, partial=partial, allow_empty=allow_empty, fmt=fmt
+    )
     exported(app_ctx, done.path, done.rows)
     if done.manifest is not None:
         app_ctx.info(f"公示文件清单（文件摘要与审计链头）已写入 {done.manifest}")

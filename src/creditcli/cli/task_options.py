@@ -22,6 +22,9 @@ TaskType = Annotated[str | None, _opt("--type", "抽查类型：定向 或 不�
 Items = Annotated[list[str] | None, _opt("--item", "抽查事项编号（可重复）")]
 Organiser = Annotated[str | None, _opt("--organiser", "发起部门")]
 Implementer = Annotated[str | None, _opt("--implementer", "实施部门")]
+Authority = Annotated[
+    str | None, _opt("--authority", "检查机关（公示用，如 济南市天桥区市场监督管理局；默认取配置项 authority）")
+]
 Window = Annotated[str | None, _opt("--window", "检查时间 开始:结束，如 2026-03-01:2026-06-30")]
 TeamSize = Annotated[int | None, _opt("--team-size", "检查组执法人员数（至少 2，默认 2）")]
 Scope = Annotated[str | None, _opt("--scope", "抽查对象范围说明（公示用）")]

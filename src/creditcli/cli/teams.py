@@ -48,6 +48,8 @@ def assign(
         experts=in_range(experts, "--experts", 0, MAX_EXPERTS) or 0,
         max_per_inspector=in_range(max_per_inspector, "--max-per-inspector", 1),
     )
+    for note in result.notes:
+        app_ctx.info(f"警告：{note}")
     if result.spread > 1:
         app_ctx.info(
             f"提示：受回避、资质或所所交叉限制，工作量无法完全均分：每人 {result.loads_min}–{result.loads_max} 户"

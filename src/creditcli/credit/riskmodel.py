@@ -219,7 +219,7 @@ def load_model(path: Path | None, classes: tuple[str, ...]) -> LoadedModel:
     try:
         model = RiskModel.model_validate(data, context=CHECKED)
     except ValidationError as exc:
-        raise ConfigError(f"模型文件 {path} 有误：{validation_details(exc)}") from exc
+        raise ConfigError(f"模型文件 {path} 有误：{validation_details(exc, RiskModel)}") from exc
     if tuple(model.model.classes) != classes:
         given = "、".join(model.model.classes)
         raise ConfigError(f"模型文件 {path} 有误：model.classes 为 {given}，与配置的分类 {'、'.join(classes)} 不一致")

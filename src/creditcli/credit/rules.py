@@ -126,4 +126,4 @@ def load_rules(override: Path | None = None) -> Rules:
         return Rules.model_validate(raw)
     except ValidationError as exc:
         where = DEFAULT_RULES if override is None else override
-        raise ConfigError(f"规则文件 {where} 有误：{validation_details(exc)}") from exc
+        raise ConfigError(f"规则文件 {where} 有误：{validation_details(exc, Rules)}") from exc

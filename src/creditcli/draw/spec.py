@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,6 +21,9 @@ from creditcli.draw.terms import STRATIFIED, UNCLASSIFIED, WEIGHTED
 from creditcli.errors import UsageError
 from creditcli.rosters.codes import normalise
 from creditcli.settings import RATIO_PLACES, Settings, validation_details
+
+if TYPE_CHECKING:
+    from pydantic_core import InitErrorDetails
 
 TASK_TYPES = ("定向", "不定向")
 IMPORTED = "imported"
@@ -75,6 +79,8 @@ class TaskSpec(BaseModel):
     items: list[str] = Field(default_factory=list)
     organiser: str = ""
     implementer: str = ""
+    authority: str = ""
+    """检查机关 of the public lists (the legal authority, 济南市天桥区市场监督管理局), not an internal 科室."""
     window_start: dt.date
     window_end: dt.date
     team_size: int = 2
@@ -200,12 +206,28 @@ def _integer(
     return number
 
 
-def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]) -> TaskSpec:
+CHECKED_HERE = frozenset(
+    ("code", "name", "window_start", "window_end", "team_size", "mode", "task_type", "items", "ratios", "weights",
+     "minimum", "maximum", "count", "exclude_drawn_within", "class_source")
+)  # fmt: skip
+"""TaskSpec fields build_spec checks itself: pydantic's word on them would repeat its problem."""
+
+
+def build_spec(
+    raw: Mapping[str, Any],
+    settings: Settings,
+    known_items: set[str],
+    *,
+    file_problems: Sequence[str] = (),
+    task_file: Path | None = None,
+) -> TaskSpec:
     """Raw values from the command line or a task file -> a checked TaskSpec.
 
-    Every problem is collected and reported at once (exit 2), so a planner fixes a file in one go.
+    Every problem is collected and reported at once (exit 2), so a planner fixes a file in one go:
+    the task file's own (``file_problems``: unknown keys …), the parameters', and the types pydantic
+    finds in the other fields.
     """
-    problems: list[str] = []
+    problems: list[str] = list(file_problems)
     classes = set(settings.risk_classes) | {""}
 
     def label(c: str) -> str:
@@ -300,8 +322,6 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
         problems.append(f"任务编号 “{shown(code)}” 不可用（{wrong}）：任务编号也用作默认文件名，{CODE_RULE}")
     if not str(raw.get("name") or "").strip():
         problems.append("缺少任务名称：用 --name 指定")
-    if problems:
-        raise UsageError("任务参数有误，未创建任务：\n" + "\n".join(f"  - {p}" for p in problems))
     data = {k: v for k, v in raw.items() if k not in ("window", "ratios", "weights", "minimum", "maximum")}
     data |= {
         "window_start": window[0] if window else None,
@@ -313,10 +333,18 @@ def build_spec(raw: Mapping[str, Any], settings: Settings, known_items: set[str]
         "weights": weights,
         **bounds,
     }
+    spec = None
     try:
-        return TaskSpec.model_validate(data)
+        spec = TaskSpec.model_validate(data)
     except ValidationError as exc:
-        raise UsageError(f"任务参数有误，未创建任务：{validation_details(exc)}") from exc
+        others = [e for e in exc.errors() if not e["loc"] or str(e["loc"][0]) not in CHECKED_HERE or not problems]
+        for error in others:  # one line each, in the one wording of pydantic's errors
+            one = ValidationError.from_exception_data(exc.title, cast("list[InitErrorDetails]", [error]))
+            problems.append(validation_details(one))
+    if problems or spec is None:
+        head = f"任务文件 {task_file} 有误" if file_problems else "任务参数有误"
+        raise UsageError(f"{head}，未创建任务：\n" + "\n".join(f"  - {p}" for p in problems))
+    return spec
 
 
 def _has_scope(pool: Mapping[str, Any]) -> bool:

@@ -64,8 +64,8 @@ def parse_window(text: str) -> tuple[dt.date, dt.date]:
         raise UsageError(f"检查时间 “{text}” 应写作 开始日期:结束日期，例如 2026-03-01:2026-06-30") from None
 
 
-FILE_KEYS = ("code", "name", "plan_code", "plan_name", "task_type", "items", "organiser", "implementer", "window",
-             "team_size", "scope")  # fmt: skip
+FILE_KEYS = ("code", "name", "plan_code", "plan_name", "task_type", "items", "organiser", "implementer", "authority",
+             "window", "team_size", "scope")  # fmt: skip
 FILE_TABLES = {
     "pool": tuple(PoolScope.model_fields),
     "exclusions": ("inactive", "drawn_within_months", "file"),
@@ -73,22 +73,40 @@ FILE_TABLES = {
 }
 
 
-def read_task_file(path: Path) -> dict[str, Any]:
+def hint(key: str, known: Sequence[str]) -> str:
+    """An unknown key as a message names it: with the section it belongs in, or the key it resembles
+    (``ratio`` → ``ratios``)."""
+    import difflib
+
+    for name, keys in FILE_TABLES.items():
+        if key in keys and tuple(known) != keys:
+            return f"{shown(key)}（应写在 [{name}] 中）"
+    top = (*FILE_KEYS, *FILE_TABLES)
+    if key in top and tuple(known) != top:
+        return f"{shown(key)}（应写在第一节之前）"
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    return f"{shown(key)}（是否应为 {close[0]}？）" if close else shown(key)
+
+
+def read_task_file(path: Path, problems: list[str] | None = None) -> dict[str, Any]:
     """A task file (TOML) -> the raw values ``build_spec`` takes; see docs/tasks.md for the format.
 
-    Keys the format does not know, and tables that are not tables, are refused here (exit 2): a
-    misspelt ``[draw] ratio`` would otherwise draw with the default ratios.
+    Keys the format does not know, and tables that are not tables, are refused (exit 2): a misspelt
+    ``[draw] ratio`` would otherwise draw with the default ratios. With ``problems`` they are added
+    there and the values that are usable returned, so that ``build_spec`` lists the file's problems
+    and the parameters' together; without, they are raised at once.
     """
+    collect = problems is not None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputMissingError(f"任务文件不存在：{path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"任务文件 {path} 无法解析：{exc}") from exc
-    problems: list[str] = []
+    problems = [] if problems is None else problems
 
     def unknown(keys: Any, known: Sequence[str], where: str) -> None:
-        extra = [shown(str(k)) for k in keys if k not in known]
+        extra = [hint(str(k), known) for k in keys if k not in known]
         if extra:
             problems.append(f"{where}未知的键 {'、'.join(extra)}（可用：{'、'.join(known)}）")
 
@@ -105,6 +123,7 @@ def read_task_file(path: Path) -> dict[str, Any]:
     raw: dict[str, Any] = {k: v for k, v in data.items() if k in FILE_KEYS and k != "window"}
     if "items" in data and not isinstance(data["items"], list):
         problems.append('items 应为列表，如 items = ["SJ01"]')
+        del raw["items"]  # its characters are no item codes
     if "window" in data:
         raw["window"] = parse_window(str(data["window"]))
     raw["pool"] = sections["pool"]
@@ -127,15 +146,24 @@ def read_task_file(path: Path) -> dict[str, Any]:
         if key in draw:
             pairs = table(f"[draw] {key}", draw[key], examples[key])
             raw[field] = {class_key(str(k)): str(v) for k, v in pairs.items()}
-    if problems:
+    if problems and not collect:
         raise UsageError(f"任务文件 {path} 有误，未创建任务：\n" + "\n".join(f"  - {p}" for p in problems))
     return raw
 
 
-def create_task(session: Session, settings: Settings, raw: dict[str, Any], now: dt.datetime | None = None) -> Task:
+def create_task(
+    session: Session,
+    settings: Settings,
+    raw: dict[str, Any],
+    now: dt.datetime | None = None,
+    *,
+    source: Path | None = None,
+    file_problems: Sequence[str] = (),
+) -> Task:
     """Check the parameters (including those that depend on today's pool) and store the task.
 
-    ``raw``: the values of the command line or of a task file (:func:`read_task_file`). A task whose
+    ``raw``: the values of the command line or of a task file (:func:`read_task_file`, whose
+    ``file_problems`` are listed with the parameters' own, naming the file ``source``). A task whose
     pool is empty, or smaller than its count, is refused here already, so nothing is recorded for a
     task that could never be drawn.
     """
@@ -144,7 +172,7 @@ def create_task(session: Session, settings: Settings, raw: dict[str, Any], now: 
     exclude_file = raw.pop("exclude_file", None)
     if exclude_file is not None:
         raw["exclude"] = [e.model_dump() for e in read_exclusions(Path(exclude_file), settings.risk_classes)]
-    spec = build_spec(raw, settings, known_items(session))
+    spec = build_spec(raw, settings, known_items(session), file_problems=file_problems, task_file=source)
     if spec.class_model is not None and not _has_model_classes(session, spec.class_model):
         raise UsageError(
             f"模型 {spec.class_model} 还没有计算过分类，不能作为分类来源（先运行 creditcli risk classify）"

@@ -96,7 +96,7 @@ def _label(result: Result, vocabulary: list[tuple[str, str]]) -> str:
 def results_notice(session: Session, task: Task, authority: str, doc_no: str = "") -> Paper:
     """抽查结果公告: the body text and the public results table (the columns a reader needs)."""
     spec = spec_of(task)
-    table = public_table(session, task, RESULTS)
+    table = public_table(session, task, RESULTS, authority=authority)
     wanted = ("seq", "name", "uscc", "completed_on", "results")
     at = [list(table.names).index(k) for k in wanted]
     labels = [table.labels[i] for i in at]

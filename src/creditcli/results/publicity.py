@@ -116,7 +116,7 @@ def read_columns(path: Path) -> list[tuple[str, str]]:
     return keys
 
 
-def _header_values(session: Session, task: Task, spec: TaskSpec, drawn: int) -> dict[str, object]:
+def _header_values(session: Session, task: Task, spec: TaskSpec, drawn: int, authority: str) -> dict[str, object]:
     names = {c: n for c, n in session.execute(select(Item.code, Item.name).where(Item.code.in_(spec.items)))}
     return {
         "plan_code": spec.plan_code,
@@ -128,7 +128,8 @@ def _header_values(session: Session, task: Task, spec: TaskSpec, drawn: int) -> 
         "scope": spec.scope,
         "window_start": spec.window_start.isoformat(),
         "window_end": spec.window_end.isoformat(),
-        "authority": spec.implementer or spec.organiser,
+        # The legal authority, never the implementing 科室 (an internal name): the task's, else the config's.
+        "authority": spec.authority.strip() or authority.strip(),
         "drawn": drawn,
         "note": "",
     }
@@ -152,8 +153,14 @@ def public_table(
     kind: str,
     columns: Sequence[tuple[str, str]] | None = None,
     partial: bool = False,
+    *,
+    authority: str = "",
+    allow_empty: bool = False,
 ) -> Table:
-    """The rows of one public list, in the default columns or a province's (``columns``: field, header)."""
+    """The rows of one public list, in the default columns or a province's (``columns``: field, header).
+
+    ``authority``: the configured 检查机关 for a task without its own. A required column that would be
+    empty is refused (exit 65) unless ``allow_empty``."""
     if kind not in KINDS:
         raise UsageError(f"--what 应为 {'、'.join(KINDS)}")
     renamed = RENAMED.get(kind, {})
@@ -161,11 +168,11 @@ def public_table(
     keys = [k for k, _ in chosen]
     spec = spec_of(task)
     if kind == PLAN:
-        head = _header_values(session, task, spec, 0)
+        head = _header_values(session, task, spec, 0, authority)
         rows = [{**head, "seq": 1}]
     else:
         drawn = _drawn(session, task)
-        head = _header_values(session, task, spec, len(drawn))
+        head = _header_values(session, task, spec, len(drawn), authority)
         entities = _entities(session, drawn)
         outcome = _outcomes(session, task, drawn, partial) if kind == RESULTS else {}
         rows = []
@@ -175,6 +182,8 @@ def public_table(
             row = {"seq": n, "name": name, "uscc": uscc, "reg_authority": reg, "completed_on": done, "results": text}
             rows.append({**head, **row})
     values = [tuple(row.get(k, "") for k in keys) for row in rows]
+    if not allow_empty:
+        check_required(task, kind, chosen, values)
     return Table(keys, [label for _, label in chosen], [values], f"creditcli.publicity-{kind}/1")
 
 
@@ -220,3 +229,50 @@ def mark(session: Session, task: Task, kind: str, day: dt.date, now: dt.datetime
         lifecycle.published(task)
     session.flush()
     return MarkResult(task.code, LABELS[kind], day.isoformat(), task.status)
+
+
+REQUIRED = {
+    "plan_code": "创建任务时用 --plan-code 写明年度抽查计划编号（任务文件中 plan_code = …）",
+    "plan_name": "创建任务时用 --plan-name 写明年度抽查计划名称（任务文件中 plan_name = …）",
+    "task_code": "",
+    "task_name": "",
+    "task_type": "",
+    "items": "创建任务时用 --item 写明抽查事项（任务文件中 items = […]）",
+    "window_start": "",
+    "window_end": "",
+    "authority": '在配置文件中写 authority = "济南市天桥区市场监督管理局"（各任务通用），'
+    "或创建任务时用 --authority 写明（任务文件中 authority = …）",
+    "name": "用 creditcli entities import 在检查对象名录中补上名称",
+    "uscc": "",
+}
+"""Columns the 公示系统 requires, with how each is set. 检查结果 and 检查完成日期 are the results'
+own check (every drawn entity has a result unless --partial)."""
+
+
+def check_required(
+    task: Task, kind: str, chosen: Sequence[tuple[str, str]], values: Sequence[tuple[object, ...]]
+) -> None:
+    """Refuse (exit 65) a public list whose required column would be empty in some row, naming the
+    column, the rows and how to fill it: a list without 检查机关 is not a lawful notice."""
+    problems = []
+    for position, (key, header) in enumerate(chosen):
+        if key not in REQUIRED:
+            continue
+        empty = [n for n, row in enumerate(values, start=2) if not str(row[position]).strip()]
+        if not empty:
+            continue
+        where = (
+            ""
+            if len(empty) == len(values)
+            else f"第 {'、'.join(map(str, empty[:5]))}{' 等' if len(empty) > 5 else ''} 行"
+        )
+        how = REQUIRED[key] or f"这一项取自任务记录，为空说明记录有误（用 creditcli tasks show {task.code} 查看）"
+        reason = f"{where}为空：{how}" if where else f"为空：{how}"
+        problems.append(Problem(None, header, "", reason, place=f"“{header}”"))
+    if problems:
+        error = DataError(
+            f"任务 {task.code} 的{LABELS[kind]}有 {len(problems)} 个必填列为空，未写出文件",
+            problems,
+        )
+        error.hints.append("已创建的任务不能修改这些项；确需先导出（在公示系统中补填）请加 --allow-empty")
+        raise error

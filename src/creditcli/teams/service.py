@@ -43,6 +43,9 @@ class AssignResult:
     loads_min: int
     loads_max: int
     method: str
+    notes: tuple[str, ...] = ()
+    """What the teams lack, one line per entity (no station under 所所交叉, fewer experts than asked):
+    said, never silent."""
 
 
 @dataclass
@@ -60,26 +63,35 @@ def _snapshot(session: Session, task: Task, draw: Draw) -> dict[str, Any]:
     found = bulk.fetch_where_in(session, "SELECT uscc, station, name FROM entities", "uscc", drawn)
     stations = {u: s for u, s, _ in found}
     names = {u: n for u, _, n in found}
-    officers = [
-        [code, station or "", sorted(q for q in (quals or "").split(";") if q)]
-        for code, station, quals in session.execute(
-            select(Inspector.code, Inspector.station, Inspector.qualifications)
-            .where(
-                Inspector.kind == OFFICER,
-                Inspector.status == ON_DUTY,
-                Inspector.cert_expiry.is_not(None),
-                Inspector.cert_expiry >= spec.window_end,
-            )
-            .order_by(Inspector.code)
+    known: list[str] | None = None
+    officers = []
+    unplaced = []
+    for code, name, station, unit, held in session.execute(
+        select(Inspector.code, Inspector.name, Inspector.station, Inspector.unit, Inspector.qualifications)
+        .where(
+            Inspector.kind == OFFICER,
+            Inspector.status == ON_DUTY,
+            Inspector.cert_expiry.is_not(None),
+            Inspector.cert_expiry >= spec.window_end,
         )
-    ]
-    support = list(
-        session.scalars(
-            select(Inspector.code)
+        .order_by(Inspector.code)
+    ):
+        placed = (station or "").strip()
+        if not placed and (unit or "").strip():
+            known = roster_stations(session) if known is None else known
+            placed = station_of_unit(unit or "", known)
+        if not placed:
+            unplaced.append((code, name, unit or ""))
+        officers.append([code, placed, sorted(q for q in (held or "").split(";") if q)])
+    # Experts are matched by field (domain.md §4): their fields are part of the inputs.
+    support = [
+        [code, sorted(q for q in (fields or "").split(";") if q)]
+        for code, fields in session.execute(
+            select(Inspector.code, Inspector.qualifications)
             .where(Inspector.kind.in_(SUPPORT_KINDS), Inspector.status == ON_DUTY)
             .order_by(Inspector.code)
         )
-    )
+    ]
     drawn_set = set(drawn)
     pairs = session.execute(
         select(Inspector.code, Entity.uscc)
@@ -96,7 +108,50 @@ def _snapshot(session: Session, task: Task, draw: Draw) -> dict[str, Any]:
         "conflicts": conflicts,
         "qualifications": quals,
         "names": names,
+        "unplaced": unplaced,
     }
+
+
+def roster_stations(session: Session) -> list[str]:
+    """Every station the rosters name: 管辖单位 of the entities and 所属监管所 of the inspectors."""
+    found = {s for (s,) in bulk.fetch_all(session, "SELECT DISTINCT station FROM entities", ()) if s}
+    found |= {s for s in session.scalars(select(Inspector.station).distinct()) if s}
+    return sorted(s.strip() for s in found if s.strip())
+
+
+def station_of_unit(unit: str, stations: list[str]) -> str:
+    """The station an officer's 单位 names (bureau sheets often write the station there): the 单位 itself
+    when it is a station of the rosters, else the one station its text contains; "" when none or several."""
+    text = unit.strip()
+    if text in stations:
+        return text
+    inside = [s for s in stations if s in text]
+    return inside[0] if len(inside) == 1 else ""
+
+
+def _unplaced_error(task: Task, unplaced: list[tuple[str, str, str]], stations: list[str]) -> DataError:
+    """所所交叉 cannot be checked for an officer whose station is unknown: never skipped silently."""
+    problems = [
+        Problem(
+            None,
+            "所属监管所",
+            code,
+            f"“所属监管所”为空，“单位”（{unit}）不是名录中的监管所" if unit else "“所属监管所”和“单位”都为空",
+            place=f"执法人员 {code}（{name}）",
+        )
+        for code, name, unit in unplaced
+    ]
+    error = DataError(
+        f"任务 {task.code}：所所交叉（--cross-station）要知道每名可派执法人员属于哪个所，"
+        f"{len(unplaced)} 人不知道，未保存任何匹配结果",
+        problems,
+    )
+    shown = "、".join(stations[:10]) + ("……" if len(stations) > 10 else "")
+    error.hints.append(
+        "请在执法检查人员名录的“所属监管所”列填写其所（不属于监管所的填所在科室），用 creditcli inspectors import "
+        f"重新导入后再匹配；名录中的监管所：{shown or '（无）'}"
+    )
+    return error
 
 
 def _problem(snapshot: dict[str, Any], parameters: dict[str, Any], seed: str) -> TeamProblem:
@@ -112,20 +167,30 @@ def _problem(snapshot: dict[str, Any], parameters: dict[str, Any], seed: str) ->
     )
 
 
-def _teams(problem: TeamProblem, snapshot: dict[str, Any], experts: int) -> tuple[solver.TeamSolution, list[Problem]]:
+def _supporters(snapshot: dict[str, Any]) -> list[solver.Supporter]:
+    """Experts as recorded: [code, fields] pairs, or bare codes in a record made before fields were."""
+    return [(s, None) if isinstance(s, str) else (s[0], frozenset(s[1])) for s in snapshot["support"]]
+
+
+def _teams(
+    problem: TeamProblem, snapshot: dict[str, Any], experts: int
+) -> tuple[solver.TeamSolution, list[Problem], list[str]]:
+    """The teams, what keeps them from being formed (problems), and the teams formed without (all) their
+    experts (notes, one per entity)."""
     solution = solver.solve(problem)
-    short = list(solution.shortfalls)
-    if not short:
-        support, more = solver.add_support(problem, snapshot["support"], experts)
-        short += more
-        if not more:
-            solution.teams = [solver.Team(t.uscc, t.members + tuple(support.get(t.uscc, []))) for t in solution.teams]
     names = snapshot.get("names", {})
-    problems = [
-        Problem(None, "", s.uscc, s.reason, place=f"对象 {s.uscc}（{names.get(s.uscc, '')}）")
-        for s in sorted(short, key=lambda s: s.uscc)
-    ]
-    return solution, problems
+
+    def place(uscc: str) -> str:
+        return f"对象 {uscc}（{names.get(uscc, '')}）"
+
+    short = sorted(solution.shortfalls, key=lambda s: s.uscc)
+    problems = [Problem(None, "", s.uscc, s.reason, place=place(s.uscc)) for s in short]
+    notes: list[str] = []
+    if not problems:
+        support, short = solver.add_support(problem, _supporters(snapshot), experts)
+        solution.teams = [solver.Team(t.uscc, t.members + tuple(support.get(t.uscc, []))) for t in solution.teams]
+        notes = [f"{place(s.uscc)}: {s.reason}" for s in short]
+    return solution, problems, notes
 
 
 def _digest(teams: list[solver.Team]) -> str:
@@ -163,6 +228,9 @@ def assign(
         raise StateError(f"任务 {task.code} 的第 {draw.seq} 次抽取已匹配检查组（{existing.created_at:%Y-%m-%d %H:%M}）")
     spec = spec_of(task)
     snapshot = _snapshot(session, task, draw)
+    unplaced = snapshot.pop("unplaced")
+    if cross_station and unplaced:
+        raise _unplaced_error(task, unplaced, roster_stations(session))
     parameters = {
         "algorithm": solver.ALGORITHM,
         "team_size": spec.team_size,
@@ -171,7 +239,15 @@ def assign(
         "max_per_inspector": max_per_inspector,
     }
     problem = _problem(snapshot, parameters, draw.seed)
-    solution, problems = _teams(problem, snapshot, experts)
+    solution, problems, notes = _teams(problem, snapshot, experts)
+    if cross_station:
+        names = snapshot["names"]
+        # No station to avoid: said, so that a roster without 管辖单位 does not pass the rule off as kept.
+        notes = [
+            f"对象 {u}（{names.get(u, '')}）: 没有管辖单位，所所交叉对它不起作用（任何所的人员都可派）"
+            for u, station in snapshot["targets"]
+            if not station
+        ] + notes
     if problems:
         raise DataError(f"任务 {task.code} 有 {len(problems)} 个检查对象无法组成检查组，未保存任何匹配结果", problems)
     now = now or clock.now()
@@ -213,6 +289,7 @@ def assign(
         min(loads),
         max(loads),
         solution.method,
+        tuple(notes),
     )
 
 
@@ -285,7 +362,7 @@ def replace(
     problems = []
     for u in on:
         members = [c for c, _, _ in teams[u]]
-        if code in snapshot["support"]:
+        if any(code == c for c, _ in _supporters(snapshot)):
             problems.append(
                 Problem(None, "", code, "专家或第三方人员退出无需递补，不计入检查组人数", place=f"对象 {u}")
             )
@@ -334,7 +411,7 @@ def check(session: Session, task: Task) -> TeamsCheck | None:
         result.problems.append(f"匹配记录使用的算法 {recorded} 与本程序的 {solver.ALGORITHM} 不同，无法重新计算")
         return result
     problem = _problem(snapshot, parameters, draw.seed)
-    solution, problems = _teams(problem, snapshot, int(parameters["experts"]))
+    solution, problems, _ = _teams(problem, snapshot, int(parameters["experts"]))
     if problems or _digest(solution.teams) != assignment.digest:
         result.problems.append("检查组与按记录重新计算的结果不符（匹配记录被改动过）")
     stored: dict[str, list[tuple[str, str, str]]] = {}

@@ -424,23 +424,42 @@ def _flow_shortfalls(p: TeamProblem, prep: _Prepared, cap: int) -> list[Shortfal
 SUPPORT = "专家"
 
 
-def add_support(p: TeamProblem, support: Sequence[str], count: int) -> tuple[dict[str, list[Member]], list[Shortfall]]:
-    """``count`` experts or third-party staff per team, entities in USCC order, by (load, load ticket
-    under ``f"{seed}/support/{L}"``); they never count toward the team size. Conflicts apply to them
-    as to officers."""
+Supporter = tuple[str, frozenset[str] | None]
+"""An expert or third-party staff member: code and fields (None: an assignment recorded before fields
+were, where everyone counted as suitable)."""
+
+
+def suitable(p: TeamProblem, fields: frozenset[str] | None) -> bool:
+    """Experts are matched by field (domain.md §4): when the items require qualifications, only one
+    who holds one of them is sent (a food expert is no help at a special-equipment inspection)."""
+    return fields is None or not p.qualifications or bool(fields & p.qualifications)
+
+
+def add_support(
+    p: TeamProblem, support: Sequence[Supporter], count: int
+) -> tuple[dict[str, list[Member]], list[Shortfall]]:
+    """``count`` suitable experts or third-party staff per team, entities in USCC order, by (load, load
+    ticket under ``f"{seed}/support/{L}"``); they never count toward the team size. Conflicts apply to
+    them as to officers. An entity for which fewer are available gets those there are (maybe none): the
+    team stands without, and the returned shortfalls say so per entity."""
     chosen: dict[str, list[Member]] = {}
     if count <= 0:
         return chosen, []
-    codes = sorted(support)
+    ordered = sorted(support, key=lambda s: s[0])
+    codes = [c for c, _ in ordered]
+    fit = [suitable(p, fields) for _, fields in ordered]
     levels = LoadTickets(f"{p.seed}/support", codes)
     loads = dict.fromkeys(codes, 0)
     short = []
+    field = f"{'或'.join(sorted(p.qualifications))}领域的" if p.qualifications else ""
     for t in sorted(p.targets, key=lambda t: t.uscc):
-        free = [n for n, c in enumerate(codes) if (c, t.uscc) not in p.conflicts]
+        free = [n for n, c in enumerate(codes) if fit[n] and (c, t.uscc) not in p.conflicts]
         if len(free) < count:
-            short.append(Shortfall(t.uscc, f"需要专家或第三方人员 {count} 人，可用 {len(free)} 人"))
-            continue
+            got = f"检查组只配了 {len(free)} 人" if free else "检查组未配专家"
+            short.append(Shortfall(t.uscc, f"需要{field}专家或第三方人员 {count} 人，符合条件的 {len(free)} 人：{got}"))
         picked = sorted(free, key=lambda n: (loads[codes[n]], int(levels.ranks(loads[codes[n]])[n])))[:count]
+        if not picked:
+            continue
         names = [codes[n] for n in picked]
         for c in names:
             loads[c] += 1
