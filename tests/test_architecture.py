@@ -201,7 +201,7 @@ def test_every_write_use_case_leaves_exactly_one_audit_entry(cli: Cli, tmp_path:
     one("lists remove", "lists remove",
         lambda: credit.list_remove(store, "abnormal", u, "已补报", dt.date(2026, 8, 1), "某局"))  # fmt: skip
     header = ["决定书文号", "统一社会信用代码", "处罚决定日期", "处罚种类", "罚款金额", "公示日期", "履行日期"]
-    penalty = [["罚1号", u, "2026-03-02", "罚款", "200000", "2026-03-10", "2026-03-20"]]
+    penalty = [["罚1号", u, "2025-06-02", "罚款", "200000", "2025-06-10", "2025-06-20"]]  # repairable a year on
     one("roster import", "penalties import",
         lambda: rosters.import_file(store, "penalties", write_csv(tmp_path / "p.csv", header, penalty)))  # fmt: skip
     one("repair record", "repair record",

@@ -296,10 +296,13 @@ def test_a_window_stored_before_the_bounds_gets_an_answer_from_deadlines(cli: Cl
     cli.ok("tasks", "create", "T1", "--name", "x", "--window", WINDOW)
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
     cli.execute("UPDATE tasks SET window_end = '9999-12-31'")
+    listed = cli("deadlines", "--today", "2026-07-01", "-f", "json")  # marked like a missing calendar year
+    assert (listed.exit_code, json.loads(listed.stdout)["rows"][0]["note"]) == (0, "超出可计算的日期")
     cli.refused(
-        ["deadlines", "--today", "2026-07-01"],
+        ["-q", "deadlines", "--today", "2026-07-01", "--fail-if-unknown"],
         78,
-        "错误：9999-12-31 之后第 20 个工作日超出了可以计算的日期（9999-12-31 为止）\n",
+        "错误：1 个任务的期限无法计算（超出可计算的日期）：T1；"
+        "9999-12-31 之后第 20 个工作日超出了可以计算的日期（9999-12-31 为止）\n",
     )
 
 

@@ -23,6 +23,7 @@ from conftest import (
     record_result,
     write_csv,
 )
+from creditcli import clock
 
 AUTHORITY = "济南市天桥区市场监督管理局"
 
@@ -89,7 +90,8 @@ def test_the_page_is_set_up_as_an_official_document(cli: Cli, drawn: dict[str, l
     assert docx.Document(str(path)).styles["Normal"].paragraph_format.line_spacing == Pt(28.95)
     # The authority and the date close it, right-aligned; the page number "— N —" is a field in the footer.
     closing = [p.text for p in paragraphs if p.alignment is not None and p.alignment == 2]
-    assert closing == [AUTHORITY, "2028年6月1日"]
+    today = clock.today()  # the suite's pinned day
+    assert closing == [AUTHORITY, f"{today.year}年{today.month}月{today.day}日"]
     footer = page.footer.paragraphs[0]
     assert footer.text == "—  —" and "PAGE" in footer._p.xml
 

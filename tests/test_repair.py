@@ -34,13 +34,13 @@ def test_each_negative_record_with_its_tier_and_dates(cli: Cli, tmp_path: Path) 
     penalties(cli, tmp_path)
     got = check(cli)
     assert {ref: (r["tier"], r["apply_from"], r["automatic"]) for ref, r in got.items()} == {
-        "罚1号": ("一般", "2026-06-10", "2027-03-10"),
+        "罚1号": ("一般", "2027-03-10", "2029-03-10"),  # 总局令第45号: 3 years, early stop after 1
         "罚2号": ("轻微", "", "2026-06-10"),
-        "罚3号": ("严重", "2027-03-10", "2029-03-10"),
+        "罚3号": ("严重", "", "2029-03-10"),  # 吊销营业执照: never stopped early (第十五条)
     }
 
 
-@pytest.mark.parametrize(("day", "ok"), [("2026-06-09", False), ("2026-06-10", True), ("2026-06-11", True)])
+@pytest.mark.parametrize(("day", "ok"), [("2027-03-09", False), ("2027-03-10", True), ("2027-03-11", True)])
 def test_repair_from_the_day_the_rules_allow(cli: Cli, tmp_path: Path, day: str, ok: bool) -> None:
     penalties(cli, tmp_path)
     args = ["repair", "record", U1, "--kind", "penalty", "--ref", "罚1号", "--date", day,
@@ -54,7 +54,7 @@ def test_repair_from_the_day_the_rules_allow(cli: Cli, tmp_path: Path, day: str,
     else:
         assert (result.exit_code, result.stderr) == (
             1,
-            "错误：行政处罚 罚1号（罚款） 自 2026-03-10 起公示，2026-06-10 起才可申请信用修复\n",
+            "错误：行政处罚 罚1号（罚款） 自 2026-03-10 起公示，2027-03-10 起才可申请信用修复\n",
         )
         assert cli.count("repairs") == 0
 
@@ -64,7 +64,7 @@ def test_unmet_conditions_and_minor_records_are_refused(cli: Cli, tmp_path: Path
     cli.ok("lists", "add", "--list", "abnormal", U1, "--ground", "未按规定公示年度报告", "--decision-no", "异1号",
            "--date", "2026-07-01", "--unit", UNIT)  # fmt: skip
     assert check(cli)["罚1号"]["unmet"] == "处罚决定尚未履行完毕（无履行日期）；仍在经营异常名录中"
-    refused = cli("repair", "record", U1, "--kind", "penalty", "--ref", "罚1号", "--date", "2026-08-01",
+    refused = cli("repair", "record", U1, "--kind", "penalty", "--ref", "罚1号", "--date", "2027-03-10",
                   "--decision-no", "修复1号", "--unit", UNIT)  # fmt: skip
     assert refused.exit_code == 1
     assert "尚不符合修复条件：处罚决定尚未履行完毕（无履行日期）；仍在经营异常名录中" in refused.stderr

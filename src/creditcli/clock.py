@@ -7,7 +7,9 @@ functions, so that one place decides what they are:
 - ``CREDITCLI_NOW`` (``2026-12-05T09:30:00`` or ``2026-12-05``) states the moment a run starts, for
   rehearsals and tests that start the command as a separate process; the clock then runs on from
   that moment, so records of one run still follow each other;
-- ``CREDITCLI_OPERATOR`` (or :func:`set_operator`) names who works, where the login is a shared one;
+- the operator is, in this order: ``--operator`` (:func:`set_operator`), ``CREDITCLI_OPERATOR``, the
+  configuration's ``operator`` (:func:`configure_operator`), else the login name — on a shared login
+  (``root``) that names nobody, so a write then warns (:func:`anonymous_root`);
 - :func:`pinned` fixes both for a block of Python (the test suite pins them for every test).
 """
 
@@ -27,6 +29,11 @@ _pin: tuple[dt.datetime, float] | None = None
 """(the stated moment, ``time.monotonic()`` when it was stated)."""
 _env_read = False
 _operator: str | None = None
+"""``--operator`` (or a caller's :func:`set_operator`)."""
+_configured: str | None = None
+"""The configuration file's ``operator``: after the environment, before the login."""
+OPERATOR_MAX = 64
+"""The longest operator name taken (it is printed on certificates and stored with every record)."""
 
 
 def parse_moment(text: str) -> dt.datetime:
@@ -65,20 +72,50 @@ def today() -> dt.date:
 
 def operator() -> str:
     """Who runs the command: the stated operator, else the login name (``uid 1000`` where there is none)."""
-    if _operator:
-        return _operator
-    stated = os.environ.get(OPERATOR_ENV, "").strip()
-    if stated:
-        return stated
+    return stated_operator() or login()
+
+
+def stated_operator() -> str | None:
+    """The operator named by ``--operator``, ``CREDITCLI_OPERATOR`` or the configuration, in this order."""
+    return _operator or os.environ.get(OPERATOR_ENV, "").strip() or _configured
+
+
+def login() -> str:
+    """The operating-system login name."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # a container user without a passwd entry or login variables
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
+def anonymous_root() -> bool:
+    """Run as the superuser without a stated operator: the records would name ``root``, i.e. nobody."""
+    if stated_operator():
+        return False
+    return (hasattr(os, "geteuid") and os.geteuid() == 0) or login() == "root"
+
+
+def operator_problem(name: str) -> str | None:
+    """Why ``name`` cannot name an operator (None: it can)."""
+    cleaned = name.strip()
+    if not cleaned:
+        return "不能为空：请写操作人的姓名，如 张三"
+    if len(cleaned) > OPERATOR_MAX:
+        return f"太长（{len(cleaned)} 个字符）：最多 {OPERATOR_MAX} 个字符"
+    if any(ord(c) < 32 or ord(c) == 127 for c in cleaned):
+        return "含有控制字符：请只写姓名"
+    return None
+
+
 def set_operator(name: str | None) -> None:
     global _operator
     _operator = name.strip() if name and name.strip() else None
+
+
+def configure_operator(name: str | None) -> None:
+    """The configuration's ``operator`` (None: none configured)."""
+    global _configured
+    _configured = name.strip() if name and name.strip() else None
 
 
 def pin(moment: dt.datetime | None) -> None:
@@ -91,12 +128,12 @@ def pin(moment: dt.datetime | None) -> None:
 @contextmanager
 def pinned(moment: dt.datetime, operator_name: str | None = None) -> Iterator[None]:
     """Run a block as if it were ``moment`` (the clock runs on from there) and, optionally, as ``operator_name``."""
-    global _pin, _env_read, _operator
-    saved = (_pin, _env_read, _operator)
+    global _pin, _env_read, _operator, _configured
+    saved = (_pin, _env_read, _operator, _configured)
     pin(moment)
     if operator_name is not None:
         set_operator(operator_name)
     try:
         yield
     finally:
-        _pin, _env_read, _operator = saved
+        _pin, _env_read, _operator, _configured = saved

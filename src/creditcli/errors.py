@@ -5,6 +5,7 @@ Codes follow BSD sysexits where one fits (documented in README.md, "退出码").
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 from collections.abc import Sequence
@@ -82,6 +83,20 @@ class ConfigError(CreditError):
 
 class CalendarGap(ConfigError):
     """A year that neither the holiday package nor the local calendar file covers."""
+
+    def __init__(self, message: str, year: int | None = None) -> None:
+        super().__init__(message)
+        self.year = year
+        """The missing year (None: beyond the last date there is)."""
+
+    @property
+    def note(self) -> str:
+        """How a listing marks the one record whose date needs the missing year."""
+        return f"日历缺 {self.year} 年" if self.year is not None else "超出可计算的日期"
+
+    def surely_after(self, today: dt.date) -> bool:
+        """A date counted into the missing year lies in it or later: after ``today`` if that year has not begun."""
+        return self.year is not None and today < dt.date(self.year, 1, 1)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ class Settings:
     """A bureau's overrides of the shipped credit rules (creditcli/credit/rules.toml)."""
     authority: str = ""
     """检查机关 of the public lists for tasks that do not name their own (``tasks create --authority``)."""
+    operator: str | None = None
+    """Who works with this configuration (clock.configure_operator: after --operator and CREDITCLI_OPERATOR)."""
 
 
 def load_settings(config_path: Path | None = None) -> Settings:

@@ -23,6 +23,17 @@ class SettingsFile(BaseModel):
     calendar_file: Path | None = None
     rules_file: Path | None = None
     authority: str = Field(default="", max_length=200)
+    operator: str | None = None
+
+    @field_validator("operator")
+    @classmethod
+    def _operator_names_someone(cls, value: str | None) -> str | None:
+        from creditcli.clock import operator_problem
+
+        problem = None if value is None else operator_problem(value)
+        if problem is not None:
+            raise ValueError(f"操作人{problem}")
+        return None if value is None else value.strip()
 
     @field_validator("risk_classes")
     @classmethod

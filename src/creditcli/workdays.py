@@ -46,7 +46,8 @@ class WorkCalendar:
         except NotImplementedError:
             raise CalendarGap(
                 f"{day.year} 年的节假日安排不在日历数据中：请在本地日历文件中补充该年"
-                "（配置项 calendar_file 或 --calendar，格式见 docs/results.md）"
+                "（配置项 calendar_file 或 --calendar，格式见 docs/results.md）",
+                day.year,
             ) from None
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:

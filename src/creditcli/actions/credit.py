@@ -18,7 +18,7 @@ from creditcli.actions.store import Store, Unit, write_use_case
 if TYPE_CHECKING:
     from creditcli.credit.classify import RunSummary
     from creditcli.credit.lists import Dates
-    from creditcli.credit.penalties import Publicity
+    from creditcli.credit.penalties import Listing, Publicity
     from creditcli.credit.repair import Negative
     from creditcli.credit.riskviews import Report
     from creditcli.credit.rules import Rules
@@ -45,8 +45,9 @@ def _calendar(store: Store, calendar: Path | None) -> WorkCalendar:
 
 
 @contextmanager
-def penalties(store: Store, uscc: str | None = None, calendar: Path | None = None) -> Iterator[Table]:
-    """Every decision (or one entity's) with its publicity dates derived by the rules."""
+def penalties(store: Store, uscc: str | None = None, calendar: Path | None = None) -> Iterator[Listing]:
+    """Every decision (or one entity's) with its publicity dates derived by the rules, its 撤下日期 and the
+    repair decision that withdrew it early; a date the holiday calendar cannot count marks that decision only."""
     from creditcli.credit.penalties import penalty_table
     from creditcli.rosters.codes import normalise
 
@@ -64,20 +65,26 @@ class PenaltyDetail:
     amount: str
     procedure: str
     publicity: Publicity
+    withdrawn_on: dt.date | None
+    repair: str
+    """The repair decision that withdrew the publicity early (``修复1号（2026-06-10，单位）``), or ""."""
 
 
 def penalty(store: Store, decision_no: str, calendar: Path | None = None) -> PenaltyDetail:
-    from creditcli.credit.penalties import get_penalty, publicity
+    from creditcli.credit.penalties import get_penalty, publicity, repair_text, repairs
 
     rules, work = _rules(store).penalty_publicity, _calendar(store, calendar)
     with store.reading() as session:
         p = get_penalty(session, decision_no)
         derived = publicity(p, rules, work)
-        return PenaltyDetail(p.decision_no, p.uscc, p.decided_on, p.kinds, p.amount or "", p.procedure, derived)
+        repair = repair_text(repairs(session, p.decision_no).get(p.decision_no))
+        return PenaltyDetail(
+            p.decision_no, p.uscc, p.decided_on, p.kinds, p.amount or "", p.procedure, derived, p.withdrawn_on, repair
+        )
 
 
 @contextmanager
-def penalties_due(store: Store, today: dt.date, calendar: Path | None = None) -> Iterator[Table]:
+def penalties_due(store: Store, today: dt.date, calendar: Path | None = None) -> Iterator[Listing]:
     """Decisions to publish (20 working days) and publicity to withdraw, as of ``today``."""
     from creditcli.credit.penalties import due_table
 

@@ -34,6 +34,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 log = logging.getLogger("creditcli")
 
+ROOT_WARNING = (
+    "警告：以操作系统用户 {login} 运行且未注明操作人，审计日志和记录中的操作人将是“{login}”，看不出是谁；"
+    "请用 --operator 姓名、环境变量 CREDITCLI_OPERATOR 或配置项 operator 注明"
+)
+"""A write on a shared superuser login without a stated operator (clock.anonymous_root)."""
+
 WRITE_USE_CASES: dict[str, Callable[..., Any]] = {}
 """Every write use case by its command name ("tasks draw"): tests check each leaves one audit entry."""
 
@@ -118,10 +124,12 @@ class Store:
     @contextmanager
     def writing(self, command: str, arguments: Mapping[str, Any], *, create: bool | None = None) -> Iterator[Unit]:
         """One audited, locked write transaction (see the module's docstring)."""
-        from creditcli import audit
+        from creditcli import audit, clock
         from creditcli.db import locks
         from creditcli.db.engine import session_scope
 
+        if clock.anonymous_root() and not arguments.get("dry_run"):
+            self.notify(ROOT_WARNING.format(login=clock.login()))
         engine = self.engine(write=True, create=create)
         with locks.file_lock(engine, self.wait), session_scope(engine) as session:
             locks.advisory_lock(session, self.wait)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from creditcli import __version__
+from creditcli import __version__, clock
 from creditcli.cli import deadlines, demo, runlog
 from creditcli.cli.context import AppContext, Deferred, OutputFormat, configure_logging
 from creditcli.cli.groups import Nouns
@@ -87,11 +87,19 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
     ] = False,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            help="操作人姓名，记入审计日志、证书和各项记录（也可用环境变量 CREDITCLI_OPERATOR 或配置项 operator）",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """双随机、一公开 抽查工具。"""
     # Nothing is read or opened yet: a help screen (`creditcli tasks --help`, which Click shows after
     # this callback) loads no configuration. The command that runs starts the context (cli/guard.py).
-    ctx.obj = Deferred(functools.partial(start, db_, fmt, config, verbose, quiet, wait, log_file))
+    ctx.obj = Deferred(functools.partial(start, db_, fmt, config, verbose, quiet, wait, log_file, operator))
 
 
 def start(
@@ -102,14 +110,20 @@ def start(
     quiet: bool,
     wait: float,
     log_file: Path | None,
+    operator: str | None = None,
 ) -> AppContext:
     """The global options acted on, once a command runs: configuration, logging, the database, the log file."""
+    problem = None if operator is None else clock.operator_problem(operator)
+    if problem is not None:
+        raise UsageError(f"--operator {problem}")
+    clock.set_operator(operator)
     try:
         settings = load_settings(config)
     except CreditError:
         if log_file is not None:  # the log records why the run ended
             runlog.open_log(log_file)
         raise
+    clock.configure_operator(settings.operator)
     verbosity = -1 if quiet else verbose
     configure_logging(verbosity)
     app_ctx = AppContext(settings, db_ or settings.db or str(default_db_path()), fmt, verbosity)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import dataclasses
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +12,9 @@ from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CalendarOpt, FormatOpt, TodayOpt, day_option
 from creditcli.cli.render import render_record, render_table, to_jsonable
+
+if TYPE_CHECKING:
+    from creditcli.errors import CalendarGap
 
 app = CreditTyper(name="penalties", help="行政处罚：导入、查询，按规则计算公示与停止公示的日期。")
 
@@ -38,7 +42,18 @@ PENALTY_LABELS = {
     "start": "公示日期",
     "end": "公示截止",
     "early_stop_from": "可申请提前停止",
+    "short": "短期公示",
+    "lasting": "不得提前停止",
+    "withdrawn_on": "撤下日期",
+    "repair": "修复决定",
+    "note": "备注",
 }
+
+
+def warn_gaps(app_ctx: AppContext, gaps: list[CalendarGap]) -> None:
+    """The rows a missing calendar year left without a date are marked; say once per year how to fix it."""
+    for gap in gaps:
+        app_ctx.info(f"注意：{gap.message}。标为“{gap.note}”的处罚暂缺应公示日期，其余照常列出")
 
 
 @app.command("list")
@@ -48,12 +63,13 @@ def list_(
     calendar: CalendarOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """列出行政处罚及其公示日期、公示截止日期、可申请提前停止公示的日期。"""
+    """列出行政处罚及其公示日期、公示截止日期、可申请提前停止公示的日期、撤下日期与修复决定。"""
     from creditcli.actions import credit
 
     app_ctx = AppContext.from_typer(ctx)
-    with credit.penalties(app_ctx.store, uscc, calendar) as table:
-        render_table(app_ctx, table, app_ctx.format(fmt))
+    with credit.penalties(app_ctx.store, uscc, calendar) as listing:
+        render_table(app_ctx, listing.table, app_ctx.format(fmt))
+    warn_gaps(app_ctx, listing.gaps)
 
 
 @app.command("show")
@@ -75,9 +91,13 @@ def show(
         "kinds": p.kinds,
         "amount": p.amount,
         "procedure": p.procedure,
-        **to_jsonable(p.publicity),
+        **{f.name: getattr(p.publicity, f.name) for f in dataclasses.fields(p.publicity) if f.name != "gap"},
+        "withdrawn_on": p.withdrawn_on,
+        "repair": p.repair,
+        "note": p.publicity.note,
     }
     render_record(app_ctx, "creditcli.penalty/1", to_jsonable(data), PENALTY_LABELS, app_ctx.format(fmt))
+    warn_gaps(app_ctx, [p.publicity.gap] if p.publicity.gap is not None else [])
 
 
 @app.command("due")
@@ -91,5 +111,6 @@ def due(
     from creditcli.actions import credit
 
     app_ctx = AppContext.from_typer(ctx)
-    with credit.penalties_due(app_ctx.store, day_option(today, "--today"), calendar) as table:
-        render_table(app_ctx, table, app_ctx.format(fmt))
+    with credit.penalties_due(app_ctx.store, day_option(today, "--today"), calendar) as listing:
+        render_table(app_ctx, listing.table, app_ctx.format(fmt))
+    warn_gaps(app_ctx, listing.gaps)

@@ -61,22 +61,21 @@ def negatives(session: Session, rules: Rules, work: WorkCalendar, uscc: str) -> 
     out: list[Negative] = []
     p_rules = rules.penalty_publicity
     for p in session.scalars(select(Penalty).where(Penalty.uscc == uscc).order_by(Penalty.decided_on)):
-        d = publicity(p, p_rules, work)
-        if not d.published:
+        # The dates come from the one computation of penalty publicity (总局令第45号, credit/penalties.py),
+        # so that `repair check` and `penalties list|show|due` never disagree; a decision not yet published
+        # counts from its date. No publication deadline is needed here (nor the holiday calendar).
+        d = publicity(p, p_rules, work, deadline=False, start=p.published_on or p.decided_on)
+        if not d.published or d.start is None:
             continue
-        kinds = set(p.kinds.split(";"))
-        tier = MINOR if d.short else MODERATE
-        if kinds & set(p_rules.no_early_stop_kinds):
-            tier = SERIOUS
-        since = p.published_on or p.decided_on
-        apply_from, automatic = _window(rules, tier, since)
+        tier = MINOR if d.short else SERIOUS if d.lasting else MODERATE
+        since, apply_from, automatic = d.start, d.early_stop_from, d.end
         unmet = list(blockers)
         if p.fulfilled_on is None:
             unmet.insert(0, "处罚决定尚未履行完毕（无履行日期）")
         label = f"行政处罚 {p.decision_no}（{p.kinds.replace(';', '、')}）"
         out.append(
             Negative(PENALTY, p.decision_no, label, tier, since, apply_from, automatic, unmet,
-                     repaired.get((PENALTY, p.decision_no)))
+                     repaired.get((PENALTY, p.decision_no)) or p.withdrawn_on)
         )  # fmt: skip
     query = select(ListEntry).where(ListEntry.uscc == uscc, ListEntry.list_kind == lists.SERIOUS)
     for e in session.scalars(query.order_by(ListEntry.listed_on)):
@@ -126,8 +125,12 @@ def record(
         raise InputMissingError(f"{uscc} 没有可修复的记录 {ref}（用 creditcli repair check {uscc} 查看）")
     if found.repaired is not None:
         raise StateError(f"{found.label} 已于 {found.repaired} 修复或移出")
-    if found.apply_from is None:
+    if found.apply_from is None and found.tier == MINOR:
         raise StateError(f"{found.label} 属轻微档次，公示满期（{found.automatic}）自动停止，无需申请修复")
+    if found.apply_from is None:
+        raise StateError(
+            f"{found.label} 的公示不得提前停止（总局令第45号第十五条），公示满期（{found.automatic}）自动停止"
+        )
     if decided_on < found.apply_from:
         raise StateError(f"{found.label} 自 {found.since} 起公示，{found.apply_from} 起才可申请信用修复")
     if found.unmet:

@@ -51,7 +51,13 @@ def _parameter_lines(mode: str, parameters: dict[str, Any]) -> list[str]:
 
 
 def pre_draw_notice(
-    spec: TaskSpec, parameters: dict[str, Any], digest: str, sizes: dict[str, int], excluded: dict[str, int], when: str
+    spec: TaskSpec,
+    parameters: dict[str, Any],
+    digest: str,
+    sizes: dict[str, int],
+    excluded: dict[str, int],
+    when: str,
+    operator: str = "",
 ) -> str:
     """抽取前公告: filed or published before the seed is rolled, so the pool cannot change afterwards."""
     lines = ["# 随机抽取前公告（抽取范围已冻结）", "", *_task_lines(spec), *_parameter_lines(spec.mode, parameters)]
@@ -63,7 +69,7 @@ def pre_draw_notice(
     lines += [
         f"抽取范围摘要（SHA-256，按统一社会信用代码排序的“代码,分类”行）：`{digest}`",
         "",
-        f"冻结时间：{when}",
+        f"冻结时间：{when}；操作人：{operator or '—'}",
         "",
         "随机种子将在本公告发布后，以公开方式（十面骰子逐位掷出，至少 20 位）产生。",
         "抽取方法与复核方式见 docs/verify.md：任何人可用抽取证书和抽取范围文件重新计算结果。",

@@ -117,5 +117,6 @@ def freeze_with_notice(
         result.strata,
         result.excluded,
         result.frozen_at.isoformat(sep=" ", timespec="seconds"),
+        clock.operator(),  # as the freeze record stores it
     )
     return result, notice

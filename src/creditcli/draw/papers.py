@@ -92,6 +92,7 @@ def notice(session: Session, task: Task, authority: str, doc_no: str = "", draw_
     rows = [["分类", "户数"], *([class_label(c), str(n)] for c, n in sizes.items()), ["合计", str(frozen.pool_size)]]
     paper.table(rows, widths=(78, 78))
     paper.text(f"抽取范围摘要（SHA-256）：{frozen.pool_digest}")
+    paper.text(f"冻结经办人：{frozen.operator}")  # who froze it (issue 16 §5: --operator, not the login)
     paper.heading("三、抽取时间和地点")
     paper.text(f"抽取将于{draw_at}公开进行，欢迎监督。" if draw_at else "抽取的时间和地点另行通知，欢迎监督。")
     paper.heading("四、抽取方法")
