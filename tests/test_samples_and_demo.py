@@ -59,6 +59,11 @@ def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> Non
     assert d["k"] >= 5  # the sample task's --min D=5
     assert "抽取范围摘要" in (tmp_path / "2026-SJ-001-抽取前公告.md").read_text(encoding="utf-8")
     assert runpy.run_path(str(ROOT / "tools" / "verify_draw.py"))["main"](cert, pool) == 0
+    public = json.loads((tmp_path / "2026-SJ-001-抽取证书（公开）.json").read_text(encoding="utf-8"))
+    assert (public["seed"], public["pool_digest"], public["selected_count"]) == (
+        data["seed"], data["pool_digest"], len(data["selected"]),
+    )  # fmt: skip
+    assert all(set(p) == {"uscc", "name"} for p in public["selected"])
     audited = CliRunner().invoke(app, ["--db", str(tmp_path / "creditcli.db"), "audit", "verify"])
     assert audited.exit_code == 0 and audited.stdout.startswith(
         "审计核验通过：41 条记录"

@@ -70,6 +70,10 @@ def fail(reason):
 def main(cert_path, pool_path):
     try:
         cert = json.loads(Path(cert_path).read_text(encoding="utf-8"))
+        if isinstance(cert, dict) and cert.get("schema") == "creditcli.draw-certificate-public/1":
+            return fail(
+                f"{cert_path} 是公开版证书（不含分类与签号），不能据以重算抽取；重算须用内部的完整证书和抽取范围文件"
+            )
         data = Path(pool_path).read_bytes()
         lines = [line for line in data.decode("utf-8").splitlines() if line]  # a blank line changes the digest
         if any("," not in line for line in lines):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from creditcli import clock
 from creditcli.canonical import canonical_json
 from creditcli.db import bulk
 from creditcli.db.models import Assignment, AuditEntry, Draw, PoolFreeze, Task
+from creditcli.errors import UsageError
 from creditcli.io.writers import Table
 
 GENESIS = "0" * 64
@@ -242,6 +244,64 @@ def results_vouched(session: Session, task: Task) -> list[str]:
         return [
             f"任务 {task.code} 的检查结果与审计记录第 {found[0]} 条不符"
             "（结果或其更改记录被直接修改、增加或删除；用 creditcli audit verify 查看）"
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class Head:
+    """The newest entry of the chain: its sequence number and hash (``SEQ:HASH``). Kept outside the
+    database (on paper, in a certificate, a public file's manifest, an archive), it proves later that
+    the chain still holds that entry unchanged: a chain rewritten and rehashed inside the database
+    passes every check of its own, but no longer contains this hash at this place."""
+
+    seq: int
+    entry_hash: str
+    at: dt.datetime | None = None
+    command: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.seq}:{self.entry_hash}"
+
+    def as_json(self) -> dict[str, Any]:
+        """The head as certificates, manifests and archives record it."""
+        return {"seq": self.seq, "entry_hash": self.entry_hash, "head": self.text}
+
+
+_HEAD = re.compile(r"([0-9]{1,12}):([0-9a-fA-F]{64})")
+
+
+def parse_head(text: str) -> Head:
+    """``SEQ:HASH`` as ``audit head`` prints it (a usage error otherwise)."""
+    found = _HEAD.fullmatch(text.strip())
+    if found is None or int(found.group(1)) < 1:
+        raise UsageError(
+            f"--head 应写作 序号:哈希（audit head 打印的链头，序号从 1 起，哈希为 64 位十六进制），而不是 {text!r}"
+        )
+    return Head(int(found.group(1)), found.group(2).lower())
+
+
+def head(session: Session) -> Head | None:
+    """The newest entry (None while the log is empty)."""
+    e = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return None if e is None else Head(e.seq, e.entry_hash, e.at, e.command)
+
+
+def check_head(session: Session, given: Head) -> list[str]:
+    """Does the chain still hold ``given`` (an entry noted earlier)? Empty when it does."""
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.seq == given.seq)).first()
+    if entry is None:
+        newest = head(session)
+        now = f"现在最新为第 {newest.seq} 条" if newest else "现在日志为空"
+        return [
+            f"所给链头 {given.seq}:{given.entry_hash[:16]}… 不在审计日志中：第 {given.seq} 条已不存在（{now}），"
+            "该条或其后的记录被删除"
+        ]
+    if entry.entry_hash != given.entry_hash:
+        return [
+            f"所给链头与审计记录第 {given.seq} 条（{entry.command}）不符：所给哈希 {given.entry_hash[:16]}…，"
+            f"日志中为 {entry.entry_hash[:16]}…；第 {given.seq} 条或其前的记录被改写并重新计算了哈希"
         ]
     return []
 

@@ -93,12 +93,17 @@ OUTPUTS = (
     "抽取证书.json",
     "抽取证书.md",
     "抽取范围.csv",
+    "抽取证书（公开）.json",
+    "抽取证书（公开）.md",
     "检查计划.xlsx",
     "检查结果录入表.xlsx",
     "检查结果（示例已填写）.xlsx",
     "抽查计划公告.xlsx",
     "抽查名单.xlsx",
     "抽查结果公告.xlsx",
+    "抽查计划公告.xlsx.清单.json",  # beside each public file: its SHA-256 and the audit chain's head
+    "抽查名单.xlsx.清单.json",
+    "抽查结果公告.xlsx.清单.json",
     "一对象一档案.zip",
 )
 """The files a demo run writes beside its database, each named ``<task code>-<name>`` (draw.tasks.default_file)."""
@@ -245,6 +250,8 @@ def _draw(store: Store, task_file: Path, workdir: Path) -> DemoDraw:
     names = ("抽取证书.json", "抽取证书.md", "抽取范围.csv", "检查计划.xlsx")
     files = [notice_path, *(workdir / default_file(code, name) for name in names)]
     tasks.certificate(store, code, files[1], pool=files[3])
+    public = [workdir / default_file(code, name) for name in ("抽取证书（公开）.json", "抽取证书（公开）.md")]
+    tasks.certificate(store, code, public[0], public=True)  # for the public and the entities drawn
     teams.export(store, code, "plan", files[4])
     verified = tasks.verify(store, code).ok
     recorded, status, more = _results_and_publicity(store, code, workdir)
@@ -257,7 +264,7 @@ def _draw(store: Store, task_file: Path, workdir: Path) -> DemoDraw:
         len(result.outcome.selected),
         strata,
         verified,
-        [*files, *more],
+        [*files, *public, *more],
         assigned.entities,
         (assigned.loads_min, assigned.loads_max),
         recorded,

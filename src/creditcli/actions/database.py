@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from creditcli.actions.store import Store
 
 if TYPE_CHECKING:
+    from creditcli.audit import Head
     from creditcli.db.schema import UpgradeResult
     from creditcli.io.writers import Table
 
@@ -94,11 +95,35 @@ def audit_entries(store: Store, limit: int | None = None) -> Iterator[Table]:
 class AuditCheck:
     entries: int
     problems: list[str]
-    """Every break of the chain or of a record it vouches for, the first one first; empty: intact."""
+    """Every break of the chain or of a record it vouches for, the first one first, then every given
+    head the chain no longer holds; empty: intact."""
+    heads: list[tuple[Head, bool]] = field(default_factory=list)
+    """Each head given (``--head``) and whether the chain still holds it."""
 
 
-def audit_verify(store: Store) -> AuditCheck:
-    from creditcli.audit import entry_count, verify
+def audit_verify(store: Store, heads: Sequence[str] = ()) -> AuditCheck:
+    """The chain and what it vouches for, and each head noted outside the database (``SEQ:HASH`` as
+    ``audit head`` prints it; a malformed one is a usage error before the database is opened)."""
+    from creditcli.audit import check_head, entry_count, parse_head, verify
+
+    given_heads = [parse_head(text) for text in heads]
+    with store.reading() as session:
+        problems = verify(session)
+        checked = []
+        for given in given_heads:
+            missing = check_head(session, given)
+            problems += missing
+            checked.append((given, not missing))
+        return AuditCheck(entry_count(session), problems, checked)
+
+
+def audit_head(store: Store) -> Head:
+    """The newest entry of the audit log (66 while the log is empty)."""
+    from creditcli.audit import head
+    from creditcli.errors import InputMissingError
 
     with store.reading() as session:
-        return AuditCheck(entry_count(session), verify(session))
+        newest = head(session)
+    if newest is None:
+        raise InputMissingError("审计日志还没有任何记录，没有链头可打印：任何修改数据的命令都会追加一条记录")
+    return newest

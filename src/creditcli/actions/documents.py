@@ -110,9 +110,12 @@ def _papers(session: Session, task: Task, what: str, authority: str, wording: Wo
 
         return [(task.code, papers.notice(session, task, authority, wording.doc_no, wording.draw_at))]
     if what == "certificate":
+        from creditcli.audit import head
         from creditcli.draw import papers
 
-        return [(task.code, papers.certificate(session, task, authority, public=wording.public))]
+        newest = head(session)
+        noted = None if newest is None else newest.text
+        return [(task.code, papers.certificate(session, task, authority, public=wording.public, head=noted))]
     if what == "inspection-notice":
         from creditcli.teams.papers import inspection_notices
 

@@ -30,19 +30,24 @@ def export(
     """A public file (抽查计划公告, 抽查名单 or 抽查结果公告): never a class, ticket, inspector or remark."""
     from creditcli.draw.tasks import get_task
     from creditcli.errors import UsageError
-    from creditcli.io.writers import format_for, write_table
+    from creditcli.io.writers import format_for
     from creditcli.results import publicity
 
     if partial and what != publicity.RESULTS:
         raise UsageError("--partial 只用于 --what results")
-    store.check_outputs(("--output", output), inputs=[("--columns", columns)])
+    from creditcli.audit import head
+    from creditcli.results.manifest import manifest_path, write_with_manifest
+
+    store.check_outputs(("--output", output), ("公示文件清单", manifest_path(output)), inputs=[("--columns", columns)])
     chosen = format_for(output, fmt)
     keys = publicity.read_columns(columns) if columns is not None else None
     with store.reading() as session:
         task = get_task(session, code)
         authority = store.settings.authority
         table = publicity.public_table(session, task, what, keys, partial, authority=authority, allow_empty=allow_empty)
-        return Exported(output, write_table(table, output, chosen))
+        facts = {"task": task.code, "what": what, "title": publicity.LABELS[what]}
+        rows, manifest = write_with_manifest(table, output, chosen, facts, head(session))
+        return Exported(output, rows, manifest)
 
 
 @write_use_case("publicity mark")
@@ -59,6 +64,7 @@ def mark(unit: Unit, code: str, published_on: dt.date, what: str = "results") ->
 
 def archives(store: Store, output: Path, *, uscc: str | None = None, task: str | None = None) -> int:
     """一对象一档案 of one entity, or of every entity a task drew, under ``output`` (a folder or a .zip)."""
+    from creditcli.audit import head
     from creditcli.draw.tasks import get_task
     from creditcli.errors import UsageError
     from creditcli.results import archive
@@ -68,7 +74,8 @@ def archives(store: Store, output: Path, *, uscc: str | None = None, task: str |
     store.check_outputs(("--output", output))
     with store.reading() as session:
         codes = [uscc] if uscc is not None else archive.task_entities(session, get_task(session, task or ""))
-        return archive.export(session, codes, output)
+        newest = head(session)
+        return archive.export(session, codes, output, None if newest is None else newest.as_json())
 
 
 def deadlines(store: Store, today: dt.date, calendar: Path | None = None) -> list[Deadline]:

@@ -50,6 +50,8 @@ class Exported:
 
     path: Path
     rows: int
+    manifest: Path | None = None
+    """A public file's manifest beside it (``<file>.清单.json``: its SHA-256 and the audit chain's head)."""
 
 
 @dataclass

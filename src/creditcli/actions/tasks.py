@@ -143,23 +143,43 @@ def verify(store: Store, code: str, seq: int | None = None) -> VerifyResult:
         return result
 
 
-def certificate(store: Store, code: str, output: Path, pool: Path | None = None, seq: int | None = None) -> list[Path]:
+def certificate(
+    store: Store, code: str, output: Path, pool: Path | None = None, seq: int | None = None, *, public: bool = False
+) -> list[Path]:
     """The draw certificate exactly as issued (JSON at ``output``, the Markdown for signing beside it)
-    and, with ``pool``, the frozen pool file. Returns the files written."""
+    and, with ``pool``, the frozen pool file: internal, they hold every selected entity's class. With
+    ``public``, the public certificate instead (no class, ticket or rank; domain.md §8 "Who sees what").
+    Every Markdown records the audit chain's head at this moment. Returns the files written."""
+    from creditcli.audit import head
     from creditcli.draw import certificate as issued
     from creditcli.draw.tasks import get_task
+    from creditcli.errors import UsageError
     from creditcli.io.writers import output_set
 
+    if public and pool is not None:
+        raise UsageError(
+            "--pool 写出的抽取范围文件含每户的信用风险分类，仅供内部复核，不能与 --public 同用："
+            "公开版证书已含抽取范围摘要；范围文件请另用 creditcli tasks certificate 任务编号 -o 证书.json "
+            "--pool 范围.csv 写出"
+        )
     markdown = output.with_suffix(".md")
     store.check_outputs(("--output", output), ("签字存档版 .md", markdown), ("--pool", pool))
     with store.reading() as session:
-        cert = issued.certificate(session, get_task(session, code), seq)
-    with output_set() as outputs:  # the three files together, or none of them
-        outputs.write_bytes(output, cert.json_text.encode("utf-8"), "--output")
-        outputs.write_bytes(markdown, cert.markdown.encode("utf-8"), "签字存档版 .md")
-        if pool is not None:
-            outputs.write_bytes(pool, cert.pool_lines, "--pool")
-    return [output, markdown] if pool is None else [output, markdown, pool]
+        task = get_task(session, code)
+        newest = head(session)
+        noted = None if newest is None else newest.as_json()
+        if public:
+            json_text, markdown_text = issued.public_certificate(session, task, seq, noted)
+            pool_lines = None
+        else:
+            cert = issued.certificate(session, task, seq, noted)
+            json_text, markdown_text, pool_lines = cert.json_text, cert.markdown, cert.pool_lines
+    with output_set() as outputs:  # the files together, or none of them
+        outputs.write_bytes(output, json_text.encode("utf-8"), "--output")
+        outputs.write_bytes(markdown, markdown_text.encode("utf-8"), "签字存档版 .md")
+        if pool is not None and pool_lines is not None:
+            outputs.write_bytes(pool, pool_lines, "--pool")
+    return [output, markdown] if pool is None or pool_lines is None else [output, markdown, pool]
 
 
 def listing(store: Store) -> Table:

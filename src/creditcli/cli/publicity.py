@@ -50,6 +50,8 @@ def export(
         app_ctx.store, code, what.value, output, columns=columns, partial=partial, allow_empty=allow_empty, fmt=fmt
     )
     exported(app_ctx, done.path, done.rows)
+    if done.manifest is not None:
+        app_ctx.info(f"公示文件清单（文件摘要与审计链头）已写入 {done.manifest}")
 
 
 @app.command("mark")

@@ -49,10 +49,11 @@ def render_record(
         sys.stdout.write("\n")
         return
     flat = {k: v for k, v in data.items() if not isinstance(v, list | dict)}
-    if fmt is OutputFormat.csv:
-        import pandas as pd
+    if fmt is OutputFormat.csv:  # through the one formula-safe writer, as every CSV
+        from creditcli.io.writers import Table, write_csv_stream
 
-        pd.DataFrame([flat]).rename(columns=labels).to_csv(sys.stdout, index=False, lineterminator="\n")
+        names = list(flat)
+        write_csv_stream(Table(names, [labels.get(k, k) for k in names], [[tuple(flat.values())]], schema), sys.stdout)
         return
     from rich.table import Table as RichTable
     from rich.text import Text

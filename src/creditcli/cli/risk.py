@@ -70,8 +70,13 @@ def explain(
 
     app_ctx = AppContext.from_typer(ctx)
     data = credit.explain(app_ctx.store, uscc, model)
-    if app_ctx.format(fmt) is not OutputFormat.table:
+    if app_ctx.format(fmt) is OutputFormat.json:
         render_record(app_ctx, "creditcli.risk-explain/1", data, {}, OutputFormat.json)
+        return
+    if app_ctx.format(fmt) is OutputFormat.csv:  # one row per model, scoring model and indicator
+        from creditcli.credit.riskviews import explain_table
+
+        render_table(app_ctx, explain_table(data), OutputFormat.csv)
         return
     out = app_ctx.out
     out.print(f"{data['uscc']} {data['name']}", markup=False)

@@ -247,18 +247,32 @@ def certificate(
     code: CodeArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="证书 JSON 文件；同名 .md 为签字存档版")],
     pool: Annotated[
-        Path | None, typer.Option("--pool", help="同时写出冻结的抽取范围（CSV，供他人复核）", show_default=False)
+        Path | None,
+        typer.Option("--pool", help="同时写出冻结的抽取范围（CSV，含分类，供内部复核）", show_default=False),
     ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="写出公开版证书：不含每户的分类、签号和名次，可向社会公开")
+    ] = False,
     seq: SeqOpt = None,
 ) -> None:
-    """写出抽取证书（JSON + Markdown），可选写出抽取范围文件。"""
+    """写出抽取证书（JSON + Markdown），可选写出抽取范围文件。
+
+    完整证书与抽取范围文件含每户的信用风险分类（内部），仅供监督人员、上级机关、审计复核；
+    向社会和被抽查企业公开的是 --public 写出的公开版（见 docs/verify.md）。
+    """
     from creditcli.actions import tasks
 
     app_ctx = AppContext.from_typer(ctx)
-    written = tasks.certificate(app_ctx.store, code, output, pool, in_range(seq, "--seq", 1))
-    app_ctx.info(f"抽取证书已写入 {written[0]} 和 {written[1]}")
+    written = tasks.certificate(app_ctx.store, code, output, pool, in_range(seq, "--seq", 1), public=public)
+    if public:
+        app_ctx.info(f"公开版抽取证书（不含分类、签号和名次，可公开）已写入 {written[0]} 和 {written[1]}")
+        return
+    app_ctx.info(
+        f"抽取证书已写入 {written[0]} 和 {written[1]}（内部：含每户的信用风险分类，仅供监督人员、上级机关、审计；"
+        "公开用 --public）"
+    )
     if pool is not None:
-        app_ctx.info(f"抽取范围已写入 {pool}（其 SHA-256 即证书中的 pool_digest）")
+        app_ctx.info(f"抽取范围已写入 {pool}（其 SHA-256 即证书中的 pool_digest；内部：含信用风险分类）")
 
 
 @app.command("document")

@@ -52,6 +52,45 @@ def explain(session: Session, uscc: str, model: str | None = None) -> dict[str, 
     }
 
 
+EXPLAIN_COLUMNS = (
+    ("uscc", "统一社会信用代码"),
+    ("name", "名称"),
+    ("imported_class", "导入的分类"),
+    ("model", "模型"),
+    ("version", "模型版本"),
+    ("risk_class", "模型分类"),
+    ("effective_date", "分类生效日期"),
+    ("decided_by", "定类的模型"),
+    ("scoring", "评分模型"),
+    ("score", "得分"),
+    ("band_class", "按分档的分类"),
+    ("direct", "直接定类规则"),
+    ("indicator", "指标"),
+    ("indicator_label", "指标名称"),
+    ("value", "指标取值"),
+    ("points", "指标得分"),
+)
+
+
+def explain_table(data: dict[str, Any]) -> Table:
+    """``explain``'s answer as rows for CSV: one per model, scoring model and indicator (the entity and
+    the model repeated on each row); an entity no model has classified yet is one row of its own."""
+    entity = (data["uscc"], data["name"], data["imported_class"])
+    rows: list[tuple[Any, ...]] = []
+    for m in data["models"]:
+        model = (m["model"], m["version"], m["risk_class"], m["effective_date"], m["decided_by"])
+        for s in m["scorings"]:
+            direct = s["direct"]["label"] if s["direct"] else ""
+            scoring = (s["name"], s["score"], s["band_class"], direct)
+            indicators = [(i["id"], i["label"], i["value"], i["points"]) for i in s["indicators"]]
+            rows += [(*entity, *model, *scoring, *i) for i in indicators or [("", "", None, None)]]
+        if not m["scorings"]:
+            rows.append((*entity, *model, *[None] * 8))
+    if not rows:
+        rows.append((*entity, *[None] * 13))
+    return Table([k for k, _ in EXPLAIN_COLUMNS], [v for _, v in EXPLAIN_COLUMNS], [rows], "creditcli.risk-explain/1")
+
+
 def _explain_one(mc: ModelClass, run: RiskRun) -> dict[str, Any]:
     model = parse_text(run.model_text)
     scorings = dict(model.scorings())

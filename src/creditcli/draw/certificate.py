@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from creditcli import __version__
+from creditcli import __version__, clock
 from creditcli.canonical import RESTORE, stored_json
+from creditcli.db import bulk
 from creditcli.db.models import PoolFreeze, Task
 from creditcli.draw import strategies
-from creditcli.draw.documents import certificate_markdown
+from creditcli.draw.documents import certificate_markdown, public_markdown
 from creditcli.draw.pool import frozen_pool
 from creditcli.draw.records import find_draw
 from creditcli.draw.spec import TaskSpec
@@ -113,8 +114,11 @@ class Certificate:
     pool_lines: bytes
 
 
-def certificate(session: Session, task: Task, seq: int | None = None) -> Certificate:
-    """The certificate exactly as issued at draw time (byte-identical on every call)."""
+def certificate(
+    session: Session, task: Task, seq: int | None = None, head: dict[str, Any] | None = None
+) -> Certificate:
+    """The certificate exactly as issued at draw time (byte-identical on every call); its Markdown,
+    made now, is labelled internal and records ``head``, the audit chain's head at this moment."""
     row = find_draw(session, task, seq)
     freeze_row = session.get(PoolFreeze, row.freeze_id)
     assert freeze_row is not None  # a foreign key
@@ -122,4 +126,57 @@ def certificate(session: Session, task: Task, seq: int | None = None) -> Certifi
     cert = stored_json(row.certificate, what)
     if hashlib.sha256(row.certificate.encode()).hexdigest() != row.certificate_sha256:
         raise RecordError(f"{what}记录已损坏：与抽取时记录的 SHA-256 不符；{RESTORE}")
-    return Certificate(row.certificate, certificate_markdown(cert, spec_of(task)), frozen_pool(task.code, freeze_row))
+    return Certificate(
+        row.certificate, certificate_markdown(cert, spec_of(task), head), frozen_pool(task.code, freeze_row)
+    )
+
+
+PUBLIC_SCHEMA = "creditcli.draw-certificate-public/1"
+_PUBLIC_FIELDS = (
+    "algorithm",
+    "algorithm_version",
+    "task",
+    "draw_seq",
+    "supersedes",
+    "seed",
+    "seed_generated",
+    "mode",
+    "parameters",
+    "pool_digest",
+    "pool_size",
+    "excluded",
+    "frozen_at",
+    "drawn_at",
+    "operator",
+    "tool_version",
+)
+
+
+def public_certificate(
+    session: Session, task: Task, seq: int | None = None, head: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """The public certificate (domain.md §8 "Who sees what"), JSON and Markdown: seed, algorithm, pool
+    digest, per-class counts n and k, the selected entities by code and name — no entity's class,
+    ticket or rank. The list is in code order: the certificate's order (by class, then rank) would
+    tell each entity's class. Nor is the full certificate's SHA-256 given: with the public seed and
+    list, a small draw's classes could be found by trying each split of the list over the counts."""
+    row = find_draw(session, task, seq)
+    cert = stored_json(row.certificate, f"任务 {escape_controls(task.code)} 第 {row.seq} 次抽取的证书")
+    sql = (
+        "SELECT s.uscc, e.name FROM draw_selections s LEFT JOIN entities e ON e.uscc = s.uscc "
+        "WHERE s.draw_id = ? ORDER BY s.uscc"
+    )
+    names = {uscc: name or "" for uscc, name in bulk.fetch_all(session, sql, (row.id,))}
+    selected = sorted(p["uscc"] for p in cert["selected"])
+    data: dict[str, Any] = {
+        "schema": PUBLIC_SCHEMA,
+        **{k: cert[k] for k in _PUBLIC_FIELDS},
+        "strata": [{k: v for k, v in s.items() if k != "inclusion"} for s in cert["strata"]],
+        "selected_count": len(selected),
+        "written_at": clock.now().isoformat(timespec="seconds"),
+        "audit_head": head,
+    }
+    rows = ",\n".join("    " + json.dumps({"uscc": u, "name": names.get(u, "")}, ensure_ascii=False) for u in selected)
+    text = json.dumps(data, ensure_ascii=False, indent=2)[:-2]
+    text += f',\n  "selected": [\n{rows}\n  ]\n}}\n' if selected else ',\n  "selected": []\n}\n'
+    return text, public_markdown({**data, "selected": [(u, names.get(u, "")) for u in selected]}, spec_of(task))

@@ -78,10 +78,24 @@ def pre_draw_notice(
     return "\n".join(lines)
 
 
-def certificate_markdown(cert: dict[str, Any], spec: TaskSpec) -> str:
-    """The signed, filed version of the certificate JSON (电子固化记录)."""
+INTERNAL_NOTE = (
+    "> 内部文件：含每户的信用风险分类与签号，仅供监督人员、上级机关、审计（纪检）复核，不得公开或交给被抽查企业；"
+    "对外请用 creditcli tasks certificate --public 写出的公开版。"
+)
+
+
+def _head_line(head: dict[str, Any] | None) -> list[str]:
+    if head is None:
+        return []
+    return [f"- 写出时的审计链头：`{head['head']}`（creditcli audit verify --head 可核对日志仍含此条）"]
+
+
+def certificate_markdown(cert: dict[str, Any], spec: TaskSpec, head: dict[str, Any] | None = None) -> str:
+    """The signed, filed version of the certificate JSON (电子固化记录); internal (domain.md §8)."""
     lines = [
-        "# 随机抽取证书",
+        "# 随机抽取证书（内部）",
+        "",
+        INTERNAL_NOTE,
         "",
         *_task_lines(spec),
         *_parameter_lines(cert["mode"], cert["parameters"]),
@@ -91,6 +105,7 @@ def certificate_markdown(cert: dict[str, Any], spec: TaskSpec) -> str:
         f"- 抽取范围摘要：`{cert['pool_digest']}`（{cert['pool_size']} 户，另排除 {cert['excluded']} 户）",
         f"- 冻结时间：{cert['frozen_at']}；抽取时间：{cert['drawn_at']}；操作人：{cert['operator']}",
         f"- 程序版本：creditcli {cert['tool_version']}",
+        *_head_line(head),
         "",
         "## 各类抽取数",
         "",
@@ -116,3 +131,48 @@ def certificate_markdown(cert: dict[str, Any], spec: TaskSpec) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def public_markdown(cert: dict[str, Any], spec: TaskSpec) -> str:
+    """The public certificate for publishing and for the entities drawn: counts per class, no entity's
+    class, ticket or rank (domain.md §3, §8). ``cert["selected"]``: (code, name) in code order."""
+    lines = [
+        "# 随机抽取证书（公开版）",
+        "",
+        "本证书可向社会和被抽查企业公开：不含任何一户的信用风险分类、签号或名次。",
+        "",
+        *_task_lines(spec),
+        *_parameter_lines(cert["mode"], cert["parameters"]),
+        f"- 抽取序号：第 {cert['draw_seq']} 次" + (f"（取代第 {cert['supersedes']} 次）" if cert["supersedes"] else ""),
+        f"- 随机种子：`{cert['seed']}`" + ("（系统生成）" if cert["seed_generated"] else ""),
+        f"- 算法：{cert['algorithm']} 第 {cert['algorithm_version']} 版（docs/verify.md）",
+        f"- 抽取范围摘要：`{cert['pool_digest']}`（{cert['pool_size']} 户，另排除 {cert['excluded']} 户）",
+        f"- 冻结时间：{cert['frozen_at']}；抽取时间：{cert['drawn_at']}；操作人：{cert['operator']}",
+        f"- 程序版本：creditcli {cert['tool_version']}；本证书写出时间：{cert['written_at']}",
+        *_head_line(cert["audit_head"]),
+        "",
+        "## 各类户数与抽取数",
+        "",
+        "| 信用风险分类 | 户数 n | 抽取数 k |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {class_label(s['risk_class'])} | {s['n']} | {s['k']} |" for s in cert["strata"]]
+    lines += [
+        "",
+        f"## 抽中名单（{cert['selected_count']} 户，按统一社会信用代码排序）",
+        "",
+        "| 序号 | 统一社会信用代码 | 名称 |",
+        "|---:|---|---|",
+    ]
+    for i, (uscc, name) in enumerate(cert["selected"], start=1):
+        lines.append(f"| {i} | {uscc} | {_cell(name)} |")
+    lines += [
+        "",
+        "公众可核对：抽取前公告中的抽取范围摘要与本证书相同（种子在摘要公布之后产生）；各类抽取数符合公布的比例。",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "｜").replace("\n", " ")

@@ -107,8 +107,11 @@ def notice(session: Session, task: Task, authority: str, doc_no: str = "", draw_
     return paper
 
 
-def certificate(session: Session, task: Task, authority: str, *, public: bool, seq: int | None = None) -> Paper:
-    """随机抽取证书: internal (classes, ranks, tickets: for 监督人员、上级机关、审计) or public (neither)."""
+def certificate(
+    session: Session, task: Task, authority: str, *, public: bool, seq: int | None = None, head: str | None = None
+) -> Paper:
+    """随机抽取证书: internal (classes, ranks, tickets: for 监督人员、上级机关、审计) or public (neither);
+    ``head``: the audit chain's head (``SEQ:HASH``) as the document is made (docs/verify.md §7)."""
     spec = spec_of(task)
     draw = find_draw(session, task, seq)
     cert: dict[str, Any] = json.loads(draw.certificate)
@@ -133,6 +136,8 @@ def certificate(session: Session, task: Task, authority: str, *, public: bool, s
         ["抽取时间", cert["drawn_at"].replace("T", " ")],
         ["操作人", cert["operator"]],
     ]
+    if head is not None:
+        record.append(["写出时的审计链头", head])
     paper.table(record, widths=(40, 116))
     paper.heading("三、各分类抽取数")
     strata = [

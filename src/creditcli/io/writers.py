@@ -256,8 +256,14 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_table(table: Table, path: Path, fmt: FileFormat) -> int:
     """Write atomically; returns the number of data rows."""
+    with atomic_path(path) as tmp:
+        return write_table_at(table, tmp, fmt)
+
+
+def write_table_at(table: Table, tmp: Path, fmt: FileFormat) -> int:
+    """Write into ``tmp`` (an :func:`atomic_path`), for a file that appears together with another."""
     writer = {FileFormat.csv: _write_csv, FileFormat.xlsx: _write_xlsx, FileFormat.json: _write_json}[fmt]
-    with atomic_path(path) as tmp, gc_paused():
+    with gc_paused():
         return writer(table, tmp)
 
 

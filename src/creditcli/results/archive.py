@@ -239,6 +239,8 @@ def markdown(data: dict[str, Any]) -> str:
         for p in part["publications"]:
             lines.append(f"- 公示：{p['what']}，{p['published_on']}")
         lines.append("")
+    if data.get("audit_head"):
+        lines += [f"写出时的审计链头：`{data['audit_head']['head']}`（creditcli audit verify --head 可核对）", ""]
     return "\n".join(lines)
 
 
@@ -253,11 +255,12 @@ def task_entities(session: Session, task: Task) -> list[str]:
     return sorted(drawn_codes(session, draw))
 
 
-def export(session: Session, usccs: Iterable[str], target: Path) -> int:
-    """Write the archives under ``target`` (a directory, or a ``.zip`` written atomically)."""
+def export(session: Session, usccs: Iterable[str], target: Path, head: dict[str, Any] | None = None) -> int:
+    """Write the archives under ``target`` (a directory, or a ``.zip`` written atomically); each records
+    ``head``, the audit chain's head when it was written (``audit verify --head`` checks it later)."""
     files = []
     for uscc in usccs:
-        data = entity_archive(session, uscc)
+        data = {**entity_archive(session, uscc), "audit_head": head}
         body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         files += [(f"{data['uscc']}/archive.json", body), (f"{data['uscc']}/index.md", markdown(data))]
     if target.suffix.lower() == ".zip":
