@@ -21,6 +21,8 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
+from creditcli.cli.chinese import ChineseGroup, run
+
 
 class Commands(MutableMapping[str, Any]):
     """A group's commands by name, in their order; each built by its factory when first looked up.
@@ -89,7 +91,7 @@ def _name(info: Any) -> str:
     return name
 
 
-class Nouns(TyperGroup):
+class Nouns(ChineseGroup):
     """The root: its own commands, and the groups named in ``NOUNS`` (each the ``app`` of
     ``creditcli.cli.<noun>``), imported and built on first use."""
 
@@ -111,6 +113,10 @@ class Nouns(TyperGroup):
     def _stand_in(self, name: str) -> TyperGroup:
         """What the root's help screen shows of a group: its name and help, nothing built."""
         return TyperGroup(name=name, help=inspect.cleandoc(str(self._noun(name).info.help)))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's usage errors in Chinese, as every other error (cli/chinese.py)."""
+        return run(super().main, *args, **kwargs)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.groups)  # the names only (TyperGroup's own would build every group)

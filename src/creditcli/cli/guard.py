@@ -13,6 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from typer.models import CommandFunctionType
 
+from creditcli.cli.chinese import ChineseCommand, ChineseGroup
 from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault
 
 P = ParamSpec("P")
@@ -101,9 +102,11 @@ class CreditTyper(typer.Typer):
         kwargs.setdefault("no_args_is_help", True)
         kwargs.setdefault("rich_markup_mode", "rich")
         kwargs.setdefault("pretty_exceptions_enable", False)
+        kwargs.setdefault("cls", ChineseGroup)  # help and usage errors in Chinese (cli/chinese.py)
         super().__init__(**kwargs)
 
     def command(self, name: str | None = None, **kwargs: Any) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        kwargs.setdefault("cls", ChineseCommand)
         register = super().command(name, **kwargs)
 
         def decorator(func: CommandFunctionType) -> CommandFunctionType:
