@@ -3,12 +3,17 @@ command in Chinese, no English boilerplate of Typer/Click, help that wraps inste
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
+import json
 import re
+from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
+from conftest import ENTITY_HEADER, Cli, uscc, write_csv
 from creditcli.cli.app import Root, app
 from creditcli.cli.groups import _name
 
@@ -155,3 +160,84 @@ def test_usage_errors_in_chinese(args: list[str], message: str | None) -> None:
     first = stderr.splitlines()[0]
     assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", first), stderr  # no English sentence
     assert "Usage" not in stderr and "Error" not in stderr and "Try" not in stderr
+
+
+# -f csv and -f json are never cut (issue 17 §3) -------------------------------------------------------
+
+
+@pytest.fixture
+def sixty(cli: Cli, tmp_path: Path) -> list[str]:
+    """A roster of 60 entities: more than a terminal table shows."""
+    codes = [uscc(f"91370112MA3D{i:05d}") for i in range(60)]
+    rows = [
+        [c, f"测试{i:02d}有限公司", "企业", "2020-01-05", "华山市场监管所", "C1391", "存续", "A"]
+        for i, c in enumerate(codes)
+    ]
+    cli.ok("entities", "import", write_csv(tmp_path / "sixty.csv", ENTITY_HEADER, rows))
+    return sorted(codes)
+
+
+def test_csv_and_json_lists_are_whole(cli: Cli, sixty: list[str]) -> None:
+    out = cli.ok("entities", "list", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert [r[0] for r in rows[1:]] == sixty and out.stderr == ""
+    data = json.loads(cli.ok("entities", "list", "-f", "json").stdout)
+    assert len(data["rows"]) == 60
+    out = cli.ok("-f", "csv", "entities", "list")  # the global format as well
+    assert len(list(csv.reader(io.StringIO(out.stdout)))) == 61
+
+
+def test_terminal_table_shows_fifty_and_says_so(cli: Cli, sixty: list[str]) -> None:
+    out = cli.ok("entities", "list", "--wide")
+    assert sixty[49] in out.stdout and sixty[50] not in out.stdout
+    assert out.stderr == "仅显示前 50 条，共 60 条（-n 0 显示全部）\n"
+    out = cli.ok("entities", "list", "-n", "0", "--wide")
+    assert sixty[59] in out.stdout and out.stderr == ""
+    out = cli.ok("entities", "list", "--class", "A", "-n", "0", "--wide")
+    assert sixty[59] in out.stdout and out.stderr == ""
+
+
+def test_an_explicit_limit_holds_for_every_format(cli: Cli, sixty: list[str]) -> None:
+    out = cli.ok("entities", "list", "-n", "5", "-f", "csv")
+    assert [r[0] for r in list(csv.reader(io.StringIO(out.stdout)))[1:]] == sixty[:5]
+    out = cli.ok("entities", "list", "-n", "5")
+    assert sixty[4] in out.stdout and sixty[5] not in out.stdout
+    assert out.stderr == "终端宽度不够，未显示：标签（加 --wide 显示全部列）\n"  # asked for five: no count
+    assert cli.ok("inspectors", "list", "-f", "csv").stdout.count("\n") == 1  # the header: no inspectors yet
+
+
+# Identifiers never break; at 80 columns every list is readable ---------------------------------------
+
+
+def lines_with(text: str, value: str) -> list[str]:
+    return [line for line in text.splitlines() if value in line]
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_identifiers_are_never_wrapped(cli: Cli, sixty: list[str], columns: int) -> None:
+    result = cli.runner.invoke(app, ["--db", cli.db, "entities", "list", "-n", "3"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0
+    for code in sixty[:3]:
+        assert len(lines_with(result.stdout, code)) == 1, result.stdout  # whole, on one line
+    assert max(len(line) for line in result.stdout.splitlines()) <= columns
+    cli.ok("tasks", "create", "T-2026-0001", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    result = cli.runner.invoke(app, ["--db", cli.db, "tasks", "list"], env={"COLUMNS": str(columns)})
+    assert (
+        len(lines_with(result.stdout, "T-2026-0001")) == 1
+        and len(lines_with(result.stdout, "2026-03-01:2026-06-30")) == 1
+    )
+
+
+def test_narrow_terminal_drops_columns_in_order_and_wide_shows_all(cli: Cli, sixty: list[str]) -> None:
+    def run(columns: int, *extra: str) -> Result:
+        return cli.runner.invoke(
+            app, ["--db", cli.db, "entities", "list", "-n", "1", *extra], env={"COLUMNS": str(columns)}
+        )
+
+    assert run(100).stderr == ""
+    assert "标签" in run(100).stdout
+    assert run(80).stderr == "终端宽度不够，未显示：标签（加 --wide 显示全部列）\n"
+    assert run(60).stderr == "终端宽度不够，未显示：主体类型、管辖单位、行业代码、标签（加 --wide 显示全部列）\n"
+    wide = run(60, "--wide")
+    assert wide.stderr == "" and wide.stdout.splitlines()[0].count("┳") == 7  # eight columns
+    assert run(60, "-f", "csv").stdout.splitlines()[0].count(",") == 7  # CSV: every column, whatever the width

@@ -9,7 +9,7 @@ import typer
 from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, UsccArg, entity_filter, in_range
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, UsccArg, entity_filter, rows_wanted
 from creditcli.cli.render import render_record, render_table, to_jsonable
 
 if TYPE_CHECKING:
@@ -31,14 +31,14 @@ add_import_command(
 
 @app.command("list")
 @entity_filter
-def list_(ctx: typer.Context, flt: EntityFilter, limit: LimitOpt = 50, fmt: FormatOpt = None) -> None:
+def list_(ctx: typer.Context, flt: EntityFilter, limit: LimitOpt = None, fmt: FormatOpt = None) -> None:
     """列出检查对象（可按分类、状态、监管所、类型、行业、标签、名称筛选）。"""
     from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    limit = in_range(limit, "--limit") or 0
-    with rosters.listing(app_ctx.store, "entities", flt, limit or None, brief=True) as table:
-        render_table(app_ctx, table, app_ctx.format(fmt))
+    read, shown = rows_wanted(limit, app_ctx.format(fmt))
+    with rosters.listing(app_ctx.store, "entities", flt, read, brief=True) as table:
+        render_table(app_ctx, table, app_ctx.format(fmt), shown=shown)
 
 
 @app.command("show")

@@ -14,6 +14,7 @@ import typer
 from typer.models import CommandFunctionType
 
 from creditcli.cli.chinese import ChineseCommand, ChineseGroup
+from creditcli.cli.options import with_wide
 from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault
 
 P = ParamSpec("P")
@@ -110,7 +111,7 @@ class CreditTyper(typer.Typer):
         register = super().command(name, **kwargs)
 
         def decorator(func: CommandFunctionType) -> CommandFunctionType:
-            register(guarded(func))
+            register(guarded(with_wide(func)))
             return func
 
         return decorator

@@ -9,7 +9,7 @@ import typer
 from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, in_range
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, rows_wanted
 from creditcli.cli.render import render_record, render_table
 
 app = CreditTyper(name="inspectors", help="执法检查人员名录库（含专家、第三方机构人员）：导入、查询、导出。")
@@ -39,7 +39,7 @@ def list_(
     station: StationOpt = None,
     qualification: QualOpt = None,
     name: NameOpt = None,
-    limit: LimitOpt = 50,
+    limit: LimitOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """列出执法检查人员。"""
@@ -48,9 +48,9 @@ def list_(
 
     app_ctx = AppContext.from_typer(ctx)
     flt = InspectorFilter(kind, status, station, qualification, name)
-    limit = in_range(limit, "--limit") or 0
-    with rosters.listing(app_ctx.store, "inspectors", flt, limit or None, brief=True) as table:
-        render_table(app_ctx, table, app_ctx.format(fmt))
+    read, shown = rows_wanted(limit, app_ctx.format(fmt))
+    with rosters.listing(app_ctx.store, "inspectors", flt, read, brief=True) as table:
+        render_table(app_ctx, table, app_ctx.format(fmt), shown=shown)
 
 
 @app.command("show")

@@ -7,7 +7,7 @@ import typer
 from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, in_range
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, rows_wanted
 from creditcli.cli.render import render_table
 
 app = CreditTyper(name="items", help="抽查事项清单：导入、查询、导出。")
@@ -23,14 +23,14 @@ add_import_command(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, limit: LimitOpt = 0, fmt: FormatOpt = None) -> None:
+def list_(ctx: typer.Context, limit: LimitOpt = None, fmt: FormatOpt = None) -> None:
     """列出抽查事项。"""
     from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    limit = in_range(limit, "--limit") or 0
-    with rosters.listing(app_ctx.store, "items", None, limit or None, brief=True) as table:
-        render_table(app_ctx, table, app_ctx.format(fmt))
+    read, shown = rows_wanted(limit, app_ctx.format(fmt))
+    with rosters.listing(app_ctx.store, "items", None, read, brief=True) as table:
+        render_table(app_ctx, table, app_ctx.format(fmt), shown=shown)
 
 
 @app.command("export")

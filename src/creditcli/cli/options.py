@@ -49,7 +49,17 @@ AllowUnknownOpt = Annotated[
 AcceptBadChecksumOpt = Annotated[
     bool, typer.Option("--accept-bad-checksum", help="校验位不符的代码也导入，并在该对象上记录警告")
 ]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="最多显示多少条（0 表示全部）")]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        help="最多显示多少条（0 表示全部）；不给时表格显示前 50 条，-f csv 与 -f json 输出全部",
+        show_default=False,
+    ),
+]
+TABLE_ROWS = 50
+"""Rows a terminal table of a list command shows when ``--limit`` is not given (CSV and JSON: all)."""
 MAX_NUMBER = 1_000_000_000
 """Upper bound of a count or sequence number typed on the command line (a database integer holds it)."""
 CalendarOpt = Annotated[
@@ -85,6 +95,16 @@ def date_option(text: str | None, option: str) -> dt.date | None:
     if day is None:
         raise UsageError(f"{option} {text} 无法识别（可写作 2026-07-10、2026/7/10、2026年7月10日、20260710）")
     return day
+
+
+def rows_wanted(limit: int | None, fmt: OutputFormat) -> tuple[int | None, int | None]:
+    """``--limit`` of a list command: (rows to read, rows to show). Given, it holds for every format
+    (0: all); not given, a terminal table shows the first ``TABLE_ROWS`` and says how many there are,
+    while CSV and JSON, read by programs, are never cut."""
+    limit = in_range(limit, "--limit")
+    if limit is not None:
+        return (limit or None), None
+    return None, (TABLE_ROWS if fmt is OutputFormat.table else None)
 
 
 def in_range(value: int | None, option: str, low: int = 0, high: int = MAX_NUMBER) -> int | None:
@@ -157,3 +177,40 @@ def entity_filter(func: F) -> F:
     wrapper.__signature__ = seen  # type: ignore[attr-defined]  # what Typer reads
     wrapper.__annotations__ = {p.name: p.annotation for p in seen.parameters.values()}
     return wrapper  # type: ignore[return-value]  # same call shape for Typer, minus flt plus the filters
+
+
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", help="表格显示全部列（默认按终端宽度省略次要的列，顺序见 docs/terminal.md）"),
+]
+
+
+def with_wide(func: F) -> F:
+    """Give a command that prints data (it has a ``fmt`` option) the ``--wide`` flag of its terminal
+    table; the body never sees it (the running ``AppContext`` carries it to cli/render.py)."""
+    try:
+        signature = _signature(func)
+    except NameError:  # an annotation only a type checker resolves: no such command prints a table
+        return func
+    if "fmt" not in signature.parameters or "wide" in signature.parameters:
+        return func
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, wide: bool = False, **kwargs: Any) -> Any:
+        from creditcli.cli.context import started
+
+        ctx = next((a for a in (*args, *kwargs.values()) if callable(getattr(a, "find_root", None))), None)
+        app = started(ctx.find_root()) if ctx is not None else None
+        if app is not None:
+            app.wide = wide
+        return func(*args, **kwargs)
+
+    params = list(signature.parameters.values())
+    wide_param = inspect.Parameter("wide", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=WideOpt)
+    at = next((i for i, p in enumerate(params) if p.name == "fmt"), len(params))
+    params.insert(at, wide_param)
+    ordered = sorted(params, key=lambda p: p.kind)  # keyword-only after the rest, each kind in its order
+    seen = signature.replace(parameters=ordered)
+    wrapper.__signature__ = seen  # type: ignore[attr-defined]  # what Typer reads
+    wrapper.__annotations__ = {p.name: p.annotation for p in seen.parameters.values()}
+    return wrapper  # type: ignore[return-value]  # same call shape for Typer, plus --wide

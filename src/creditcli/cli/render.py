@@ -18,7 +18,66 @@ if TYPE_CHECKING:
 MAX_PROBLEMS_SHOWN = 50
 
 
-def render_table(app: AppContext, table: Table, fmt: OutputFormat, title: str | None = None) -> int:
+IDENTIFIERS = frozenset(
+    {
+        "uscc",
+        "code",
+        "inspector_code",
+        "decision_no",
+        "window",
+        "seed",
+        "digest",
+        "entry_hash",
+        "inclusion",
+        "seq",
+        "ref",
+        "at",
+    }
+)
+"""Columns that are never wrapped inside (a code cut over two lines cannot be read, nor copied):
+these and every date column (name ending in ``_on``, ``_by``, ``_from``, ``_end``, ``date``, ``expiry``…)."""
+DATE_SUFFIXES = ("date", "_on", "_by", "_from", "_end", "_at", "expiry", "due", "since", "automatic", "end")
+
+DROP_ORDER = (
+    "tags",
+    "industry",
+    "entity_type",
+    "frequency",
+    "item_type",
+    "qualifications",
+    "category",
+    "draws",
+    "task_type",
+    "kind",
+    "unit",
+    "removal_reason",
+    "procedure",
+    "early_stop_from",
+    "arguments",
+    "digest",
+    "entry_hash",
+    "counts",
+    "amount",
+    "kinds",
+    "inclusion_decimal",
+    "station",
+)
+"""Columns a terminal table leaves out, first to last, until it fits the terminal's width; when it
+still does not fit, the rightmost columns go, never the first (docs/terminal.md; ``--wide`` shows
+all, and CSV/JSON always have every column)."""
+TEXT_MIN = 10
+"""Cells a column of text keeps at least (five Chinese characters), folded over lines below that."""
+
+
+def is_identifier(name: str) -> bool:
+    return name in IDENTIFIERS or name.endswith(DATE_SUFFIXES)
+
+
+def render_table(
+    app: AppContext, table: Table, fmt: OutputFormat, title: str | None = None, shown: int | None = None
+) -> int:
+    """``table`` on stdout; ``shown``: a terminal table shows only the first rows and says on stderr how
+    many there are (CSV and JSON are always whole)."""
     from creditcli.io.writers import write_csv_stream, write_json_stream
 
     if fmt is OutputFormat.csv:
@@ -28,16 +87,50 @@ def render_table(app: AppContext, table: Table, fmt: OutputFormat, title: str | 
     from rich.table import Table as RichTable
     from rich.text import Text
 
+    rows: list[tuple[str, ...]] = []
+    values = table.display_rows()
+    for row in values:
+        # printable: an ESC in a cell is shown, not obeyed.
+        rows.append(tuple(printable(v) for v in row))
+        if shown is not None and len(rows) >= shown:
+            break
+    total = len(rows) + sum(1 for _ in values)  # the rest counted, not rendered
+    keep = fitting(list(table.names), list(table.labels), rows, app.out.width, app.wide)
     rich = RichTable(title=title, show_lines=False)
-    for label in table.labels:
-        rich.add_column(label, overflow="fold")
-    count = 0
-    for values in table.display_rows():
-        # Text: a name like "[/]" is data, not markup; printable: an ESC in a cell is shown, not obeyed.
-        rich.add_row(*(Text(printable(v)) for v in values))
-        count += 1
+    for i in keep:
+        whole = is_identifier(table.names[i])  # never wrapped nor cut: the column is as wide as its longest
+        rich.add_column(table.labels[i], overflow="fold", no_wrap=whole)
+    for row in rows:
+        # Text: a name like "[/]" is data, not markup.
+        rich.add_row(*(Text(row[i]) for i in keep))
     app.out.print(rich)
-    return count
+    dropped = [table.labels[i] for i in range(len(table.names)) if i not in keep]
+    if dropped:
+        app.info(f"终端宽度不够，未显示：{'、'.join(dropped)}（加 --wide 显示全部列）")
+    if total > len(rows):
+        app.info(f"仅显示前 {len(rows)} 条，共 {total} 条（-n 0 显示全部）")
+    return len(rows)
+
+
+def fitting(names: list[str], labels: list[str], rows: list[tuple[str, ...]], width: int, wide: bool) -> list[int]:
+    """The columns a terminal table of ``width`` cells shows: all of them, or without the ones that
+    come first in ``DROP_ORDER`` until identifiers fit whole and text keeps ``TEXT_MIN`` cells."""
+    from rich.cells import cell_len
+
+    def need(i: int) -> int:
+        longest = max((cell_len(row[i]) for row in rows), default=0)
+        header = min(cell_len(labels[i]), 4)  # a header wraps: two characters a line at least
+        if is_identifier(names[i]):
+            return max(longest, cell_len(labels[i])) + 3  # a cell's padding and its border
+        return max(min(longest, TEXT_MIN), header) + 3
+
+    keep = list(range(len(names)))
+    if wide:
+        return keep
+    order = [names.index(n) for n in DROP_ORDER if n in names]
+    while sum(need(i) for i in keep) + 1 > width and len(keep) > 1:
+        keep.remove(order.pop(0) if order else keep[-1])
+    return keep
 
 
 def render_record(
