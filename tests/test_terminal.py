@@ -16,6 +16,7 @@ from typer.testing import CliRunner, Result
 from conftest import ENTITY_HEADER, Cli, uscc, write_csv
 from creditcli.cli.app import Root, app
 from creditcli.cli.groups import _name
+from creditcli.cli.render import shown_value
 
 ENGLISH = [
     "Usage",
@@ -241,3 +242,56 @@ def test_narrow_terminal_drops_columns_in_order_and_wide_shows_all(cli: Cli, six
     wide = run(60, "--wide")
     assert wide.stderr == "" and wide.stdout.splitlines()[0].count("┳") == 7  # eight columns
     assert run(60, "-f", "csv").stdout.splitlines()[0].count(",") == 7  # CSV: every column, whatever the width
+
+
+# No raw internal value on the terminal; JSON keeps the machine values ----------------------------------
+
+
+def test_task_parameters_shown_in_chinese_and_kept_in_json(cli: Cli, sixty: list[str]) -> None:
+    cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    shown = cli.ok("tasks", "show", "T1", "--wide").stdout
+    assert re.search(r"抽取方式\s+按分类比例抽取", shown) and re.search(r"分类来源\s+导入的分类", shown), shown
+    for raw in ("stratified", "imported", "None"):
+        assert raw not in shown
+    cli.ok(
+        "tasks",
+        "create",
+        "T2",
+        "--name",
+        "抽查",
+        "--window",
+        "2026-03-01:2026-06-30",
+        "--mode",
+        "weighted",
+        "--count",
+        "3",
+        *(f"--weight={c}=1" for c in "ABCD"),
+    )
+    assert re.search(r"抽取方式\s+按权重抽取", cli.ok("tasks", "show", "T2").stdout)
+    data = json.loads(cli.ok("tasks", "show", "T1", "-f", "json").stdout)
+    assert (data["mode"], data["class_source"]) == ("stratified", "imported")
+
+
+@pytest.mark.parametrize(
+    ("column", "raw", "label"),
+    [
+        ("mode", "stratified", "按分类比例抽取"),
+        ("mode", "weighted", "按权重抽取"),
+        ("class_source", "imported", "导入的分类"),
+        ("class_source", "model:default@2026.1", "本局模型 default@2026.1"),
+        ("source", "model:default@2026.1", "本局模型 default@2026.1"),
+        ("method", "greedy+max-flow", "逐户按签号匹配，再以最大流均衡"),
+        ("method", "max-flow", "最大流均衡分配"),
+        ("kind", "penalty", "行政处罚"),
+        ("kind", "list", "名单"),
+        ("kind", "result", "抽查结果"),
+        ("what", "plan", "抽查计划"),
+        ("what", "results", "抽查结果"),
+        ("frozen_at", "2026-11-30T08:47:36", "2026-11-30 08:47:36"),
+        ("anything", None, ""),
+        ("published", True, "是"),
+        ("name", "imported", "imported"),  # a name that happens to be a machine word stays as it is
+    ],
+)
+def test_machine_values_have_chinese_labels(column: str, raw: object, label: str) -> None:
+    assert shown_value(column, raw) == label

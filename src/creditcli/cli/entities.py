@@ -10,7 +10,7 @@ from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, UsccArg, entity_filter, rows_wanted
-from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.cli.render import render_record, render_table, shown_value, to_jsonable
 
 if TYPE_CHECKING:
     from creditcli.rosters.entities import EntityFilter
@@ -53,7 +53,8 @@ def show(ctx: typer.Context, uscc: UsccArg, fmt: FormatOpt = None) -> None:
     if app_ctx.format(fmt).value == "table" and detail.history:
         app_ctx.out.print("信用风险分类历史：")
         for change in detail.history:
-            app_ctx.out.print(f"  {change.effective_date}  {change.risk_class}  （{change.source}）", markup=False)
+            source = shown_value("source", change.source)
+            app_ctx.out.print(f"  {change.effective_date}  {change.risk_class}  （{source}）", markup=False)
 
 
 @app.command("export")

@@ -60,6 +60,7 @@ DROP_ORDER = (
     "amount",
     "kinds",
     "inclusion_decimal",
+    "label",
     "station",
 )
 """Columns a terminal table leaves out, first to last, until it fits the terminal's width; when it
@@ -67,6 +68,41 @@ still does not fit, the rightmost columns go, never the first (docs/terminal.md;
 all, and CSV/JSON always have every column)."""
 TEXT_MIN = 10
 """Cells a column of text keeps at least (five Chinese characters), folded over lines below that."""
+
+
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "mode": {"stratified": "按分类比例抽取", "weighted": "按权重抽取"},
+    "class_source": {"imported": "导入的分类"},
+    "source": {"imported": "导入的分类"},
+    "method": {
+        "greedy": "逐户按签号匹配",
+        "greedy (raised cap)": "逐户按签号匹配（放宽每人上限）",
+        "max-flow": "最大流均衡分配",
+        "greedy+max-flow": "逐户按签号匹配，再以最大流均衡",
+    },
+    "kind": {"penalty": "行政处罚", "list": "名单", "result": "抽查结果"},
+    "what": {"plan": "抽查计划", "list": "抽查名单", "results": "抽查结果"},
+}
+"""Machine values (kept as they are in JSON and CSV, docs/json.md) and what a terminal shows for them,
+by column name."""
+MODEL_PREFIX = "model:"
+
+
+def shown_value(name: str, value: Any) -> str:
+    """A value as a terminal shows it: the Chinese label of a machine value, 是/否, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    text = str(value)
+    label = VALUE_LABELS.get(name, {}).get(text)
+    if label is not None:
+        return label
+    if text.startswith(MODEL_PREFIX):  # a class computed by the bureau's model: model:default@2026.1
+        return f"本局模型 {text.removeprefix(MODEL_PREFIX)}"
+    if len(text) >= 16 and text[10] == "T" and text[:4].isdigit() and text[11:13].isdigit():
+        return text.replace("T", " ", 1)  # an ISO moment, as people write it: 2026-12-05 09:30:00
+    return text
 
 
 def is_identifier(name: str) -> bool:
@@ -91,7 +127,7 @@ def render_table(
     values = table.display_rows()
     for row in values:
         # printable: an ESC in a cell is shown, not obeyed.
-        rows.append(tuple(printable(v) for v in row))
+        rows.append(tuple(printable(shown_value(n, v)) for n, v in zip(table.names, row, strict=True)))
         if shown is not None and len(rows) >= shown:
             break
     total = len(rows) + sum(1 for _ in values)  # the rest counted, not rendered
@@ -154,8 +190,7 @@ def render_record(
     rich.add_column(style="bold")
     rich.add_column(overflow="fold")
     for key, value in flat.items():
-        shown = "" if value is None else ("是" if value else "否") if isinstance(value, bool) else str(value)
-        rich.add_row(labels.get(key, key), Text(printable(shown)))
+        rich.add_row(labels.get(key, key), Text(printable(shown_value(key, value))))
     app.out.print(rich)
 
 
