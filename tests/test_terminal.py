@@ -295,3 +295,50 @@ def test_task_parameters_shown_in_chinese_and_kept_in_json(cli: Cli, sixty: list
 )
 def test_machine_values_have_chinese_labels(column: str, raw: object, label: str) -> None:
     assert shown_value(column, raw) == label
+
+
+# Accept what people type ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        "2026年10月8日:2026年11月20日",
+        "2026年10月8日：2026年11月20日",
+        "2026/10/8～2026/11/20",
+        "20261008至20261120",
+        "2026-10-08 : 2026-11-20",
+        "2026.10.8~2026.11.20",
+    ],
+)
+def test_windows_in_every_date_form(cli: Cli, sixty: list[str], window: str) -> None:
+    cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", window, "--ratio", "A=1")
+    data = json.loads(cli.ok("tasks", "show", "T1", "-f", "json").stdout)
+    assert data["window"] == "2026-10-08:2026-11-20"
+
+
+def test_a_window_that_is_no_window_says_how_to_write_it(cli: Cli, sixty: list[str]) -> None:
+    cli.refused(
+        ["tasks", "create", "T1", "--name", "抽查", "--window", "2026年10月8日", "--ratio", "A=1"],
+        2,
+        "错误：检查时间 “2026年10月8日” 应写作 开始日期:结束日期，例如 2026-03-01:2026-06-30"
+        "（日期写作 2023-01-05、2023/1/5、2023年1月5日、20230105）\n",
+    )
+
+
+def test_a_seed_typed_in_groups_is_refused_with_the_fix(cli: Cli, sixty: list[str]) -> None:
+    cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    cli.refused(
+        ["tasks", "draw", "T1", "--seed", "0738 2945 1187 6620 5531"],
+        2,
+        "错误：随机种子 “0738 2945 1187 6620 5531” 中有空格：种子按原样记录，请去掉空格后重新输入，"
+        "即 --seed 07382945118766205531\n",
+    )
+    cli.ok("tasks", "draw", "T1", "--seed", "07382945118766205531")  # as the message says
+
+
+def test_third_party_agency_alias(cli: Cli, tmp_path: Path) -> None:
+    header = ["执法证号", "姓名", "人员类别", "所属监管所", "执法证有效期至", "状态"]
+    rows = [["DSF001", "赵敏", "第三方机构", "", "", "在岗"]]
+    cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", header, rows))
+    assert cli.query("SELECT code, kind FROM inspectors") == [("DSF001", "第三方机构人员")]
