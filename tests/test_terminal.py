@@ -8,12 +8,13 @@ import importlib
 import io
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from conftest import ENTITY_HEADER, Cli, uscc, write_csv
+from conftest import ENTITY_HEADER, TEAM_INSPECTOR_HEADER, U1, U2, U4, Cli, entity_rows, uscc, write_csv
 from creditcli.cli.app import Root, app
 from creditcli.cli.groups import _name
 from creditcli.cli.render import shown_value
@@ -249,7 +250,7 @@ def test_narrow_terminal_drops_columns_in_order_and_wide_shows_all(cli: Cli, six
 
 def test_task_parameters_shown_in_chinese_and_kept_in_json(cli: Cli, sixty: list[str]) -> None:
     cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
-    shown = cli.ok("tasks", "show", "T1", "--wide").stdout
+    shown = wide_run(cli, "tasks", "show", "T1").stdout
     assert re.search(r"抽取方式\s+按分类比例抽取", shown) and re.search(r"分类来源\s+导入的分类", shown), shown
     for raw in ("stratified", "imported", "None"):
         assert raw not in shown
@@ -342,3 +343,92 @@ def test_third_party_agency_alias(cli: Cli, tmp_path: Path) -> None:
     rows = [["DSF001", "赵敏", "第三方机构", "", "", "在岗"]]
     cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", header, rows))
     assert cli.query("SELECT code, kind FROM inspectors") == [("DSF001", "第三方机构人员")]
+
+
+# See what happened -----------------------------------------------------------------------------------
+
+
+def wide_run(cli: Cli, *args: str) -> Result:
+    """``args`` on a terminal of 200 columns."""
+    result = cli.runner.invoke(app, ["--db", cli.db, *args], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def test_draw_and_assign_end_with_where_to_look(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    people = [[f"3701000{i}", f"人员{i}", "执法人员", "华山市场监管所", "2027-12-31", "在岗"] for i in range(4)]
+    cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", TEAM_INSPECTOR_HEADER, people))
+    cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    draw = cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
+    db = shlex.quote(cli.db)
+    assert draw.stderr.endswith(
+        f"查看抽中名单：creditcli --db {db} tasks show T1 --selected\n"
+        f"下一步：匹配检查组 creditcli --db {db} tasks assign T1；"
+        f"出抽取证书 creditcli --db {db} tasks certificate T1 -o T1-抽取证书.json\n"
+    ), draw.stderr
+    assign = cli.ok("tasks", "assign", "T1")
+    assert assign.stderr.endswith(
+        f"查看各户检查组：creditcli --db {db} tasks show T1 --selected\n"
+        f"导出检查计划：creditcli --db {db} tasks export T1 --what plan -o T1-检查计划.xlsx\n"
+    ), assign.stderr
+    quiet = cli("-q", "tasks", "draw", "T1", "--redraw", "--reason", "复核", "--seed", "20261127000000000043")
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # -q: data and errors only
+
+
+def test_show_selected_lists_the_drawn_entities_with_their_teams(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    rows = list(csv.DictReader(io.StringIO(cli.ok("tasks", "show", "T1", "--selected", "-f", "csv").stdout)))
+    assert sorted(r["统一社会信用代码"] for r in rows) == sorted([U1, U2, U4])
+    by_code = {r["统一社会信用代码"]: r for r in rows}
+    assert by_code[U1]["企业名称"] == "济南甲有限公司" and by_code[U1]["管辖单位"] == "华山市场监管所"
+    assert by_code[U1]["检查组执法证号"] == "、".join(assigned[U1])
+    assert by_code[U1]["检查组（组长在前）"] == "、".join(f"人员{c[-1]}" for c in assigned[U1])
+    table = wide_run(cli, "tasks", "show", "T1", "--selected").stdout
+    assert U4 in table and "济南丁专业合作社" in table
+
+
+def test_show_selected_before_a_draw(cli: Cli, sixty: list[str]) -> None:
+    cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=1")
+    cli.refused(
+        ["tasks", "show", "T1", "--selected"],
+        1,
+        "错误：任务 T1 尚未抽取，不能匹配检查组（先用 creditcli tasks draw 抽取）\n",
+    )
+
+
+def test_show_prints_every_parameter(cli: Cli, sixty: list[str], tmp_path: Path) -> None:
+    exclude = write_csv(tmp_path / "x.csv", ["统一社会信用代码", "排除原因"], [[sixty[0], "正在立案调查"]])
+    cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=0.5",
+           "--min", "A=3", "--max", "A=20", "--station", "华山市场监管所", "--entity-type", "企业",
+           "--exclude-drawn-within", "12", "--exclude", exclude)  # fmt: skip
+    before = wide_run(cli, "tasks", "show", "T1").stdout
+    assert re.search(r"冻结时排除", before) is None  # not frozen yet: nothing excluded to count
+    cli.ok("tasks", "freeze", "T1", "-o", tmp_path / "notice.md")
+    shown = wide_run(cli, "tasks", "show", "T1").stdout
+    for line in [
+        r"分类抽取比例\s+A=0\.5",
+        r"分类最少抽取数\s+A=3",
+        r"分类最多抽取数\s+A=20",
+        r"范围条件\s+主体类型 企业；管辖单位 华山市场监管所",
+        r"排除规则\s+排除登记状态非存续的对象；排除近 12 个月内被其他任务抽中的对象；排除名单 1 户",
+        r"冻结时排除\s+正在立案调查 1 户",
+    ]:
+        assert re.search(line, shown), (line, shown)
+    data = json.loads(cli.ok("tasks", "show", "T1", "-f", "json").stdout)
+    assert data["exclusion_rules"] == {"inactive": True, "drawn_within_months": 12, "listed": 1}
+    assert data["excluded_by_reason"] == {"正在立案调查": 1}
+    assert data["pool_scope"]["stations"] == ["华山市场监管所"]
+
+
+def test_verify_names_each_entity_no_longer_drawable_and_why(cli: Cli, sixty: list[str], tmp_path: Path) -> None:
+    cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=0.1")
+    cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
+    closed = [[sixty[1], "济南乙", "企业", "2020-01-05", "华山市场监管所", "C1391", "注销", "A"],
+              [sixty[2], "济南丙", "企业", "2020-01-05", "华山市场监管所", "C1391", "吊销", "A"]]  # fmt: skip
+    cli.ok("entities", "import", write_csv(tmp_path / "closed.csv", ENTITY_HEADER, closed))
+    out = wide_run(cli, "tasks", "verify", "T1")
+    assert re.search(rf"{sixty[1]}\s+│\s+登记状态为注销", out.stdout), out.stdout
+    assert re.search(rf"{sixty[2]}\s+│\s+登记状态为吊销", out.stdout), out.stdout
+    data = json.loads(cli.ok("tasks", "verify", "T1", "-f", "json").stdout)
+    assert data["roster_removed"] == 2
+    assert data["no_longer_drawable"] == [[sixty[1], "登记状态为注销"], [sixty[2], "登记状态为吊销"]]

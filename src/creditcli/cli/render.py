@@ -23,6 +23,7 @@ IDENTIFIERS = frozenset(
         "uscc",
         "code",
         "inspector_code",
+        "inspectors",
         "decision_no",
         "window",
         "seed",
@@ -61,6 +62,7 @@ DROP_ORDER = (
     "kinds",
     "inclusion_decimal",
     "label",
+    "inspectors",
     "station",
 )
 """Columns a terminal table leaves out, first to last, until it fits the terminal's width; when it
@@ -206,6 +208,20 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, PurePath):
         return str(value)
     return value
+
+
+def command_hint(app: AppContext, *args: str) -> str:
+    """A command line to type next, with ``--db`` when the database is a file other than the default
+    (never a database address: it may hold a password)."""
+    import re
+    import shlex
+
+    from creditcli.settings import default_db_path
+
+    db = [] if "://" in app.db or app.db == str(default_db_path()) else ["--db", app.db]
+    # Quoted only where a shell needs it (shlex.quote would quote every Chinese file name).
+    plain = re.compile(r"[^\s'\"\\$`!*?;&|<>(){}\[\]#~]+")
+    return " ".join(a if plain.fullmatch(a) else shlex.quote(a) for a in ["creditcli", *db, *args])
 
 
 def print_problems(problems: Sequence[Problem]) -> None:

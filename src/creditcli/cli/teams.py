@@ -11,7 +11,7 @@ from creditcli.cli.common import exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CodeArg, FileFormatOpt, FormatOpt, OutputOpt, in_range
-from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.cli.render import command_hint, render_record, render_table, to_jsonable
 
 
 class Export(StrEnum):
@@ -64,6 +64,10 @@ def assign(
         "method": "求解方式",
     }
     render_record(app_ctx, "creditcli.assign/1", to_jsonable(result), labels, app_ctx.format(fmt))
+    app_ctx.info(f"查看各户检查组：{command_hint(app_ctx, 'tasks', 'show', result.task, '--selected')}")
+    plan_file = f"{result.task}-检查计划.xlsx"
+    plan = command_hint(app_ctx, "tasks", "export", result.task, "--what", "plan", "-o", plan_file)
+    app_ctx.info(f"导出检查计划：{plan}")
 
 
 def replace(
