@@ -432,3 +432,22 @@ def test_verify_names_each_entity_no_longer_drawable_and_why(cli: Cli, sixty: li
     data = json.loads(cli.ok("tasks", "verify", "T1", "-f", "json").stdout)
     assert data["roster_removed"] == 2
     assert data["no_longer_drawable"] == [[sixty[1], "登记状态为注销"], [sixty[2], "登记状态为吊销"]]
+
+
+# Progress on a terminal, nothing elsewhere ------------------------------------------------------------
+
+
+def test_long_commands_show_progress_on_a_terminal_only(
+    cli: Cli, sixty: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli.ok("tasks", "create", "T1", "--name", "抽查", "--window", "2026-03-01:2026-06-30", "--ratio", "A=0.1")
+    cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
+    quiet = cli.ok("tasks", "verify", "T1")  # stderr is no terminal here (cron, a pipe): nothing but the result
+    assert quiet.stderr == "复核通过：任务 T1 第 1 次抽取可由记录完全重现\n"
+    monkeypatch.setattr("creditcli.cli.progress.on_terminal", lambda: True)
+    shown = cli.ok("tasks", "verify", "T1")
+    assert "正在重新计算抽取结果并核对……（Ctrl+C 中断，不会写入任何数据）" in shown.stderr
+    assert shown.stderr.endswith("复核通过：任务 T1 第 1 次抽取可由记录完全重现\n")
+    assert cli.ok("-q", "tasks", "verify", "T1").stderr == ""  # -q: not even on a terminal
+    drawn = cli.ok("tasks", "draw", "T1", "--redraw", "--reason", "复核", "--seed", "20261127000000000043")
+    assert "正在抽取……" in drawn.stderr

@@ -10,6 +10,7 @@ from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, UsccArg, entity_filter, rows_wanted
+from creditcli.cli.progress import working
 from creditcli.cli.render import render_record, render_table, shown_value, to_jsonable
 
 if TYPE_CHECKING:
@@ -67,5 +68,6 @@ def export(ctx: typer.Context, path: OutputPath, flt: EntityFilter, fmt: FileFor
     from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    done = rosters.export(app_ctx.store, "entities", path, fmt, flt)
+    with working(app_ctx, f"正在导出到 {path.name}"):
+        done = rosters.export(app_ctx.store, "entities", path, fmt, flt)
     exported(app_ctx, done.path, done.rows)

@@ -10,6 +10,7 @@ from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, rows_wanted
+from creditcli.cli.progress import working
 from creditcli.cli.render import render_record, render_table
 
 app = CreditTyper(name="inspectors", help="执法检查人员名录库（含专家、第三方机构人员）：导入、查询、导出。")
@@ -84,5 +85,6 @@ def export(
 
     app_ctx = AppContext.from_typer(ctx)
     flt = InspectorFilter(kind, status, station, qualification)
-    done = rosters.export(app_ctx.store, "inspectors", path, fmt, flt)
+    with working(app_ctx, f"正在导出到 {path.name}"):
+        done = rosters.export(app_ctx.store, "inspectors", path, fmt, flt)
     exported(app_ctx, done.path, done.rows)

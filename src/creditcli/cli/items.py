@@ -8,6 +8,7 @@ from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, rows_wanted
+from creditcli.cli.progress import working
 from creditcli.cli.render import render_table
 
 app = CreditTyper(name="items", help="抽查事项清单：导入、查询、导出。")
@@ -39,5 +40,6 @@ def export(ctx: typer.Context, path: OutputPath, fmt: FileFormatOpt = None) -> N
     from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    done = rosters.export(app_ctx.store, "items", path, fmt)
+    with working(app_ctx, f"正在导出到 {path.name}"):
+        done = rosters.export(app_ctx.store, "items", path, fmt)
     exported(app_ctx, done.path, done.rows)

@@ -10,6 +10,7 @@ import typer
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CalendarOpt, DryRunOpt, FormatOpt, day_option
+from creditcli.cli.progress import working
 from creditcli.cli.render import render_record, render_table, shown_value, to_jsonable
 
 app = CreditTyper(name="risk", help="信用风险分类：按本局模型计算分类、解释某户为何在此类、各所分类分布。")
@@ -37,9 +38,9 @@ def classify(
     from creditcli.actions import credit
 
     app_ctx = AppContext.from_typer(ctx)
-    summary = credit.classify(
-        app_ctx.store, day_option(as_of, "--as-of"), model=model, dry_run=dry_run, calendar=calendar
-    )
+    day = day_option(as_of, "--as-of")
+    with working(app_ctx, "正在计算信用风险分类"):
+        summary = credit.classify(app_ctx.store, day, model=model, dry_run=dry_run, calendar=calendar)
     totals = {c: sum(d.get(c, 0) for d in summary.distribution.values()) for c in app_ctx.settings.risk_classes}
     data: dict[str, Any] = {**to_jsonable(summary), "classes": totals}
     data.pop("distribution")

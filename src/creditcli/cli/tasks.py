@@ -12,6 +12,7 @@ from creditcli.cli import teams
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CodeArg, FormatOpt, SeqOpt, date_option, in_range
+from creditcli.cli.progress import working
 from creditcli.cli.render import command_hint, render_record, render_table, to_jsonable
 
 app = CreditTyper(
@@ -200,7 +201,8 @@ def freeze(
     from creditcli.actions import tasks
 
     app_ctx = AppContext.from_typer(ctx)
-    done = tasks.freeze(app_ctx.store, code, output, refreeze)
+    with working(app_ctx, "正在冻结抽取范围"):
+        done = tasks.freeze(app_ctx.store, code, output, refreeze)
     result = done.result
     app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {done.notice}")
     render_record(app_ctx, "creditcli.freeze/1", to_jsonable(result), {}, app_ctx.format(fmt))
@@ -232,14 +234,15 @@ def draw(
         raise UsageError("重新抽取（--redraw）必须用 --reason 写明原因")
     if reason and not redraw:
         raise UsageError("--reason 只用于重新抽取：请同时加 --redraw")
-    done = tasks.draw(
-        app_ctx.store,
-        code,
-        seed=seed,
-        redraw_reason=reason,
-        allow_seed_reuse=allow_seed_reuse,
-        if_not_drawn=if_not_drawn,
-    )
+    with working(app_ctx, "正在抽取"):
+        done = tasks.draw(
+            app_ctx.store,
+            code,
+            seed=seed,
+            redraw_reason=reason,
+            allow_seed_reuse=allow_seed_reuse,
+            if_not_drawn=if_not_drawn,
+        )
     result = done.result
     if result is None:
         when = f"{done.standing_at:%Y-%m-%d %H:%M}"
@@ -292,7 +295,8 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
     from creditcli.errors import VerifyError
 
     app_ctx = AppContext.from_typer(ctx)
-    result = tasks.verify(app_ctx.store, code, in_range(seq, "--seq", 1))
+    with working(app_ctx, "正在重新计算抽取结果并核对"):
+        result = tasks.verify(app_ctx.store, code, in_range(seq, "--seq", 1))
     labels = {
         "task": "任务编号",
         "seq": "抽取序号",

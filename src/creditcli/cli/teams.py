@@ -11,6 +11,7 @@ from creditcli.cli.common import exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CodeArg, FileFormatOpt, FormatOpt, OutputOpt, in_range
+from creditcli.cli.progress import working
 from creditcli.cli.render import command_hint, render_record, render_table, to_jsonable
 
 
@@ -41,13 +42,10 @@ def assign(
     from creditcli.teams.service import MAX_EXPERTS
 
     app_ctx = AppContext.from_typer(ctx)
-    result = teams.assign(
-        app_ctx.store,
-        code,
-        cross_station=cross_station,
-        experts=in_range(experts, "--experts", 0, MAX_EXPERTS) or 0,
-        max_per_inspector=in_range(max_per_inspector, "--max-per-inspector", 1),
-    )
+    experts = in_range(experts, "--experts", 0, MAX_EXPERTS) or 0
+    most = in_range(max_per_inspector, "--max-per-inspector", 1)
+    with working(app_ctx, "正在匹配检查组"):
+        result = teams.assign(app_ctx.store, code, cross_station=cross_station, experts=experts, max_per_inspector=most)
     if result.spread > 1:
         app_ctx.info(
             f"提示：受回避、资质或所所交叉限制，工作量无法完全均分：每人 {result.loads_min}–{result.loads_max} 户"
@@ -108,5 +106,6 @@ def export(
     from creditcli.actions import teams
 
     app_ctx = AppContext.from_typer(ctx)
-    done = teams.export(app_ctx.store, code, what.value, output, fmt)
+    with working(app_ctx, f"正在导出到 {output.name}"):
+        done = teams.export(app_ctx.store, code, what.value, output, fmt)
     exported(app_ctx, done.path, done.rows)
