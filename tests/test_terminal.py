@@ -451,3 +451,39 @@ def test_long_commands_show_progress_on_a_terminal_only(
     assert cli.ok("-q", "tasks", "verify", "T1").stderr == ""  # -q: not even on a terminal
     drawn = cli.ok("tasks", "draw", "T1", "--redraw", "--reason", "复核", "--seed", "20261127000000000043")
     assert "正在抽取……" in drawn.stderr
+
+
+def test_experts_without_a_code_get_a_stable_one(cli: Cli, tmp_path: Path) -> None:
+    header = ["执法证号", "姓名", "人员类别", "单位", "执法证有效期至", "状态"]
+    rows = [
+        ["", "张强", "专家", "山东大学", "", "在岗"],
+        ["", "赵敏", "第三方机构", "鲁信检测", "", "在岗"],
+        ["37010001", "王伟", "执法人员", "", "2027-12-31", "在岗"],
+    ]
+    done = cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", header, rows))
+    stored = dict(cli.query("SELECT name, code FROM inspectors"))
+    assert re.fullmatch(r"ZJ-[0-9A-F]{10}", stored["张强"]) and re.fullmatch(r"DSF-[0-9A-F]{10}", stored["赵敏"])
+    assert (
+        f"提示：第 2 行专家 张强 未填执法证号：已编号 {stored['张强']}（同一人员类别、姓名和单位每次得到同一编号）"
+        in done.stderr
+    )
+    again = cli.ok("inspectors", "import", write_csv(tmp_path / "i.csv", header, rows), "-f", "json")
+    assert json.loads(again.stdout)["inserted"] == 0 and dict(cli.query("SELECT name, code FROM inspectors")) == stored
+
+
+def test_an_officer_without_a_code_and_the_same_expert_twice_are_refused(cli: Cli, tmp_path: Path) -> None:
+    header = ["执法证号", "姓名", "人员类别", "单位", "执法证有效期至", "状态"]
+    rows = [
+        ["", "王伟", "执法人员", "", "2027-12-31", "在岗"],
+        ["", "张强", "专家", "山东大学", "", "在岗"],
+        ["", "张强", "专家", "山东大学", "", "在岗"],
+    ]
+    path = write_csv(tmp_path / "i.csv", header, rows)
+    result = cli("inspectors", "import", path)
+    assert result.exit_code == 65
+    assert (
+        "  第 2 行 “执法证号”: 不能为空（执法人员须填写执法证号；专家和第三方机构人员可留空，自动编号）"
+        in result.stderr
+    )
+    assert "  第 4 行 “执法证号”: 与第 3 行为同一人（人员类别、姓名、单位相同）：请填写执法证号以区分" in result.stderr
+    assert cli.count("inspectors") == 0
