@@ -38,8 +38,8 @@ def list_(ctx: typer.Context, flt: EntityFilter, limit: LimitOpt = None, fmt: Fo
 
     app_ctx = AppContext.from_typer(ctx)
     read, shown = rows_wanted(limit, app_ctx.format(fmt))
-    with rosters.listing(app_ctx.store, "entities", flt, read, brief=True) as table:
-        render_table(app_ctx, table, app_ctx.format(fmt), shown=shown)
+    with rosters.listing(app_ctx.store, "entities", flt, shown or read, brief=True, count=shown is not None) as table:
+        render_table(app_ctx, table, app_ctx.format(fmt))
 
 
 @app.command("show")

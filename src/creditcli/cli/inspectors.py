@@ -50,8 +50,8 @@ def list_(
     app_ctx = AppContext.from_typer(ctx)
     flt = InspectorFilter(kind, status, station, qualification, name)
     read, shown = rows_wanted(limit, app_ctx.format(fmt))
-    with rosters.listing(app_ctx.store, "inspectors", flt, read, brief=True) as table:
-        render_table(app_ctx, table, app_ctx.format(fmt), shown=shown)
+    with rosters.listing(app_ctx.store, "inspectors", flt, shown or read, brief=True, count=shown is not None) as table:
+        render_table(app_ctx, table, app_ctx.format(fmt))
 
 
 @app.command("show")

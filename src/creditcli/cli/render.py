@@ -111,11 +111,9 @@ def is_identifier(name: str) -> bool:
     return name in IDENTIFIERS or name.endswith(DATE_SUFFIXES)
 
 
-def render_table(
-    app: AppContext, table: Table, fmt: OutputFormat, title: str | None = None, shown: int | None = None
-) -> int:
-    """``table`` on stdout; ``shown``: a terminal table shows only the first rows and says on stderr how
-    many there are (CSV and JSON are always whole)."""
+def render_table(app: AppContext, table: Table, fmt: OutputFormat, title: str | None = None) -> int:
+    """``table`` on stdout; a terminal table of the first rows of more (``table.total``) says on stderr
+    how many there are."""
     from creditcli.io.writers import write_csv_stream, write_json_stream
 
     if fmt is OutputFormat.csv:
@@ -125,14 +123,12 @@ def render_table(
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    rows: list[tuple[str, ...]] = []
-    values = table.display_rows()
-    for row in values:
-        # printable: an ESC in a cell is shown, not obeyed.
-        rows.append(tuple(printable(shown_value(n, v)) for n, v in zip(table.names, row, strict=True)))
-        if shown is not None and len(rows) >= shown:
-            break
-    total = len(rows) + sum(1 for _ in values)  # the rest counted, not rendered
+    # printable: an ESC in a cell is shown, not obeyed.
+    rows = [
+        tuple(printable(shown_value(n, v)) for n, v in zip(table.names, row, strict=True))
+        for row in table.display_rows()
+    ]
+    total = len(rows) if table.total is None else table.total
     keep = fitting(list(table.names), list(table.labels), rows, app.out.width, app.wide)
     rich = RichTable(title=title, show_lines=False)
     for i in keep:

@@ -67,6 +67,8 @@ class Table:
     flags: frozenset[str] = frozenset()
     split: Halves | None = None
     """Set when the rows may be read in two key ranges (a big CSV export then uses both cores)."""
+    total: int | None = None
+    """How many rows matched, when the table holds only the first of them (a list's ``--limit``)."""
 
     def display_rows(self) -> Iterator[tuple[str, ...]]:
         """Rows as display text for the terminal, without pandas (as ``text_frame`` renders them)."""
