@@ -15,6 +15,7 @@ from creditcli.cli import deadlines, demo, runlog
 from creditcli.cli.context import AppContext, Deferred, OutputFormat, configure_logging
 from creditcli.cli.groups import Nouns
 from creditcli.cli.guard import CreditTyper
+from creditcli.cli.options import offer_wide
 from creditcli.errors import CreditError, UsageError
 from creditcli.settings import default_db_path, load_settings
 
@@ -49,8 +50,8 @@ app = CreditTyper(
     epilog="示例：creditcli --db bureau.db entities import 名录.xlsx    退出码见 README。",
     cls=Root,
 )
-app.command("deadlines")(deadlines.deadlines)
-app.command("demo")(demo.demo)
+app.command("deadlines")(offer_wide(deadlines.deadlines))  # --wide: built with the root (cli/groups.py)
+app.command("demo")(offer_wide(demo.demo))
 
 
 def _version(value: bool) -> None:

@@ -206,35 +206,36 @@ def param_name(param: Any) -> str:
     return "/".join(opts) if opts else str(getattr(param, "name", ""))
 
 
-REASONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^Value error, "), ""),
-    (re.compile(r"^'(.*)' is not one of (.*)\.$", re.S), "{0} 不是可选的值（可选：{1}）"),
-    (re.compile(r"^Input should be a valid integer.*$", re.S), "应为整数"),
-    (re.compile(r"^Input should be a valid number.*$", re.S), "应为数字"),
-    (re.compile(r"^Input should be a valid boolean.*$", re.S), "应为 是/否（true/false）"),
-    (re.compile(r"^Input should be greater than or equal to (\S+)$"), "应不小于 {0}"),
-    (re.compile(r"^Input should be less than or equal to (\S+)$"), "应不大于 {0}"),
-    (re.compile(r"^Input should be greater than (\S+)$"), "应大于 {0}"),
-    (re.compile(r"^Input should be less than (\S+)$"), "应小于 {0}"),
-    (re.compile(r"^Value '?(.*?)'? is not a valid (\w+)\.$"), "{0} 不是有效的 {1}"),
-    (re.compile(r"^(?:File|Directory|Path) '?(.*?)'? does not exist\.$"), "{0} 不存在"),
-    (re.compile(r"^(?:File|Directory|Path) '?(.*?)'? is a file\.$"), "{0} 是文件，应为目录"),
-    (re.compile(r"^(?:File|Directory|Path) '?(.*?)'? is a directory\.$"), "{0} 是目录，应为文件"),
-    (re.compile(r"^(?:File|Directory|Path) '?(.*?)'? is not readable\.$"), "{0} 不可读"),
-    (re.compile(r"^(?:File|Directory|Path) '?(.*?)'? is not writable\.$"), "{0} 不可写"),
-    (re.compile(r"^Option '(.*)' requires an argument\.$"), "选项 {0} 需要一个值"),
-    (re.compile(r"^Option '(.*)' requires (\d+) arguments\.$"), "选项 {0} 需要 {1} 个值"),
-    (re.compile(r"^Option '(.*)' does not take a value\.$"), "选项 {0} 不接受值"),
-    (re.compile(r"^Argument '(.*)' takes (\d+) values\.$"), "参数 {0} 需要 {1} 个值"),
-    (re.compile(r"^Got unexpected extra argument\(s\) \((.*)\)$", re.S), "多余的参数：{0}"),
-    (re.compile(r"^Missing command\.$"), "缺少命令"),
+REASONS: list[tuple[str, str]] = [
+    (r"^Value error, ", ""),
+    (r"^'(.*)' is not one of (.*)\.$", "{0} 不是可选的值（可选：{1}）"),
+    (r"^Input should be a valid integer.*$", "应为整数"),
+    (r"^Input should be a valid number.*$", "应为数字"),
+    (r"^Input should be a valid boolean.*$", "应为 是/否（true/false）"),
+    (r"^Input should be greater than or equal to (\S+)$", "应不小于 {0}"),
+    (r"^Input should be less than or equal to (\S+)$", "应不大于 {0}"),
+    (r"^Input should be greater than (\S+)$", "应大于 {0}"),
+    (r"^Input should be less than (\S+)$", "应小于 {0}"),
+    (r"^Value '?(.*?)'? is not a valid (\w+)\.$", "{0} 不是有效的 {1}"),
+    (r"^(?:File|Directory|Path) '?(.*?)'? does not exist\.$", "{0} 不存在"),
+    (r"^(?:File|Directory|Path) '?(.*?)'? is a file\.$", "{0} 是文件，应为目录"),
+    (r"^(?:File|Directory|Path) '?(.*?)'? is a directory\.$", "{0} 是目录，应为文件"),
+    (r"^(?:File|Directory|Path) '?(.*?)'? is not readable\.$", "{0} 不可读"),
+    (r"^(?:File|Directory|Path) '?(.*?)'? is not writable\.$", "{0} 不可写"),
+    (r"^Option '(.*)' requires an argument\.$", "选项 {0} 需要一个值"),
+    (r"^Option '(.*)' requires (\d+) arguments\.$", "选项 {0} 需要 {1} 个值"),
+    (r"^Option '(.*)' does not take a value\.$", "选项 {0} 不接受值"),
+    (r"^Argument '(.*)' takes (\d+) values\.$", "参数 {0} 需要 {1} 个值"),
+    (r"^Got unexpected extra argument\(s\) \((.*)\)$", "多余的参数：{0}"),
+    (r"^Missing command\.$", "缺少命令"),
 ]
-"""English texts of Click, Typer and pydantic a usage error can carry, and their Chinese."""
+"""English texts of Click, Typer and pydantic a usage error can carry (patterns, compiled on the first error:
+never at start-up), and their Chinese."""
 
 
 def chinese_reason(text: str) -> str:
     for pattern, chinese in REASONS:
-        match = pattern.match(text)
+        match = re.match(pattern, text, re.S)
         if match is None:
             continue
         if not chinese:  # a prefix to drop

@@ -74,16 +74,21 @@ def noun_group(noun: typer.Typer) -> TyperGroup:
     bare = copy.copy(noun)
     bare.registered_commands = []
     group = typer.main.get_group(bare)  # the group itself: name, help, epilog, settings
-    build = functools.partial(
-        typer.main.get_command_from_info,
-        pretty_exceptions_short=noun.pretty_exceptions_short,
-        rich_markup_mode=noun.rich_markup_mode,
-    )
     group.commands = Commands(
         group.commands,
-        {_name(info): functools.partial(build, info) for info in noun.registered_commands},
+        {_name(info): functools.partial(_build, noun, info) for info in noun.registered_commands},
     )
     return group
+
+
+def _build(noun: typer.Typer, info: Any) -> Any:
+    """One command of ``noun``, built as Typer builds it, with ``--wide`` where it prints data."""
+    from creditcli.cli.options import offer_wide
+
+    offer_wide(info.callback)
+    return typer.main.get_command_from_info(
+        info, pretty_exceptions_short=noun.pretty_exceptions_short, rich_markup_mode=noun.rich_markup_mode
+    )
 
 
 def _name(info: Any) -> str:

@@ -14,7 +14,6 @@ import typer
 from typer.models import CommandFunctionType
 
 from creditcli.cli.chinese import ChineseCommand, ChineseGroup
-from creditcli.cli.options import with_wide
 from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault
 
 P = ParamSpec("P")
@@ -32,9 +31,12 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
         # Typer hands commands its Click context, which is no typer.Context instance: find it by its method.
         find_root = next((f for a in (*args, *kwargs.values()) if callable(f := getattr(a, "find_root", None))), None)
         app: AppContext | None = None
+        wide = bool(kwargs.pop("wide", False))  # --wide (cli/options.py offer_wide): for the renderer
         try:
             # The global options are acted on here, when a command runs (a help screen never gets here).
             app = started(find_root()) if find_root is not None else None
+            if app is not None:
+                app.wide = wide
             return func(*args, **kwargs)
         except CreditError as exc:
             _report(exc)
@@ -111,7 +113,7 @@ class CreditTyper(typer.Typer):
         register = super().command(name, **kwargs)
 
         def decorator(func: CommandFunctionType) -> CommandFunctionType:
-            register(guarded(with_wide(func)))
+            register(guarded(func))
             return func
 
         return decorator

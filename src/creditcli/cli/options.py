@@ -125,7 +125,7 @@ def _signature(func: Callable[..., Any], skip: str = "") -> inspect.Signature:
     params = []
     for p in signature.parameters.values():
         if p.name != skip and isinstance(p.annotation, str):
-            p = p.replace(annotation=eval(p.annotation, func.__globals__))
+            p = p.replace(annotation=eval(p.annotation, inspect.unwrap(func).__globals__))  # the module's names
         params.append(p)
     return signature.replace(parameters=params)
 
@@ -185,32 +185,19 @@ WideOpt = Annotated[
 ]
 
 
-def with_wide(func: F) -> F:
+def offer_wide(func: F) -> F:
     """Give a command that prints data (it has a ``fmt`` option) the ``--wide`` flag of its terminal
-    table; the body never sees it (the running ``AppContext`` carries it to cli/render.py)."""
-    try:
-        signature = _signature(func)
-    except NameError:  # an annotation only a type checker resolves: no such command prints a table
-        return func
+    table (cli/guard.py hands the flag to the running ``AppContext``; the body never sees it).
+
+    Applied when Typer builds the command (cli/groups.py), not when it is registered: evaluating a
+    signature for every command would slow every start-up. ``func`` is given its new signature in
+    place (it is the command's own wrapper from cli/guard.py); applying it twice changes nothing."""
+    signature = _signature(func)
     if "fmt" not in signature.parameters or "wide" in signature.parameters:
         return func
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, wide: bool = False, **kwargs: Any) -> Any:
-        from creditcli.cli.context import started
-
-        ctx = next((a for a in (*args, *kwargs.values()) if callable(getattr(a, "find_root", None))), None)
-        app = started(ctx.find_root()) if ctx is not None else None
-        if app is not None:
-            app.wide = wide
-        return func(*args, **kwargs)
-
-    params = list(signature.parameters.values())
-    wide_param = inspect.Parameter("wide", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=WideOpt)
-    at = next((i for i, p in enumerate(params) if p.name == "fmt"), len(params))
-    params.insert(at, wide_param)
-    ordered = sorted(params, key=lambda p: p.kind)  # keyword-only after the rest, each kind in its order
-    seen = signature.replace(parameters=ordered)
-    wrapper.__signature__ = seen  # type: ignore[attr-defined]  # what Typer reads
-    wrapper.__annotations__ = {p.name: p.annotation for p in seen.parameters.values()}
-    return wrapper  # type: ignore[return-value]  # same call shape for Typer, plus --wide
+    wide = inspect.Parameter("wide", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=WideOpt)
+    params = [*signature.parameters.values(), wide]
+    seen = signature.replace(parameters=sorted(params, key=lambda p: p.kind))  # keyword-only last, in order
+    func.__signature__ = seen  # type: ignore[attr-defined]  # what Typer reads
+    func.__annotations__ = {p.name: p.annotation for p in seen.parameters.values()}
+    return func
