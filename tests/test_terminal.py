@@ -487,3 +487,24 @@ def test_an_officer_without_a_code_and_the_same_expert_twice_are_refused(cli: Cl
     )
     assert "  第 4 行 “执法证号”: 与第 3 行为同一人（人员类别、姓名、单位相同）：请填写执法证号以区分" in result.stderr
     assert cli.count("inspectors") == 0
+
+
+RAW = ["stratified", "weighted", "imported", "model:", "greedy", "max-flow", "None", "penalty", "True", "False"]
+
+
+def test_no_raw_internal_value_in_any_table(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    commands = [
+        ["tasks", "list"],
+        ["tasks", "show", "T1"],
+        ["tasks", "show", "T1", "--selected"],
+        ["tasks", "verify", "T1"],
+        ["entities", "list"],
+        ["entities", "show", U1],
+        ["inspectors", "list"],
+        ["items", "list"],
+        ["deadlines", "--today", "2026-07-01"],
+    ]
+    for args in commands:
+        out = wide_run(cli, *args, "--wide").stdout
+        found = [raw for raw in RAW if raw in out]
+        assert found == [], (args, out)
