@@ -94,8 +94,8 @@ def test_an_import_killed_midway_leaves_the_database_as_it_was(
         assert list(Path(cli.db).parent.glob(".creditcli-stage-*")) == []  # the killed run's leftovers are gone
 
 
-def killed(cli: Cli, args: list[str], after: float) -> bool:
-    """Run ``creditcli ARGS`` in its own process and kill it after ``after`` seconds; False if it ended first."""
+def killed(cli: Cli, args: list[str], after: float) -> None:
+    """Run ``creditcli ARGS`` in its own process and kill it after ``after`` seconds (if it still runs)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "creditcli", "--db", cli.db, "--wait", "20", "-q", *args],
         stdout=subprocess.DEVNULL,
@@ -103,7 +103,7 @@ def killed(cli: Cli, args: list[str], after: float) -> bool:
     )
     time.sleep(after)
     proc.send_signal(signal.SIGKILL)
-    return proc.wait() != 0
+    proc.wait()
 
 
 def timed(cli: Cli, *args: str) -> float:
@@ -125,18 +125,21 @@ def test_a_draw_or_an_assignment_killed_midway_leaves_nothing(
         )
     draw = timed(cli, "tasks", "draw", "T1", "--seed", "20261127000000000042")
     first = cli.query("SELECT id, seed FROM draws")
-    if killed(cli, ["tasks", "draw", "T1", "--seed", "20261127000000000043", "--redraw", "--reason", "x"], draw * 0.6):
-        assert cli.query("SELECT id, seed, superseded_at FROM draws") == [(*first[0], None)]
+    # Killed midway, nothing of it is there; killed after its commit (a slow moment of the machine) or
+    # ended first, all of it is: never a part.
+    killed(cli, ["tasks", "draw", "T1", "--seed", "20261127000000000043", "--redraw", "--reason", "x"], draw * 0.6)
+    draws = cli.query("SELECT id, seed, superseded_at IS NULL FROM draws ORDER BY id")
+    if len(draws) == 1:
+        assert draws == [(*first[0], True)]
         assert cli.count("draw_selections") == 6000
-    else:  # it finished first: then all of it is there
-        assert cli.count("draws") == 2
+    else:
+        assert [d[2] for d in draws] == [False, True]
+        assert cli.count("draw_selections") == 12000
     assign = timed(cli, "--wait", "20", "tasks", "assign", "T1")
     cli.ok("--wait", "20", "tasks", "draw", "T2", "--seed", "20261127000000000044")
     before = cli.count("team_members")
-    if killed(cli, ["tasks", "assign", "T2"], assign * 0.6):
-        assert (cli.count("assignments"), cli.count("team_members")) == (1, before)
-    else:
-        assert cli.count("assignments") == 2
+    killed(cli, ["tasks", "assign", "T2"], assign * 0.6)
+    assert (cli.count("assignments"), cli.count("team_members")) in [(1, before), (2, 2 * before)]
     cli.ok("--wait", "20", "audit", "verify")
 
 

@@ -340,4 +340,44 @@ def certificate(
         app_ctx.info(f"抽取范围已写入 {pool}（其 SHA-256 即证书中的 pool_digest）")
 
 
+@app.command("document")
+def document(
+    ctx: typer.Context,
+    code: CodeArg,
+    what: Annotated[
+        str,
+        typer.Option(
+            "--what",
+            help="文书：notice 随机抽取前公告、certificate 随机抽取证书、inspection-notice 检查通知书、"
+            "record-sheet 随机抽查情况记录表、results-notice 抽查结果公告",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="输出的 .docx 文件（默认：任务编号-文书名称.docx）", show_default=False),
+    ] = None,
+    split: Annotated[
+        Path | None,
+        typer.Option("--split", help="每户一个文件，写到这个目录（检查通知书、记录表）", show_default=False),
+    ] = None,
+    doc_no: Annotated[str, typer.Option("--doc-no", help="文号，如 天市监抽〔2026〕12号", show_default=False)] = "",
+    draw_at: Annotated[
+        str,
+        typer.Option("--draw-at", help='公开抽取的时间和地点，如 "2026-12-05 09:30 局三楼会议室"', show_default=False),
+    ] = "",
+    contact: Annotated[str, typer.Option("--contact", help="联系人及电话（检查通知书）", show_default=False)] = "",
+    public: Annotated[bool, typer.Option("--public", help="公开版抽取证书：不含信用风险分类和签号")] = False,
+) -> None:
+    """写出可编辑、可盖章的文书（.docx，按党政机关公文格式排版）。"""
+    from creditcli.actions import documents
+
+    app_ctx = AppContext.from_typer(ctx)
+    wording = documents.Wording(doc_no.strip(), draw_at.strip(), contact.strip(), public)
+    done = documents.document(app_ctx.store, code, what, output, split, wording)
+    where = done.paths[0] if split is None else split
+    count = f"（{done.pages} 户）" if what in documents.PER_ENTITY else ""
+    app_ctx.info(f"{documents.KINDS[what]}已写入 {where}{count}")
+
+
 teams.register(app)  # tasks assign, replace, export (cli/teams.py)

@@ -1,8 +1,9 @@
 """Writers for CSV (Excel-safe, utf-8-sig), XLSX and JSON: formula-safe, atomic, streamed.
 
-Exports go to other government systems and to Excel users: a cell that begins with
-``= + - @``, a tab or CR is neutralised with a leading apostrophe (formula injection), and a
-file appears only once it is complete (written beside the target, then renamed).
+Exports go to other government systems and to Excel users: in CSV a cell that begins with
+``= + - @``, a tab or CR is neutralised with a leading apostrophe (formula injection); in XLSX text is
+written as text cells, which never run as formulas, so nothing is added to it. A file appears only
+once it is complete (written beside the target, then renamed).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import tempfile
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -67,6 +68,10 @@ class Table:
     flags: frozenset[str] = frozenset()
     split: Halves | None = None
     """Set when the rows may be read in two key ranges (a big CSV export then uses both cores)."""
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """XLSX: the values a column offers in a drop-down (listed on a second sheet, 代码表)."""
+    locked: frozenset[str] = frozenset()
+    """XLSX: columns a person may not change (the sheet is protected; the other columns stay open)."""
     total: int | None = None
     """How many rows matched, when the table holds only the first of them (a list's ``--limit``)."""
 
@@ -94,16 +99,6 @@ def format_for(path: Path, explicit: FileFormat | None) -> FileFormat:
         return FileFormat(suffix)
     except ValueError:
         raise UsageError(f"无法从文件名 {path.name} 判断格式：请用 .csv、.xlsx、.json 结尾，或加 --format") from None
-
-
-def neutralise(values: pd.Series) -> pd.Series:
-    """Prefix an apostrophe to text an office program would run as a formula."""
-    risky = values.str.startswith(_FORMULA_START).to_numpy(dtype=bool, na_value=False)
-    if not risky.any():
-        return values
-    out = values.copy()
-    out[risky] = "'" + values[risky]
-    return out
 
 
 def safe_cell(value: str) -> str:
@@ -325,27 +320,146 @@ def _write_xlsx(table: Table, tmp: Path) -> int:
         raise
 
 
+SHEET_NAMES = {
+    "entities": "检查对象名录",
+    "inspectors": "执法检查人员名录",
+    "items": "抽查事项",
+    "conflicts": "回避关系",
+    "scores": "评分",
+    "lists": "名单",
+    "penalties": "行政处罚",
+    "result-template": "检查结果录入",
+    "inspection-plan": "检查计划",
+    "inspector-schedule": "人员安排",
+    "publicity-plan": "抽查计划公告",
+    "publicity-list": "抽查名单",
+    "publicity-results": "抽查结果公告",
+    "coverage": "覆盖统计",
+    "problems": "问题清单",
+    "deadlines": "期限",
+    "archive": "一对象一档案",
+}
+"""The worksheet of each table (by its JSON schema's name): a person opening the file sees what it is."""
+DATE_COLUMN = re.compile(r"(^|_)(date|day|start|end|until|since|expiry|expires|deadline|established)$")
+"""Columns whose ISO dates are written as date cells (Excel sorts, filters and formats them as dates)."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MAX_WIDTH = 60
+
+
+def sheet_name(schema: str) -> str:
+    """``creditcli.publicity-list/1`` -> 抽查名单 (a generic name for a table not listed)."""
+    return SHEET_NAMES.get(schema.removeprefix("creditcli.").split("/")[0], "数据")
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in Excel's default font: CJK and full-width characters count double."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _build_xlsx(table: Table, tmp: Path) -> int:
+    """One worksheet named for the table; the header in row 1, bold and frozen; dates as date cells;
+    text as text cells (never run as a formula, so no apostrophe is added: a name like ``@家便利店``
+    stays as it is); columns fitted to their content; printed A4 landscape, one page wide, the header
+    repeated on every page."""
+    import datetime as dt
+
     import xlsxwriter
 
     book = xlsxwriter.Workbook(
         str(tmp),
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
-    sheet = book.add_worksheet("Sheet1")
+    sheet = book.add_worksheet(sheet_name(table.schema))
     bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     sheet.write_row(0, 0, list(table.labels), bold)
+    widths = [display_width(label) for label in table.labels]
+    flags = {i for i, name in enumerate(table.names) if name in table.flags}
+    dates = {i for i, name in enumerate(table.names) if DATE_COLUMN.search(name)}
     row = 1
-    for chunk in table.chunks:
-        if row + len(chunk) > EXCEL_MAX_ROWS:
+    for batch in table.batches:
+        if row + len(batch) > EXCEL_MAX_ROWS:
             book.close()
             raise OutputError(f"数据超过 Excel 的 {EXCEL_MAX_ROWS - 1} 行上限：请导出为 CSV 或 JSON")
-        for values in chunk.apply(neutralise).itertuples(index=False, name=None):
-            sheet.write_row(row, 0, values)
+        for values in batch:
+            for col, value in enumerate(values):
+                if value is None or value == "":
+                    continue
+                if col in flags:
+                    text = "是" if value else "否"
+                    sheet.write_string(row, col, text)
+                elif isinstance(value, dt.datetime):
+                    sheet.write_datetime(row, col, value, moment)
+                    text = "0000-00-00 00:00:00"
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(row, col, value, day)
+                    text = "0000-00-00"
+                elif col in dates and isinstance(value, str) and _ISO_DATE.fullmatch(value):
+                    sheet.write_datetime(row, col, dt.date.fromisoformat(value), day)
+                    text = value
+                else:
+                    text = str(value)
+                    sheet.write_string(row, col, text)
+                if len(text) * 2 > widths[col]:  # cheap bound first: most cells are no wider than the widest
+                    widths[col] = max(widths[col], display_width(text))
             row += 1
+    open_cell = book.add_format({"locked": False}) if table.locked else None
+    for col, width in enumerate(widths):
+        is_open = open_cell if table.names[col] not in table.locked else None
+        sheet.set_column(col, col, min(width, _MAX_WIDTH) + 2, is_open)
+    if table.choices:
+        _drop_downs(book, sheet, table, max(row - 1, 999))  # room below for rows a person adds
+    if table.locked:
+        sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True})
     sheet.freeze_panes(1, 0)
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(1, 0)
     book.close()
     return row - 1
+
+
+def _drop_downs(book: Any, sheet: Any, table: Table, rows: int) -> None:
+    """Each column with ``choices`` gets a drop-down over its rows (1 to ``rows``) whose values are a
+    column of the second sheet 代码表; a value typed that is not in it is refused by Excel/WPS."""
+    codes = book.add_worksheet("代码表")
+    bold = book.add_format({"bold": True})
+    lists = [(list(table.names).index(name), list(values)) for name, values in table.choices.items()]
+    # Row by row: the workbook streams its rows (constant memory), a row once left is written.
+    for n, (col, values) in enumerate(lists):
+        codes.write_string(0, n, table.labels[col], bold)
+        codes.set_column(n, n, max(display_width(v) for v in [table.labels[col], *values]) + 2)
+    for r in range(1, max(len(values) for _, values in lists) + 1):
+        for n, (_, values) in enumerate(lists):
+            if r <= len(values):
+                codes.write_string(r, n, values[r - 1])
+    for n, (col, values) in enumerate(lists):
+        letter, label = _column_letter(n), table.labels[col]
+        sheet.data_validation(
+            1,
+            col,
+            rows,
+            col,
+            {
+                "validate": "list",
+                "source": f"='代码表'!${letter}$2:${letter}${len(values) + 1}",
+                "error_title": label,
+                "error_message": f"请从下拉列表中选择{label}（见“代码表”）",
+            },
+        )
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _write_json(table: Table, tmp: Path) -> int:
