@@ -163,24 +163,41 @@ def export(
 
 @contextmanager
 def listing(
-    store: Store, roster: str, flt: Any = None, limit: int | None = None, brief: bool = False
+    store: Store, roster: str, flt: Any = None, limit: int | None = None, brief: bool = False, count: bool = False
 ) -> Iterator[Table]:
-    """A roster's rows (the filtered part; the first ``limit``; ``brief``: the list columns), read while open."""
+    """A roster's rows (the filtered part; the first ``limit``; ``brief``: the list columns), read while open;
+    ``count``: with how many rows match in ``total``, when ``limit`` may have left some out."""
+    import dataclasses
+
+    from creditcli.rosters.query import count_rows
+
     if roster == "entities":  # the driver's rows on a Core connection: no ORM (start-up)
         from creditcli.rosters import entities
 
         with store.connected() as conn:
-            yield entities.entity_table(conn, flt or entities.EntityFilter(), limit, brief=brief)
+            chosen = flt or entities.EntityFilter()
+            table = entities.entity_table(conn, chosen, limit, brief=brief)
+            if count and limit:
+                table = dataclasses.replace(table, total=count_rows(conn, "entities", chosen.to_filter()))
+            yield table
         return
     with store.reading() as session:
         if roster == "inspectors":
             from creditcli.rosters import inspectors
 
-            yield inspectors.inspector_table(session, flt or inspectors.InspectorFilter(), limit, brief=brief)
+            people = flt or inspectors.InspectorFilter()
+            table = inspectors.inspector_table(session, people, limit, brief=brief)
+            if count and limit:
+                table = dataclasses.replace(table, total=count_rows(session, "inspectors", people.to_filter()))
+            yield table
         elif roster == "items":
             from creditcli.rosters import items
+            from creditcli.rosters.query import Filter
 
-            yield items.item_table(session, limit, brief=brief)
+            table = items.item_table(session, limit, brief=brief)
+            if count and limit:
+                table = dataclasses.replace(table, total=count_rows(session, "items", Filter()))
+            yield table
         elif roster == "vocabulary":
             from creditcli.results import vocabulary
 

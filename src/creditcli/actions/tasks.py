@@ -194,3 +194,51 @@ def detail(store: Store, code: str) -> dict[str, Any]:
 
     with store.connected() as conn:
         return task_detail(conn, code)
+
+
+SELECTED_COLUMNS = (
+    ("risk_class", "信用风险分类"),
+    ("rank", "类内签号顺序"),
+    ("uscc", "统一社会信用代码"),
+    ("name", "企业名称"),
+    ("station", "管辖单位"),
+    ("team", "检查组（组长在前）"),
+    ("inspectors", "检查组执法证号"),
+)
+
+
+def selected(store: Store, code: str) -> Table:
+    """The entities the standing draw selected, in ticket order, with their names, stations and (once
+    assigned, every replacement applied) their teams: ``tasks show CODE --selected``."""
+    from sqlalchemy import select
+
+    from creditcli.db import bulk
+    from creditcli.db.models import DrawSelection, Inspector
+    from creditcli.draw.tasks import get_task
+    from creditcli.draw.terms import class_label
+    from creditcli.io.writers import Table
+    from creditcli.teams.service import current_assignment, teams_now
+
+    with store.reading() as session:
+        task = get_task(session, code)
+        draw, assignment = current_assignment(session, task)
+        chosen = session.execute(
+            select(DrawSelection.rank, DrawSelection.uscc, DrawSelection.risk_class)
+            .where(DrawSelection.draw_id == draw.id)
+            .order_by(DrawSelection.risk_class, DrawSelection.rank)
+        ).all()
+        codes = [c.uscc for c in chosen]
+        entities = {u: (n or "", s or "") for u, n, s in bulk.fetch_where_in(
+            session, "SELECT uscc, name, station FROM entities", "uscc", codes
+        )}  # fmt: skip
+        teams = teams_now(session, assignment) if assignment is not None else {}
+        people = {str(c): str(n) for c, n in session.execute(select(Inspector.code, Inspector.name))} if teams else {}
+    rows = []
+    for c in chosen:
+        name, station = entities.get(c.uscc, ("", ""))
+        members = [p for p, _, _ in teams.get(c.uscc, [])]
+        team = "、".join(people.get(p, p) for p in members)
+        rows.append((class_label(c.risk_class), c.rank, c.uscc, name, station, team, "、".join(members)))
+    return Table(
+        [k for k, _ in SELECTED_COLUMNS], [v for _, v in SELECTED_COLUMNS], [rows], "creditcli.task-selected/1"
+    )

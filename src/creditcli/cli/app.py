@@ -18,6 +18,7 @@ from creditcli.cli.context import AppContext, Deferred, OutputFormat, configure_
 from creditcli.cli.entry import INTERRUPTED, say
 from creditcli.cli.groups import Nouns
 from creditcli.cli.guard import CreditTyper
+from creditcli.cli.options import offer_wide
 from creditcli.errors import EXIT_INTERRUPTED, CreditError, UsageError
 from creditcli.io.outputs import check_outputs, claim, same_file
 from creditcli.settings import config_file, default_db_path, load_settings
@@ -72,8 +73,8 @@ app = CreditTyper(
     epilog="示例：creditcli --db bureau.db entities import 名录.xlsx    退出码见 README。",
     cls=Root,
 )
-app.command("deadlines")(deadlines.deadlines)
-app.command("demo")(demo.demo)
+app.command("deadlines")(offer_wide(deadlines.deadlines))  # --wide: built with the root (cli/groups.py)
+app.command("demo")(offer_wide(demo.demo))
 
 
 def _version(value: bool) -> None:

@@ -23,6 +23,7 @@ from creditcli.cli.options import (
     SheetOpt,
     without,
 )
+from creditcli.cli.progress import working
 from creditcli.cli.render import render_record, to_jsonable
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ def add_import_command(
             **({"allow_unknown": allow_unknown} if references else {}),
         }
         run = roster if callable(roster) else _roster_runner(roster)
-        run(app, options, app.format(fmt))
+        with working(app, f"正在读取并检查 {path.name}"):
+            run(app, options, app.format(fmt))
 
     dropped = [n for n, keep in (("accept_bad_checksum", bad_checksum), ("allow_unknown", references)) if not keep]
     command = without(*dropped)(import_)

@@ -37,6 +37,8 @@ class AppContext:
     verbosity: int = 0
     wait: float = 0.0
     """``--wait``: seconds a writer waits for another one to finish (0: refuse at once, exit 75)."""
+    wide: bool = False
+    """``--wide``: terminal tables show every column, however narrow the terminal (cli/render.py)."""
     _store: Store | None = field(default=None, repr=False)
     releases: list[Callable[[], None]] = field(default_factory=list, repr=False)
     """Undone when the command ends (the run's files claimed in io/outputs.py)."""

@@ -9,8 +9,9 @@ import typer
 from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, UsccArg, entity_filter, in_range
-from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, UsccArg, entity_filter, rows_wanted
+from creditcli.cli.progress import working
+from creditcli.cli.render import render_record, render_table, shown_value, to_jsonable
 
 if TYPE_CHECKING:
     from creditcli.rosters.entities import EntityFilter
@@ -31,13 +32,13 @@ add_import_command(
 
 @app.command("list")
 @entity_filter
-def list_(ctx: typer.Context, flt: EntityFilter, limit: LimitOpt = 50, fmt: FormatOpt = None) -> None:
+def list_(ctx: typer.Context, flt: EntityFilter, limit: LimitOpt = None, fmt: FormatOpt = None) -> None:
     """列出检查对象（可按分类、状态、监管所、类型、行业、标签、名称筛选）。"""
     from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    limit = in_range(limit, "--limit") or 0
-    with rosters.listing(app_ctx.store, "entities", flt, limit or None, brief=True) as table:
+    read, shown = rows_wanted(limit, app_ctx.format(fmt))
+    with rosters.listing(app_ctx.store, "entities", flt, shown or read, brief=True, count=shown is not None) as table:
         render_table(app_ctx, table, app_ctx.format(fmt))
 
 
@@ -53,7 +54,8 @@ def show(ctx: typer.Context, uscc: UsccArg, fmt: FormatOpt = None) -> None:
     if app_ctx.format(fmt).value == "table" and detail.history:
         app_ctx.out.print("信用风险分类历史：")
         for change in detail.history:
-            app_ctx.out.print(f"  {change.effective_date}  {change.risk_class}  （{change.source}）", markup=False)
+            source = shown_value("source", change.source)
+            app_ctx.out.print(f"  {change.effective_date}  {change.risk_class}  （{source}）", markup=False)
 
 
 @app.command("export")
@@ -66,5 +68,6 @@ def export(ctx: typer.Context, path: OutputPath, flt: EntityFilter, fmt: FileFor
     from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    done = rosters.export(app_ctx.store, "entities", path, fmt, flt)
+    with working(app_ctx, f"正在导出到 {path.name}"):
+        done = rosters.export(app_ctx.store, "entities", path, fmt, flt)
     exported(app_ctx, done.path, done.rows)

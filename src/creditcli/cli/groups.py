@@ -21,6 +21,8 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
+from creditcli.cli.chinese import ChineseGroup, run
+
 
 class Commands(MutableMapping[str, Any]):
     """A group's commands by name, in their order; each built by its factory when first looked up.
@@ -72,16 +74,21 @@ def noun_group(noun: typer.Typer) -> TyperGroup:
     bare = copy.copy(noun)
     bare.registered_commands = []
     group = typer.main.get_group(bare)  # the group itself: name, help, epilog, settings
-    build = functools.partial(
-        typer.main.get_command_from_info,
-        pretty_exceptions_short=noun.pretty_exceptions_short,
-        rich_markup_mode=noun.rich_markup_mode,
-    )
     group.commands = Commands(
         group.commands,
-        {_name(info): functools.partial(build, info) for info in noun.registered_commands},
+        {_name(info): functools.partial(_build, noun, info) for info in noun.registered_commands},
     )
     return group
+
+
+def _build(noun: typer.Typer, info: Any) -> Any:
+    """One command of ``noun``, built as Typer builds it, with ``--wide`` where it prints data."""
+    from creditcli.cli.options import offer_wide
+
+    offer_wide(info.callback)
+    return typer.main.get_command_from_info(
+        info, pretty_exceptions_short=noun.pretty_exceptions_short, rich_markup_mode=noun.rich_markup_mode
+    )
 
 
 def _name(info: Any) -> str:
@@ -89,7 +96,7 @@ def _name(info: Any) -> str:
     return name
 
 
-class Nouns(TyperGroup):
+class Nouns(ChineseGroup):
     """The root: its own commands, and the groups named in ``NOUNS`` (each the ``app`` of
     ``creditcli.cli.<noun>``), imported and built on first use."""
 
@@ -111,6 +118,10 @@ class Nouns(TyperGroup):
     def _stand_in(self, name: str) -> TyperGroup:
         """What the root's help screen shows of a group: its name and help, nothing built."""
         return TyperGroup(name=name, help=inspect.cleandoc(str(self._noun(name).info.help)))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's usage errors in Chinese, as every other error (cli/chinese.py)."""
+        return run(super().main, *args, **kwargs)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.groups)  # the names only (TyperGroup's own would build every group)

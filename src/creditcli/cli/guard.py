@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from typer.models import CommandFunctionType
 
+from creditcli.cli.chinese import ChineseCommand, ChineseGroup
 from creditcli.cli.entry import INTERRUPTED
 from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault
 
@@ -32,9 +33,12 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
         # Typer hands commands its Click context, which is no typer.Context instance: find it by its method.
         find_root = next((f for a in (*args, *kwargs.values()) if callable(f := getattr(a, "find_root", None))), None)
         app: AppContext | None = None
+        wide = bool(kwargs.pop("wide", False))  # --wide (cli/options.py offer_wide): for the renderer
         try:
             # The global options are acted on here, when a command runs (a help screen never gets here).
             app = started(find_root(), _paths(kwargs.values())) if find_root is not None else None
+            if app is not None:
+                app.wide = wide
             return func(*args, **kwargs)
         except CreditError as exc:
             _report(exc)
@@ -114,9 +118,11 @@ class CreditTyper(typer.Typer):
         kwargs.setdefault("no_args_is_help", True)
         kwargs.setdefault("rich_markup_mode", "rich")
         kwargs.setdefault("pretty_exceptions_enable", False)
+        kwargs.setdefault("cls", ChineseGroup)  # help and usage errors in Chinese (cli/chinese.py)
         super().__init__(**kwargs)
 
     def command(self, name: str | None = None, **kwargs: Any) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        kwargs.setdefault("cls", ChineseCommand)
         register = super().command(name, **kwargs)
 
         def decorator(func: CommandFunctionType) -> CommandFunctionType:

@@ -9,7 +9,8 @@ import typer
 from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, in_range
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, rows_wanted
+from creditcli.cli.progress import working
 from creditcli.cli.render import render_record, render_table
 
 app = CreditTyper(name="inspectors", help="执法检查人员名录库（含专家、第三方机构人员）：导入、查询、导出。")
@@ -39,7 +40,7 @@ def list_(
     station: StationOpt = None,
     qualification: QualOpt = None,
     name: NameOpt = None,
-    limit: LimitOpt = 50,
+    limit: LimitOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """列出执法检查人员。"""
@@ -48,8 +49,8 @@ def list_(
 
     app_ctx = AppContext.from_typer(ctx)
     flt = InspectorFilter(kind, status, station, qualification, name)
-    limit = in_range(limit, "--limit") or 0
-    with rosters.listing(app_ctx.store, "inspectors", flt, limit or None, brief=True) as table:
+    read, shown = rows_wanted(limit, app_ctx.format(fmt))
+    with rosters.listing(app_ctx.store, "inspectors", flt, shown or read, brief=True, count=shown is not None) as table:
         render_table(app_ctx, table, app_ctx.format(fmt))
 
 
@@ -84,5 +85,6 @@ def export(
 
     app_ctx = AppContext.from_typer(ctx)
     flt = InspectorFilter(kind, status, station, qualification)
-    done = rosters.export(app_ctx.store, "inspectors", path, fmt, flt)
+    with working(app_ctx, f"正在导出到 {path.name}"):
+        done = rosters.export(app_ctx.store, "inspectors", path, fmt, flt)
     exported(app_ctx, done.path, done.rows)

@@ -7,7 +7,8 @@ import typer
 from creditcli.cli.common import add_import_command, exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, in_range
+from creditcli.cli.options import FileFormatOpt, FormatOpt, LimitOpt, OutputPath, rows_wanted
+from creditcli.cli.progress import working
 from creditcli.cli.render import render_table
 
 app = CreditTyper(name="items", help="抽查事项清单：导入、查询、导出。")
@@ -23,13 +24,13 @@ add_import_command(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, limit: LimitOpt = 0, fmt: FormatOpt = None) -> None:
+def list_(ctx: typer.Context, limit: LimitOpt = None, fmt: FormatOpt = None) -> None:
     """列出抽查事项。"""
     from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    limit = in_range(limit, "--limit") or 0
-    with rosters.listing(app_ctx.store, "items", None, limit or None, brief=True) as table:
+    read, shown = rows_wanted(limit, app_ctx.format(fmt))
+    with rosters.listing(app_ctx.store, "items", None, shown or read, brief=True, count=shown is not None) as table:
         render_table(app_ctx, table, app_ctx.format(fmt))
 
 
@@ -39,5 +40,6 @@ def export(ctx: typer.Context, path: OutputPath, fmt: FileFormatOpt = None) -> N
     from creditcli.actions import rosters
 
     app_ctx = AppContext.from_typer(ctx)
-    done = rosters.export(app_ctx.store, "items", path, fmt)
+    with working(app_ctx, f"正在导出到 {path.name}"):
+        done = rosters.export(app_ctx.store, "items", path, fmt)
     exported(app_ctx, done.path, done.rows)

@@ -49,7 +49,17 @@ AllowUnknownOpt = Annotated[
 AcceptBadChecksumOpt = Annotated[
     bool, typer.Option("--accept-bad-checksum", help="校验位不符的代码也导入，并在该对象上记录警告")
 ]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", help="最多显示多少条（0 表示全部）")]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        help="最多显示多少条（0 表示全部）；不给时表格显示前 50 条，-f csv 与 -f json 输出全部",
+        show_default=False,
+    ),
+]
+TABLE_ROWS = 50
+"""Rows a terminal table of a list command shows when ``--limit`` is not given (CSV and JSON: all)."""
 MAX_NUMBER = 1_000_000_000
 """Upper bound of a count or sequence number typed on the command line (a database integer holds it)."""
 CalendarOpt = Annotated[
@@ -87,6 +97,16 @@ def date_option(text: str | None, option: str) -> dt.date | None:
     return day
 
 
+def rows_wanted(limit: int | None, fmt: OutputFormat) -> tuple[int | None, int | None]:
+    """``--limit`` of a list command: (rows to read, rows to show). Given, it holds for every format
+    (0: all); not given, a terminal table shows the first ``TABLE_ROWS`` and says how many there are,
+    while CSV and JSON, read by programs, are never cut."""
+    limit = in_range(limit, "--limit")
+    if limit is not None:
+        return (limit or None), None
+    return None, (TABLE_ROWS if fmt is OutputFormat.table else None)
+
+
 def in_range(value: int | None, option: str, low: int = 0, high: int = MAX_NUMBER) -> int | None:
     """``value`` of an integer option, refused (exit 2) outside [low, high]: a number past a database
     integer or a calendar year is a typo, never a reason for "内部错误"."""
@@ -105,7 +125,7 @@ def _signature(func: Callable[..., Any], skip: str = "") -> inspect.Signature:
     params = []
     for p in signature.parameters.values():
         if p.name != skip and isinstance(p.annotation, str):
-            p = p.replace(annotation=eval(p.annotation, func.__globals__))
+            p = p.replace(annotation=eval(p.annotation, inspect.unwrap(func).__globals__))  # the module's names
         params.append(p)
     return signature.replace(parameters=params)
 
@@ -157,3 +177,27 @@ def entity_filter(func: F) -> F:
     wrapper.__signature__ = seen  # type: ignore[attr-defined]  # what Typer reads
     wrapper.__annotations__ = {p.name: p.annotation for p in seen.parameters.values()}
     return wrapper  # type: ignore[return-value]  # same call shape for Typer, minus flt plus the filters
+
+
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", help="表格显示全部列（默认按终端宽度省略次要的列，顺序见 docs/terminal.md）"),
+]
+
+
+def offer_wide(func: F) -> F:
+    """Give a command that prints data (it has a ``fmt`` option) the ``--wide`` flag of its terminal
+    table (cli/guard.py hands the flag to the running ``AppContext``; the body never sees it).
+
+    Applied when Typer builds the command (cli/groups.py), not when it is registered: evaluating a
+    signature for every command would slow every start-up. ``func`` is given its new signature in
+    place (it is the command's own wrapper from cli/guard.py); applying it twice changes nothing."""
+    signature = _signature(func)
+    if "fmt" not in signature.parameters or "wide" in signature.parameters:
+        return func
+    wide = inspect.Parameter("wide", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=WideOpt)
+    params = [*signature.parameters.values(), wide]
+    seen = signature.replace(parameters=sorted(params, key=lambda p: p.kind))  # keyword-only last, in order
+    func.__signature__ = seen  # type: ignore[attr-defined]  # what Typer reads
+    func.__annotations__ = {p.name: p.annotation for p in seen.parameters.values()}
+    return func

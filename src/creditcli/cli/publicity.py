@@ -12,6 +12,7 @@ from creditcli.cli.common import exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CodeArg, FileFormatOpt, FormatOpt, OutputOpt, day_option
+from creditcli.cli.progress import working
 from creditcli.cli.render import render_record, to_jsonable
 
 app = CreditTyper(name="publicity", help="公示：抽查计划、抽查名单、抽查结果的公示文件与公示登记。")
@@ -46,9 +47,10 @@ def export(
     from creditcli.actions import publicity
 
     app_ctx = AppContext.from_typer(ctx)
-    done = publicity.export(
-        app_ctx.store, code, what.value, output, columns=columns, partial=partial, allow_empty=allow_empty, fmt=fmt
-    )
+    with working(app_ctx, f"正在导出到 {output.name}"):
+        done = publicity.export(
+            app_ctx.store, code, what.value, output, columns=columns, partial=partial, allow_empty=allow_empty, fmt=fmt
+        )
     exported(app_ctx, done.path, done.rows)
     if done.manifest is not None:
         app_ctx.info(f"公示文件清单（文件摘要与审计链头）已写入 {done.manifest}")

@@ -10,7 +10,8 @@ import typer
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CalendarOpt, DryRunOpt, FormatOpt, day_option
-from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.cli.progress import working
+from creditcli.cli.render import render_record, render_table, shown_value, to_jsonable
 
 app = CreditTyper(name="risk", help="信用风险分类：按本局模型计算分类、解释某户为何在此类、各所分类分布。")
 
@@ -37,9 +38,9 @@ def classify(
     from creditcli.actions import credit
 
     app_ctx = AppContext.from_typer(ctx)
-    summary = credit.classify(
-        app_ctx.store, day_option(as_of, "--as-of"), model=model, dry_run=dry_run, calendar=calendar
-    )
+    day = day_option(as_of, "--as-of")
+    with working(app_ctx, "正在计算信用风险分类"):
+        summary = credit.classify(app_ctx.store, day, model=model, dry_run=dry_run, calendar=calendar)
     totals = {c: sum(d.get(c, 0) for d in summary.distribution.values()) for c in app_ctx.settings.risk_classes}
     data: dict[str, Any] = {**to_jsonable(summary), "classes": totals}
     data.pop("distribution")
@@ -93,11 +94,14 @@ def explain(
             rule = f"；直接定类：{s['direct']['label']}" if s["direct"] else ""
             out.print(f"  {s['label']}：得分 {s['score']}，按分档为 {s['band_class']} 类{rule}", markup=False)
             for i in s["indicators"]:
-                out.print(f"    {i['label']}（{i['id']}）：取值 {i['value']}，得分 {i['points']}", markup=False)
+                value = "无数据" if i["value"] is None else i["value"]
+                out.print(f"    {i['label']}（{i['id']}）：取值 {value}，得分 {i['points']}", markup=False)
     if data["history"]:
         out.print("\n分类历史：", markup=False)
         for h in data["history"]:
-            out.print(f"  {h['effective_date']} {h['risk_class']}（{h['source']}）", markup=False)
+            out.print(
+                f"  {h['effective_date']} {h['risk_class']}（{shown_value('source', h['source'])}）", markup=False
+            )
 
 
 @app.command("report")

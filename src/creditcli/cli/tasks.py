@@ -12,7 +12,8 @@ from creditcli.cli import teams
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CodeArg, FormatOpt, SeqOpt, date_option, in_range
-from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.cli.progress import working
+from creditcli.cli.render import command_hint, render_record, render_table, to_jsonable
 
 app = CreditTyper(
     name="tasks",
@@ -108,17 +109,83 @@ def list_(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
 
 @app.command("show")
-def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = None) -> None:
+def show(
+    ctx: typer.Context,
+    code: CodeArg,
+    selected: Annotated[
+        bool, typer.Option("--selected", help="列出抽中的检查对象（签号顺序、名称、管辖单位、检查组）")
+    ] = False,
+    fmt: FormatOpt = None,
+) -> None:
     """显示一个抽查任务：参数、冻结范围、抽取结果和各类入样概率（内部使用）。"""
     from creditcli.actions import tasks
     from creditcli.draw.views import DETAIL_LABELS, strata_table
 
     app_ctx = AppContext.from_typer(ctx)
-    detail = tasks.detail(app_ctx.store, code)
     out = app_ctx.format(fmt)
-    render_record(app_ctx, "creditcli.task/1", detail, DETAIL_LABELS, out)
+    if selected:
+        render_table(app_ctx, tasks.selected(app_ctx.store, code), out)
+        return
+    detail = tasks.detail(app_ctx.store, code)
+    if out is OutputFormat.table:
+        shown = {**detail, **parameter_lines(detail)}
+        render_record(app_ctx, "creditcli.task/1", shown, {**DETAIL_LABELS, **PARAMETER_LABELS}, out)
+    else:
+        render_record(app_ctx, "creditcli.task/1", detail, DETAIL_LABELS, out)
     if out is OutputFormat.table and detail["strata"]:
         render_table(app_ctx, strata_table(detail["strata"]), out, title="各类抽取数与入样概率")
+
+
+PARAMETER_LABELS = {
+    "p_ratios": "分类抽取比例",
+    "p_minimum": "分类最少抽取数",
+    "p_maximum": "分类最多抽取数",
+    "p_count": "按权重抽取总数",
+    "p_weights": "分类权重",
+    "p_scope": "范围条件",
+    "p_rules": "排除规则",
+    "p_excluded": "冻结时排除",
+}
+SCOPE_LABELS = {
+    "entity_types": "主体类型",
+    "stations": "管辖单位",
+    "industry_prefixes": "行业代码前缀",
+    "tags": "标签",
+}
+
+
+def parameter_lines(detail: dict[str, Any]) -> dict[str, str]:
+    """Every parameter of a task as a line of ``tasks show``: the draw's ratios, minimums, maximums (or
+    count and weights), the scope filters, the exclusion rules, and what the freeze excluded, by reason."""
+
+    def pairs(values: dict[str, Any]) -> str:
+        return "、".join(f"{k or '未分类'}={v}" for k, v in values.items()) or "无"
+
+    params = detail["parameters"]
+    lines: dict[str, str] = {}
+    if "weights" in params:
+        lines["p_count"] = str(params["count"])
+        lines["p_weights"] = pairs(params["weights"])
+    else:
+        lines["p_ratios"] = pairs(params["ratios"])
+        lines["p_minimum"] = pairs(params["minimum"])
+        lines["p_maximum"] = pairs(params["maximum"])
+    scope = detail["pool_scope"]
+    parts = [f"{label} {'、'.join(scope[key])}" for key, label in SCOPE_LABELS.items() if scope.get(key)]
+    if scope.get("registered_from") or scope.get("registered_to"):
+        parts.append(f"成立日期 {scope.get('registered_from') or ''}至{scope.get('registered_to') or ''}")
+    lines["p_scope"] = "；".join(parts) or "无（全部检查对象）"
+    rules = detail["exclusion_rules"]
+    said = ["排除登记状态非存续的对象" if rules["inactive"] else "不排除登记状态非存续的对象"]
+    if rules["drawn_within_months"]:
+        said.append(f"排除近 {rules['drawn_within_months']} 个月内被其他任务抽中的对象")
+    if rules["listed"]:
+        said.append(f"排除名单 {rules['listed']} 户")
+    lines["p_rules"] = "；".join(said)
+    if detail["frozen_at"] is not None:
+        by_reason = detail["excluded_by_reason"]
+        lines["p_excluded"] = "；".join(f"{reason} {n} 户" for reason, n in by_reason.items()) or "无"
+    return lines
 
 
 @app.command("freeze")
@@ -136,7 +203,8 @@ def freeze(
     from creditcli.actions import tasks
 
     app_ctx = AppContext.from_typer(ctx)
-    done = tasks.freeze(app_ctx.store, code, output, refreeze)
+    with working(app_ctx, "正在冻结抽取范围"):
+        done = tasks.freeze(app_ctx.store, code, output, refreeze)
     result = done.result
     app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {done.notice}")
     render_record(app_ctx, "creditcli.freeze/1", to_jsonable(result), {}, app_ctx.format(fmt))
@@ -168,14 +236,15 @@ def draw(
         raise UsageError("重新抽取（--redraw）必须用 --reason 写明原因")
     if reason and not redraw:
         raise UsageError("--reason 只用于重新抽取：请同时加 --redraw")
-    done = tasks.draw(
-        app_ctx.store,
-        code,
-        seed=seed,
-        redraw_reason=reason,
-        allow_seed_reuse=allow_seed_reuse,
-        if_not_drawn=if_not_drawn,
-    )
+    with working(app_ctx, "正在抽取"):
+        done = tasks.draw(
+            app_ctx.store,
+            code,
+            seed=seed,
+            redraw_reason=reason,
+            allow_seed_reuse=allow_seed_reuse,
+            if_not_drawn=if_not_drawn,
+        )
     result = done.result
     if result is None:
         when = f"{done.standing_at:%Y-%m-%d %H:%M}"
@@ -213,6 +282,12 @@ def draw(
     render_record(app_ctx, "creditcli.draw/1", summary, labels, out)
     if out is OutputFormat.table:
         render_table(app_ctx, strata_table(strata), out, title="各类抽取数")
+    task = result.task
+    app_ctx.info(f"查看抽中名单：{command_hint(app_ctx, 'tasks', 'show', task, '--selected')}")
+    app_ctx.info(
+        f"下一步：匹配检查组 {command_hint(app_ctx, 'tasks', 'assign', task)}；"
+        f"出抽取证书 {command_hint(app_ctx, 'tasks', 'certificate', task, '-o', f'{task}-抽取证书.json')}"
+    )
 
 
 @app.command("verify")
@@ -222,7 +297,8 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
     from creditcli.errors import VerifyError
 
     app_ctx = AppContext.from_typer(ctx)
-    result = tasks.verify(app_ctx.store, code, in_range(seq, "--seq", 1))
+    with working(app_ctx, "正在重新计算抽取结果并核对"):
+        result = tasks.verify(app_ctx.store, code, in_range(seq, "--seq", 1))
     labels = {
         "task": "任务编号",
         "seq": "抽取序号",
@@ -235,7 +311,13 @@ def verify(ctx: typer.Context, code: CodeArg, seq: SeqOpt = None, fmt: FormatOpt
         "team_replacements": "递补次数",
         "results_checked": "已核对检查结果",
     }
-    render_record(app_ctx, "creditcli.verify/1", to_jsonable(result), labels, app_ctx.format(fmt))
+    out = app_ctx.format(fmt)
+    render_record(app_ctx, "creditcli.verify/1", to_jsonable(result), labels, out)
+    if out is OutputFormat.table and result.no_longer_drawable:
+        from creditcli.io.writers import Table
+
+        gone = Table(["uscc", "reason"], ["统一社会信用代码", "为何今天已不可抽"], [result.no_longer_drawable], "")
+        render_table(app_ctx, gone, out, title="冻结范围中今天已不可抽的对象（抽取按冻结范围进行，结果不受影响）")
     if not result.ok:
         raise VerifyError(f"任务 {code} 第 {result.seq} 次抽取复核不一致：\n" + "\n".join(result.problems))
     app_ctx.info(f"复核通过：任务 {code} 第 {result.seq} 次抽取可由记录完全重现")

@@ -11,7 +11,8 @@ from creditcli.cli.common import exported
 from creditcli.cli.context import AppContext
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CodeArg, FileFormatOpt, FormatOpt, OutputOpt, in_range
-from creditcli.cli.render import render_record, render_table, to_jsonable
+from creditcli.cli.progress import working
+from creditcli.cli.render import command_hint, render_record, render_table, to_jsonable
 
 
 class Export(StrEnum):
@@ -41,13 +42,10 @@ def assign(
     from creditcli.teams.service import MAX_EXPERTS
 
     app_ctx = AppContext.from_typer(ctx)
-    result = teams.assign(
-        app_ctx.store,
-        code,
-        cross_station=cross_station,
-        experts=in_range(experts, "--experts", 0, MAX_EXPERTS) or 0,
-        max_per_inspector=in_range(max_per_inspector, "--max-per-inspector", 1),
-    )
+    experts = in_range(experts, "--experts", 0, MAX_EXPERTS) or 0
+    most = in_range(max_per_inspector, "--max-per-inspector", 1)
+    with working(app_ctx, "正在匹配检查组"):
+        result = teams.assign(app_ctx.store, code, cross_station=cross_station, experts=experts, max_per_inspector=most)
     for note in result.notes:
         app_ctx.info(f"警告：{note}")
     if result.spread > 1:
@@ -66,6 +64,10 @@ def assign(
         "method": "求解方式",
     }
     render_record(app_ctx, "creditcli.assign/1", to_jsonable(result), labels, app_ctx.format(fmt))
+    app_ctx.info(f"查看各户检查组：{command_hint(app_ctx, 'tasks', 'show', result.task, '--selected')}")
+    plan_file = f"{result.task}-检查计划.xlsx"
+    plan = command_hint(app_ctx, "tasks", "export", result.task, "--what", "plan", "-o", plan_file)
+    app_ctx.info(f"导出检查计划：{plan}")
 
 
 def replace(
@@ -106,5 +108,6 @@ def export(
     from creditcli.actions import teams
 
     app_ctx = AppContext.from_typer(ctx)
-    done = teams.export(app_ctx.store, code, what.value, output, fmt)
+    with working(app_ctx, f"正在导出到 {output.name}"):
+        done = teams.export(app_ctx.store, code, what.value, output, fmt)
     exported(app_ctx, done.path, done.rows)

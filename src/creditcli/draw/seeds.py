@@ -20,7 +20,14 @@ SEED_PATTERN = re.compile(r"^[0-9]{20,}$")
 SEED_DIGITS = 20
 
 
+SEED_IN_GROUPS = re.compile(r"^[0-9]+(?:[ \t\u3000]+[0-9]+)+$")
+"""Digits typed in groups (``0738 2945 …``), as a seed is read out at a ceremony."""
+
+
 def check_seed(seed: str) -> str:
+    if SEED_IN_GROUPS.match(seed.strip()):
+        joined = re.sub(r"\s+", "", seed)
+        raise UsageError(f"随机种子 “{seed}” 中有空格：种子按原样记录，请去掉空格后重新输入，即 --seed {joined}")
     if not SEED_PATTERN.match(seed):
         raise UsageError(
             f"随机种子 “{seed}” 无效：应为至少 {SEED_DIGITS} 位十进制数字（公开摇号时用十面骰子逐位掷出），按原样记录"

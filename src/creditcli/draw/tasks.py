@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,14 +65,23 @@ def parse_pairs(values: Sequence[str], option: str) -> dict[str, str]:
     return out
 
 
+WINDOW_SEPARATOR = re.compile(r"\s*(?:[:：~～]|至)\s*")
+"""Between the two dates of a window: a colon (half- or full-width), a tilde, or 至."""
+
+
 def parse_window(text: str) -> tuple[dt.date, dt.date]:
-    start, sep, end = text.partition(":")
-    try:
-        if not sep:
-            raise ValueError
-        return dt.date.fromisoformat(start.strip()), dt.date.fromisoformat(end.strip())
-    except ValueError:
-        raise UsageError(f"检查时间 “{text}” 应写作 开始日期:结束日期，例如 2026-03-01:2026-06-30") from None
+    """``开始:结束``, each date in any form a file's date cell may take (io/dates.py), e.g.
+    ``2026年10月8日:2026年11月20日``, ``2026/10/8～2026/11/20`` or ``20261008至20261120``."""
+    from creditcli.io.dates import FORMS, parse_date
+
+    parts = WINDOW_SEPARATOR.split(text.strip(), maxsplit=1)
+    days = [parse_date(p) for p in parts] if len(parts) == 2 else []
+    if len(days) != 2 or days[0] is None or days[1] is None:
+        raise UsageError(
+            f"检查时间 “{shown(text)}” 应写作 开始日期:结束日期，例如 2026-03-01:2026-06-30"
+            f"（日期{FORMS.removeprefix('可')}）"
+        )
+    return days[0], days[1]
 
 
 FILE_KEYS = ("code", "name", "plan_code", "plan_name", "task_type", "items", "organiser", "implementer", "authority",

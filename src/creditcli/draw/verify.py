@@ -21,8 +21,9 @@ from creditcli import clock
 from creditcli.canonical import canonical_json, stored_json
 from creditcli.db.models import PoolFreeze, Task
 from creditcli.draw.drawing import run_strategy
-from creditcli.draw.pool import decompress, eligible_pool
+from creditcli.draw.pool import decompress, eligible, eligible_pool
 from creditcli.draw.records import find_draw, selection_rows
+from creditcli.draw.spec import TaskSpec
 from creditcli.draw.strategies import Pool, class_label
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import RecordError
@@ -47,6 +48,8 @@ class VerifyResult:
     team_replacements: int = 0
     results_checked: int = 0
     """Results of the standing draw checked against their history and the audit log (actions.tasks.verify)."""
+    no_longer_drawable: list[tuple[str, str]] = field(default_factory=list)
+    """(uscc, why) of each entity of the frozen pool that today's roster would not put in it."""
 
 
 def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.datetime | None = None) -> VerifyResult:
@@ -109,8 +112,37 @@ def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.da
         problems.append("证书中的随机种子或范围摘要与抽取记录不符")
     result.selected = len(expected)
     result.roster_added, result.roster_removed, result.roster_reclassified = roster_changes(pool, current)
+    if result.roster_removed:
+        result.no_longer_drawable = why_not_drawable(session, task, spec, gone(pool, current), now or clock.now())
     result.ok = not problems
     return result
+
+
+def gone(recorded: Pool, today: Pool) -> list[str]:
+    """The codes of ``recorded`` that ``today`` no longer has, sorted."""
+    old_codes, _ = _last_of_each(recorded)
+    new_codes, _ = _last_of_each(today)
+    return sorted(str(c) for c in np.setdiff1d(old_codes, new_codes))
+
+
+def why_not_drawable(
+    session: Session, task: Task, spec: TaskSpec, codes: list[str], now: dt.datetime
+) -> list[tuple[str, str]]:
+    """Why each of ``codes`` (frozen in the pool) would not be drawable today: its exclusion as the pool
+    records it (登记状态为注销, 近 12 个月内已被抽中 …), gone from the roster, or out of the task's scope."""
+    from creditcli.db import bulk
+
+    excluded = dict(eligible(session, task, spec, now).exclusions)
+    known = {str(r[0]) for r in bulk.fetch_where_in(session, "SELECT uscc FROM entities", "uscc", codes)}
+    out = []
+    for code in codes:
+        if code in excluded:
+            out.append((code, excluded[code]))
+        elif code not in known:
+            out.append((code, "已不在检查对象名录中"))
+        else:
+            out.append((code, "已不在任务的抽查范围内（管辖单位、主体类型、行业、标签或成立日期已变化）"))
+    return out
 
 
 def _selected(

@@ -120,7 +120,7 @@ def task_detail(db: Connection, code: str) -> dict[str, Any]:
     spec = parse_spec(task.code, task.spec)
     freeze_row = db.execute(
         text(
-            "SELECT frozen_at, pool_digest, pool_size, excluded FROM pool_freezes WHERE task_id = :task "
+            "SELECT frozen_at, pool_digest, pool_size, excluded, exclusions FROM pool_freezes WHERE task_id = :task "
             "ORDER BY seq DESC LIMIT 1"
         ).columns(frozen_at=DateTime()),
         {"task": task.id},
@@ -158,12 +158,36 @@ def task_detail(db: Connection, code: str) -> dict[str, Any]:
         "drawn_at": current.drawn_at.isoformat(timespec="seconds") if current else None,
         "selected": current.selected_count if current else None,
         "parameters": spec.draw_parameters(),
+        "pool_scope": spec.pool.model_dump(mode="json"),
+        "exclusion_rules": {
+            "inactive": spec.exclude_inactive,
+            "drawn_within_months": spec.exclude_drawn_within,
+            "listed": len(spec.exclude),
+        },
+        "excluded_by_reason": excluded_by_reason(freeze_row.exclusions) if freeze_row else {},
         "strata": strata_rows(
             stored_json(current.certificate, f"任务 {escape_controls(task.code)} 的抽取证书", "strata")
         )
         if current
         else [],
     }
+
+
+def excluded_by_reason(blob: bytes) -> dict[str, int]:
+    """How many entities the freeze excluded, by reason (the recorded ``uscc,reason`` lines; the reason
+    without its particulars: 近 12 个月内已被抽中（任务 …） counts as 近 12 个月内已被抽中)."""
+    import gzip
+
+    counts: dict[str, int] = {}
+    try:
+        lines = gzip.decompress(blob).decode().splitlines()
+    except (OSError, EOFError, UnicodeDecodeError, ValueError):  # a damaged record: tasks verify says so
+        return {}
+    for line in lines:
+        for reason in line.partition(",")[2].split("；"):
+            kind = reason.split("（")[0]
+            counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def strata_rows(strata: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -74,6 +74,8 @@ class Table:
     """XLSX: the values a column offers in a drop-down (listed on a second sheet, 代码表)."""
     locked: frozenset[str] = frozenset()
     """XLSX: columns a person may not change (the sheet is protected; the other columns stay open)."""
+    total: int | None = None
+    """How many rows matched, when the table holds only the first of them (a list's ``--limit``)."""
 
     def display_rows(self) -> Iterator[tuple[str, ...]]:
         """Rows as display text for the terminal, without pandas (as ``text_frame`` renders them)."""

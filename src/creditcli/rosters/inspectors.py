@@ -10,6 +10,7 @@ from creditcli.io.columns import NAME_LEN, Column, ColumnSet, Kind
 from creditcli.io.writers import Table
 from creditcli.rosters.importer import Pending, RosterSpec
 from creditcli.rosters.query import Filter, roster_table
+from creditcli.rosters.validate import Validated
 
 OFFICER = "执法人员"
 KINDS = {
@@ -22,6 +23,7 @@ KINDS = {
     "expert": "专家",
     "第三方机构人员": "第三方机构人员",
     "第三方": "第三方机构人员",
+    "第三方机构": "第三方机构人员",
     "第三方专业机构": "第三方机构人员",
     "agency": "第三方机构人员",
 }
@@ -38,9 +40,8 @@ STATUSES = {
 
 COLUMNS = ColumnSet(
     (
-        Column(
-            "code", "执法证号", ("人员编号", "编号", "证号", "执法证编号", "id"), Kind.CODE, required=True, max_len=64
-        ),
+        # Required of officers only (_fill_codes): an expert or agency person without one is numbered.
+        Column("code", "执法证号", ("人员编号", "编号", "证号", "执法证编号", "id"), Kind.CODE, max_len=64),
         Column("name", "姓名", ("人员姓名",), required=True, max_len=NAME_LEN),
         Column("kind", "人员类别", ("类别", "人员类型", "kind"), Kind.CHOICE, choices=KINDS, default=OFFICER),
         Column("unit", "单位", ("所在单位", "工作单位"), max_len=NAME_LEN),
@@ -74,6 +75,60 @@ def _require_expiry(p: Pending) -> None:
             v.problems.append(Problem(int(v.rows[pos]), header, "", "执法人员须填写执法证有效期"))
 
 
+GENERATED_PREFIX = {"专家": "ZJ-", "第三方机构人员": "DSF-"}
+"""The code given to an expert (ZJ-…) or agency person (DSF-…) whose row has no 执法证号."""
+
+
+def generated_code(kind: str, name: str, unit: str) -> str:
+    """A stable code for a person without 执法证号: the same kind, name and unit give the same code in
+    every import, so a re-imported list updates the same records."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{kind}\x1f{name}\x1f{unit}".encode()).hexdigest()[:10].upper()
+    return GENERATED_PREFIX[kind] + digest
+
+
+def _fill_codes(session: Session, v: Validated) -> None:
+    """An officer must have a 执法证号; an expert or agency person without one gets :func:`generated_code`."""
+    import numpy as np
+
+    empty = np.flatnonzero((v.frame["code"] == "").to_numpy())
+    if not len(empty):
+        return
+    frame = v.frame
+    kinds = frame["kind"].tolist() if "kind" in frame else [""] * len(frame)
+    names = frame["name"].tolist() if "name" in frame else [""] * len(frame)
+    units = frame["unit"].tolist() if "unit" in frame else [""] * len(frame)
+    codes = frame["code"].tolist()
+    taken = {c: int(v.rows[i]) for i, c in enumerate(codes) if c}
+    officers = []
+    for pos in empty.tolist():
+        kind, name = kinds[pos], names[pos]
+        if kind not in GENERATED_PREFIX or not name:
+            officers.append(pos)
+            continue
+        code = generated_code(kind, name, units[pos])
+        row = int(v.rows[pos])
+        if code in taken:
+            v.problem(
+                np.array([pos]),
+                "code",
+                f"与第 {taken[code]} 行为同一人（人员类别、姓名、单位相同）：请填写执法证号以区分",
+            )
+            continue
+        taken[code] = row
+        codes[pos] = code
+        v.notes.append(
+            f"第 {row} 行{kind} {name} 未填执法证号：已编号 {code}（同一人员类别、姓名和单位每次得到同一编号）"
+        )
+    frame["code"] = codes
+    v.problem(
+        np.array(officers, dtype=np.int64),
+        "code",
+        "不能为空（执法人员须填写执法证号；专家和第三方机构人员可留空，自动编号）",
+    )
+
+
 SPEC = RosterSpec(
     name="inspectors",
     label="执法检查人员",
@@ -81,6 +136,7 @@ SPEC = RosterSpec(
     columns=COLUMNS,
     key=("code",),
     prepare=_require_expiry,
+    resolve=_fill_codes,
 )
 
 

@@ -107,6 +107,12 @@ def iter_rows(
     return bulk.fetch_rows(session, sql, params)
 
 
+def count_rows(session: Session | Connection, table: str, flt: Filter) -> int:
+    """How many rows of ``table`` ``flt`` matches."""
+    batches = bulk.fetch_rows(session, f"SELECT COUNT(*) FROM {ident(table)}{flt.sql()}", list(flt.params))
+    return int(next(iter(batches))[0][0])
+
+
 def roster_table(
     session: Session | Connection,
     table: str,
