@@ -54,7 +54,10 @@ def test_every_problem_is_named_and_nothing_is_written(cli: Cli, assigned: dict[
     assert result.exit_code == 65
     assert result.stderr.splitlines()[0] == "错误：命令行录入: 发现 5 处问题，未录入任何检查结果"
     for text in (
-        "--result Z: 不是在用的检查结果代码（可选：1、10、11、12、6、7、8、9、A、B、C、E、F）",
+        "--result Z: 不是在用的检查结果代码（可选：1 未发现问题、A 发现问题待后续处理、B 未按规定公示应当公示的信息、"
+        "C 公示信息隐瞒真实情况弄虚作假、6 通过登记的住所（经营场所）无法联系、E 发现问题已责令改正、"
+        "F 未发现开展本次抽查涉及的经营活动、7 已关闭停业或正在组织清算、8 不配合检查情节严重、9 注销、10 被吊销、"
+        "11 被撤销、12 迁出）",
         "--method 电话询问: 应为：实地检查、书面检查、行政部门检查结果或专业意见、检验检测、网络监测、委托专业机构辅助",
         "--date 2026-07-01: 不在检查时间 2026-03-01 至 2026-06-30 之内",
         "--item SJ99: 不是任务 T1 的抽查事项（SJ01）",
@@ -198,3 +201,29 @@ def test_a_results_file_with_any_bad_row_is_refused_whole(
     ]
     assert cli.count("results") == 0
     assert (tmp_path / "问题.csv").read_text(encoding="utf-8-sig").count("\n") == 7
+
+
+def test_a_result_is_accepted_by_its_label_and_the_template_offers_drop_downs(
+    cli: Cli, assigned: dict[str, list[str]], tmp_path: Path
+) -> None:
+    """Issue 17 §2: the template's drop-downs show ``代码 名称``; import takes the code, its label or both,
+    and the common variants of 核查方式."""
+    import openpyxl
+
+    cli.ok("tasks", "export", "T1", "--what", "result-template", "-o", tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert book.sheetnames == ["检查结果录入", "代码表"]
+    codes = [row[0].value for row in book["代码表"].iter_rows(min_row=2) if row[0].value]
+    assert codes[:3] == ["1 未发现问题", "A 发现问题待后续处理", "B 未按规定公示应当公示的信息"]
+    sheet = book["检查结果录入"]
+    assert sheet.protection.sheet and sheet["B2"].protection.locked  # the entity's code cannot be changed
+    validated = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
+    assert validated == {"F2", "G2", "L2"}  # 检查结果代码, 核查方式, 后续处置是否完成
+    sheet_rows = CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_index(0).to_python()
+    filled = [list(r) for r in sheet_rows[1:]]
+    filled[0][5:8] = ["1 未发现问题", "实地核查", "2026-04-02"]
+    filled[1][5:8] = ["发现问题已责令改正", "书面检查", "2026-04-03"]
+    filled[2][5:8] = ["Ｆ", "现场检查", "2026-04-04"]
+    cli.ok("results", "import", write_xlsx(tmp_path / "f.xlsx", TEMPLATE_HEADER, filled))
+    stored = cli.query("SELECT result_code, method FROM results ORDER BY uscc")
+    assert stored == [("1", "实地检查"), ("E", "书面检查"), ("F", "实地检查")]

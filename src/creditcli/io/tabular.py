@@ -307,6 +307,10 @@ def _read_excel(path: Path, raw: bytes, score: HeaderScore, name: str | None) ->
     )
 
 
+CODE_SHEET = "代码表"
+"""The sheet our templates carry their drop-downs' values on (io/writers.py)."""
+
+
 def _choose_sheet(path: Path, book: Any, name: str | None) -> tuple[str, list[str]]:
     """The worksheet to read: ``--sheet NAME``, or the first visible one. Hidden sheets are skipped
     (a clerk never saw them); a second visible sheet that holds data makes the choice the user's."""
@@ -322,7 +326,8 @@ def _choose_sheet(path: Path, book: Any, name: str | None) -> tuple[str, list[st
     if not visible:
         raise DataError(f"{path}: 没有可见的工作表（有：{'、'.join(names)}），请用 --sheet 指定要导入的工作表")
     first = visible[0]
-    others = [n for n in visible[1:] if _holds_data(book, n)]
+    # The list of values behind a template's drop-downs (io/writers.py) is part of the template, not data.
+    others = [n for n in visible[1:] if n != CODE_SHEET and _holds_data(book, n)]
     if others:
         listed = "”“".join([first, *others])
         raise DataError(

@@ -519,7 +519,9 @@ def _build_xlsx(table: Table, tmp: Path) -> int:
 def _drop_downs(book: Any, sheet: Any, table: Table, rows: int) -> None:
     """Each column with ``choices`` gets a drop-down over its rows (1 to ``rows``) whose values are a
     column of the second sheet 代码表; a value typed that is not in it is refused by Excel/WPS."""
-    codes = book.add_worksheet("代码表")
+    from creditcli.io.tabular import CODE_SHEET  # the reader passes this sheet over
+
+    codes = book.add_worksheet(CODE_SHEET)
     bold = book.add_format({"bold": True})
     lists = [(list(table.names).index(name), list(values)) for name, values in table.choices.items()]
     # Row by row: the workbook streams its rows (constant memory), a row once left is written.

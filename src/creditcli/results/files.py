@@ -85,7 +85,14 @@ def template_table(session: Session, task: Task) -> Table:
                 withdrawn = ("是", t["withdrawn_reason"]) if r.withdrawn else ("", "")
                 rows.append((*head, code, *(t[f] for f in service.FIELDS), *withdrawn, t["replaces"]))
     names_ = [c.name for c in COLUMNS.columns]
-    return Table(names_, [c.label for c in COLUMNS.columns], [rows], "creditcli.result-template/1")
+    return Table(
+        names_,
+        [c.label for c in COLUMNS.columns],
+        [rows],
+        "creditcli.result-template/1",
+        choices=service.choices(session),
+        locked=frozenset({"task_code", "uscc", "name", "item_code", "item_name"}),
+    )
 
 
 @dataclass
@@ -134,7 +141,8 @@ def import_results(
         if entry is not None:
             by_task.setdefault(columns["task_code"][pos], []).append(entry)
     tasks: dict[str, Task] = {}
-    for code, entries in by_task.items():
+    for code, typed in by_task.items():
+        by_task[code] = entries = service.as_written(session, typed)
         try:
             tasks[code] = get_task(session, code)
         except InputMissingError:

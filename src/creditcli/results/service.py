@@ -189,7 +189,8 @@ def check(
                 add(p, "reason", "", "撤回检查结果时须写明撤回原因")
             continue
         if e.result_code not in codes:
-            add(p, "result_code", e.result_code, f"不是在用的检查结果代码（可选：{'、'.join(sorted(codes))}）")
+            allowed = "、".join(f"{c.code} {c.text}" for c in codes.values())
+            add(p, "result_code", e.result_code, f"不是在用的检查结果代码（可选：{allowed}）")
         if e.method not in METHODS:
             add(p, "method", e.method, f"应为：{'、'.join(METHODS)}")
         if not task.window_start <= e.checked_on <= task.window_end:
@@ -248,10 +249,55 @@ def stored_keys(session: Session, task: Task) -> dict[tuple[str, str, str], bool
     return {(u, i, c): w is not None for u, i, c, w in bulk.fetch_all(session, sql, (task.id,))}
 
 
+METHOD_VARIANTS = {
+    "实地核查": "实地检查",
+    "现场检查": "实地检查",
+    "现场核查": "实地检查",
+    "书面核查": "书面检查",
+    "书面审查": "书面检查",
+    "检验": "检验检测",
+    "检测": "检验检测",
+    "网络核查": "网络监测",
+    "网络检查": "网络监测",
+    "委托专业机构": "委托专业机构辅助",
+    "专业意见": "行政部门检查结果或专业意见",
+}
+"""核查方式 as people write it -> the vocabulary's word (domain.md §6)."""
+
+
+def as_written(session: Session, entries: Sequence[Placed]) -> list[Placed]:
+    """Entries with a result code given by its label (``未发现问题``) or as the template's drop-down shows
+    it (``1 未发现问题``) turned into the code, and a common variant of 核查方式 (``实地核查``) into the
+    vocabulary's word; anything else is left for :func:`check` to refuse with the allowed values."""
+    codes = active_codes(session)
+    labels = {normalise(c.text): code for code, c in codes.items()}
+    labels |= {normalise(f"{code}{c.text}"): code for code, c in codes.items()}
+
+    def code_of(typed: str) -> str:
+        return typed if typed in codes else labels.get(typed, typed)
+
+    out = []
+    for p in entries:
+        e = p.entry
+        update = {"result_code": code_of(e.result_code), "method": METHOD_VARIANTS.get(e.method, e.method)}
+        if e.replaces:
+            update["replaces"] = code_of(e.replaces)
+        out.append(Placed(e.model_copy(update=update), p.row))
+    return out
+
+
+def choices(session: Session) -> dict[str, list[str]]:
+    """What the result template's drop-downs offer: codes as ``代码 名称`` in vocabulary order, the
+    核查方式, 是/否."""
+    codes = [f"{c.code} {c.text}" for c in active_codes(session).values()]
+    return {"result_code": codes, "method": list(METHODS), "action_done": ["是", "否"]}
+
+
 def record(
     session: Session, task: Task, entries: Sequence[Placed], source: str, now: dt.datetime | None = None
 ) -> RecordResult:
     """Check every entry, then insert or update them all (or nothing: DataError, exit 65)."""
+    entries = as_written(session, entries)
     problems = check(session, task, entries)
     if problems:
         raise DataError(f"{source}: 发现 {len(problems)} 处问题，未录入任何检查结果", problems)

@@ -61,4 +61,5 @@ def vocabulary_table(session: Session) -> Table:
 
 
 def active_codes(session: Session) -> dict[str, ResultCode]:
-    return {c.code: c for c in session.scalars(select(ResultCode).where(ResultCode.active))}
+    """The codes in use, in the vocabulary's order (as imported)."""
+    return {c.code: c for c in session.scalars(select(ResultCode).where(ResultCode.active).order_by(ResultCode.id))}
