@@ -127,7 +127,7 @@ def test_completed_but_unpublished_results_are_overdue_after_the_deadline(
     assert [(r["status"], r["due"], r["published_on"], r["days_left"], r["overdue"]) for r in listed] == [
         ("已完成", "2026-07-28", "", "-1", "是")
     ]
-    late = cli("deadlines", "--today", "2026-07-29", "--fail-if-overdue")
+    late = cli("deadlines", "--today", "2026-07-29", "--fail-if-overdue", "--wide")
     assert (late.exit_code, late.stderr) == (1, "错误：1 个任务逾期未公示检查结果：T1\n")
     assert cli("deadlines", "--today", "2026-07-28", "--fail-if-overdue").exit_code == 0
     cli.ok("publicity", "mark", "T1", "--what", "results", "--date", "2026-07-30")

@@ -228,7 +228,7 @@ def test_ctrl_c_at_any_moment_of_the_start_is_one_line_and_exit_130(cli: Cli, tm
     answers = set()
     for delay in (0.05, 0.08, 0.12, 0.16, 0.2, 0.3):
         process = subprocess.Popen(
-            [*COMMAND, "--db", cli.db, "entities", "list"],
+            [*COMMAND, "--db", cli.db, "entities", "list", "--wide"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         time.sleep(delay)

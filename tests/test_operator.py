@@ -96,7 +96,7 @@ def test_a_write_as_root_without_an_operator_warns(
     assert written.exit_code == 0
     assert ROOT_WARNING in written.stderr
     assert audit_users(cli) == ["root"]  # recorded all the same: the warning says what it will read
-    read = cli("entities", "list")
+    read = cli("entities", "list", "--wide")
     assert (read.exit_code, read.stderr) == (0, "")  # a read records nobody
     named = cli("--operator", "张三", "tasks", "create", "T1", "--name", "x", "--window", "2026-03-01:2026-06-30")
     assert (named.exit_code, "警告" in named.stderr) == (0, False)

@@ -39,7 +39,7 @@ def export(
     ] = None,
     partial: Annotated[bool, typer.Option("--partial", help="结果公示：只导出已录入结果的对象")] = False,
     allow_empty: Annotated[
-        bool, typer.Option("--allow-empty", help="必填列（检查机关、抽查计划编号 ……）为空也导出")
+        bool, typer.Option("--allow-empty", help="必填列（如检查机关、抽查计划编号）为空也导出")
     ] = False,
     fmt: FileFormatOpt = None,
 ) -> None:

@@ -283,11 +283,12 @@ def draw(
     if out is OutputFormat.table:
         render_table(app_ctx, strata_table(strata), out, title="各类抽取数")
     task = result.task
-    app_ctx.info(f"查看抽中名单：{command_hint(app_ctx, 'tasks', 'show', task, '--selected')}")
-    app_ctx.info(
-        f"下一步：匹配检查组 {command_hint(app_ctx, 'tasks', 'assign', task)}；"
-        f"出抽取证书 {command_hint(app_ctx, 'tasks', 'certificate', task, '-o', f'{task}-抽取证书.json')}"
-    )
+    if out is OutputFormat.table:  # where to look, for a person (a program reading JSON or CSV needs none)
+        app_ctx.info(f"查看抽中名单：{command_hint(app_ctx, 'tasks', 'show', task, '--selected')}")
+        app_ctx.info(
+            f"下一步：匹配检查组 {command_hint(app_ctx, 'tasks', 'assign', task)}；"
+            f"出抽取证书 {command_hint(app_ctx, 'tasks', 'certificate', task, '-o', f'{task}-抽取证书.json')}"
+        )
 
 
 @app.command("verify")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from creditcli.cli.common import exported
-from creditcli.cli.context import AppContext
+from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
 from creditcli.cli.options import CodeArg, FileFormatOpt, FormatOpt, OutputOpt, in_range
 from creditcli.cli.progress import working
@@ -63,11 +63,13 @@ def assign(
         "loads_max": "每人最多实际（户）",
         "method": "求解方式",
     }
-    render_record(app_ctx, "creditcli.assign/1", to_jsonable(result), labels, app_ctx.format(fmt))
-    app_ctx.info(f"查看各户检查组：{command_hint(app_ctx, 'tasks', 'show', result.task, '--selected')}")
-    plan_file = f"{result.task}-检查计划.xlsx"
-    plan = command_hint(app_ctx, "tasks", "export", result.task, "--what", "plan", "-o", plan_file)
-    app_ctx.info(f"导出检查计划：{plan}")
+    out = app_ctx.format(fmt)
+    render_record(app_ctx, "creditcli.assign/1", to_jsonable(result), labels, out)
+    if out is OutputFormat.table:  # where to look, for a person (a program reading JSON or CSV needs none)
+        app_ctx.info(f"查看各户检查组：{command_hint(app_ctx, 'tasks', 'show', result.task, '--selected')}")
+        plan_file = f"{result.task}-检查计划.xlsx"
+        plan = command_hint(app_ctx, "tasks", "export", result.task, "--what", "plan", "-o", plan_file)
+        app_ctx.info(f"导出检查计划：{plan}")
 
 
 def replace(
