@@ -170,8 +170,12 @@ def test_the_results_notice_needs_every_result_and_shows_the_public_table(
     assert not (tmp_path / "r.docx").exists()
     for uscc, team in drawn.items():
         record_result(cli, uscc, team, "--item", "SJ01")
-    content = text(document(cli, tmp_path, "results-notice"))
-    assert "登记事项抽查抽查结果公告" in content
+    path = document(cli, tmp_path, "results-notice")
+    content = text(path)
+    table = docx.Document(str(path)).tables[0]
+    code_cell = table.rows[1].cells[2]
+    assert code_cell.text == U1 and "<w:noWrap/>" in code_cell._tc.xml  # an identifier is never broken
+    assert "登记事项抽查结果公告" in content
     assert f"{AUTHORITY}于2026年3月1日至2026年6月30日对随机抽取的 3 户市场主体" in content
     assert f"1|济南甲有限公司|{U1}|2026-04-01|未发现问题" in content
 

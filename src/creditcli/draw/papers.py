@@ -164,7 +164,7 @@ def certificate(
             ]
             for n, p in enumerate(cert["selected"], start=1)
         ]
-        paper.table(rows, widths=(12, 50, 40, 14, 12, 28))
+        paper.table(rows, widths=(9, 41, 48, 14, 14, 30))
     paper.text(f"抽查事项：{item_names(session, spec)}。")
     paper.signatures("经办人", "监督人", "见证人")
     paper.closing(authority, chinese_date(clock.today()))

@@ -27,7 +27,7 @@ TITLE_FONT = ("方正小标宋简体", "宋体")
 BODY_FONT = ("仿宋_GB2312", "仿宋")
 HEADING_FONT = ("黑体", "黑体")
 PAGE_NUMBER_FONT = ("宋体", "宋体")
-TITLE_PT, BODY_PT, TABLE_PT, PAGE_NUMBER_PT = 22, 16, 12, 14
+TITLE_PT, BODY_PT, TABLE_PT, PAGE_NUMBER_PT = 22, 16, 10.5, 14
 LINE_PITCH_PT = 28.95
 """22 lines in the 225 mm the margins leave (GB/T 9704 §5.2.1)."""
 MARGINS_MM = {"top": 37, "left": 28, "bottom": 35, "right": 26}
@@ -208,6 +208,8 @@ def _table(document: Document, block: Block) -> None:
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.line_spacing = Pt(TABLE_PT * 1.5)
             _fonts(paragraph.add_run(value), HEADING_FONT if r == 0 else BODY_FONT, TABLE_PT)
+            if r and value.isascii() and " " not in value:  # a code, a number, a date: never broken
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
             if block.widths:
                 cell.width = Mm(block.widths[c])  # Word reads the cells' widths, LibreOffice the grid's
     if block.widths:

@@ -101,14 +101,14 @@ def results_notice(session: Session, task: Task, authority: str, doc_no: str = "
     at = [list(table.names).index(k) for k in wanted]
     labels = [table.labels[i] for i in at]
     rows: list[list[Any]] = [[str(row[i]) for i in at] for batch in table.batches for row in batch]
-    paper = Paper().title(f"{spec.name}抽查结果公告")
+    paper = Paper().title(f"{spec.name}{'' if spec.name.endswith('抽查') else '抽查'}结果公告")
     if doc_no:
         paper.subtitle(doc_no)
     paper.text(
         f"根据“双随机、一公开”监管工作安排，{authority}于{chinese_date(spec.window_start)}至"
         f"{chinese_date(spec.window_end)}对随机抽取的 {len(rows)} 户市场主体开展了{spec.name}。现将抽查结果公示如下："
     )
-    paper.table([labels, *rows], widths=(12, 56, 40, 24, 24))
+    paper.table([labels, *rows], widths=(9, 41, 52, 28, 26))  # a code, a date on one line
     paper.text("对抽查结果有异议的，可自公示之日起向本机关提出。")
     paper.closing(authority, chinese_date(clock.today()))
     return paper
