@@ -11,6 +11,10 @@ from python_calamine import CalamineWorkbook
 from conftest import OPERATOR, PINNED_NOW, U1, U2, U3, U4, Cli, record_result, write_xlsx
 
 DAY = PINNED_NOW.date().isoformat()
+CLASH = (
+    "与对象 {U1} 现有的检查结果 1 未发现问题 矛盾（未发现问题与其他结果不能并存）：更正录错的结果请加 --replaces 1"
+    "（录入表填“替代结果代码”），或先用 creditcli results withdraw 撤回"
+)
 
 
 def stamp(cli: Cli) -> str:
@@ -44,24 +48,26 @@ def test_a_wrong_result_is_withdrawn_with_who_when_why_and_never_published(
     cli: Cli, assigned: dict[str, list[str]], tmp_path: Path
 ) -> None:
     assert record_result(cli, U1, assigned[U1]).exit_code == 0
-    assert record_result(cli, U1, assigned[U1], "--result", "E").exit_code == 0
-    assert public_results(cli, tmp_path / "before.csv")[1][10] == "未发现问题；发现问题已责令改正"  # the scandal
-
+    # 未发现问题 and 发现问题已责令改正 side by side (the scandal) cannot be recorded any more ...
+    assert record_result(cli, U1, assigned[U1], "--result", "E").exit_code == 65
+    assert public_results(cli, tmp_path / "before.csv")[1][10] == "未发现问题"
+    # ... the wrong one is withdrawn, then the right one recorded.
     done = cli("results", "withdraw", "T1", U1, "--result", "1", "--reason", "误录，应为 E", "-f", "json")
     assert done.exit_code == 0, done.stderr
+    assert record_result(cli, U1, assigned[U1], "--result", "E").exit_code == 0
     NOW = stamp(cli)
     assert json.loads(done.stdout) == {
         "schema": "creditcli.withdraw/1",
         "task": "T1",
         "uscc": U1,
-        "item": "",
+        "item": "SJ01",
         "result_code": "1",
         "reason": "误录，应为 E",
         "withdrawn_by": OPERATOR,
         "withdrawn_at": NOW,
         "status": "检查中",
         "drawn": 3,
-        "with_results": 1,
+        "with_results": 0,
     }
     assert withdrawn(cli) == [(U1, "1", NOW, OPERATOR, "误录，应为 E"), (U1, "E", "", "", "")]
     history = cli.query("SELECT field, old_value, new_value, source FROM result_changes ORDER BY id")
@@ -70,7 +76,8 @@ def test_a_wrong_result_is_withdrawn_with_who_when_why_and_never_published(
         ("withdrawn_by", "", OPERATOR, "命令行撤回"),
         ("withdrawn_reason", "", "误录，应为 E", "命令行撤回"),
     ]
-    assert cli.query("SELECT command FROM audit_log ORDER BY seq DESC")[0][0] == "creditcli results withdraw"
+    newest = [c for (c,) in cli.query("SELECT command FROM audit_log ORDER BY seq DESC")][:2]
+    assert newest == ["creditcli results record", "creditcli results withdraw"]
     got = public_results(cli, tmp_path / "after.csv")
     assert [r[10] for r in got[1:]] == ["发现问题已责令改正"]
     assert "未发现问题" not in (tmp_path / "after.csv").read_text(encoding="utf-8-sig")
@@ -90,12 +97,12 @@ def test_withdrawing_what_is_not_there_or_is_gone_already_is_refused(cli: Cli, a
     missing = cli("results", "withdraw", "T1", U1, "--result", "E", "--reason", "误录")
     assert (missing.exit_code, missing.stderr) == (
         66,
-        f"错误：任务 T1 中对象 {U1} 没有检查结果 E，无法撤回（现有：1）\n",
+        f"错误：任务 T1 中对象 {U1} 没有事项 SJ01 的检查结果 E，无法撤回（现有：1（事项 SJ01））\n",
     )
     none_yet = cli("results", "withdraw", "T1", U2, "--result", "1", "--reason", "误录")
     assert (none_yet.exit_code, none_yet.stderr) == (
         66,
-        f"错误：任务 T1 中对象 {U2} 没有检查结果 1，无法撤回（该对象还没有任何检查结果）\n",
+        f"错误：任务 T1 中对象 {U2} 没有事项 SJ01 的检查结果 1，无法撤回（该对象还没有任何检查结果）\n",
     )
     blank = cli("results", "withdraw", "T1", U1, "--result", "1", "--reason", "  ")
     assert (blank.exit_code, blank.stderr) == (2, "错误：--reason 不能为空：请写明撤回原因（如 “误录，应为 E”）\n")
@@ -140,7 +147,8 @@ def test_record_replaces_a_wrong_result_from_the_terminal(cli: Cli, assigned: di
     wrong = record_result(cli, U1, assigned[U1], "--result", "E", "--replaces", "A")
     assert (wrong.exit_code, wrong.stderr) == (
         65,
-        f"错误：命令行录入: 发现 1 处问题，未录入任何检查结果\n  --replaces A: 对象 {U1} 没有这条检查结果，无法替代\n",
+        f"错误：命令行录入: 发现 2 处问题，未录入任何检查结果\n  --result E: {CLASH.format(U1=U1)}\n"
+        f"  --replaces A: 对象 {U1} 没有这条检查结果，无法替代\n",
     )
     assert cli.dump() == before
     done = json.loads(record_result(cli, U1, assigned[U1], "--result", "E", "--replaces", "1").stdout)
@@ -173,7 +181,8 @@ def test_the_template_is_prefilled_and_a_row_replaces_a_wrong_result(
     refused = cli("results", "import", path)
     assert (refused.exit_code, refused.stderr.splitlines()) == (
         65,
-        [f"错误：{path}: 发现 1 处问题，未录入任何检查结果",
+        [f"错误：{path}: 发现 2 处问题，未录入任何检查结果",
+         f"  第 2 行 “检查结果代码”: E {CLASH.format(U1=U1)}",
          f"  第 2 行 “替代结果代码”: A 对象 {U1} 没有这条检查结果，无法替代"],
     )  # fmt: skip
     both = write_xlsx(tmp_path / "both.xlsx", rows[0], [rows[1], fixed, *rows[2:]])
@@ -240,9 +249,9 @@ def test_results_list_shows_what_stands_and_with_all_the_withdrawn_and_the_histo
     cli: Cli, assigned: dict[str, list[str]]
 ) -> None:
     assert record_result(cli, U1, assigned[U1]).exit_code == 0
+    cli.ok("results", "withdraw", "T1", U1, "--result", "1", "--reason", "误录")
     assert record_result(cli, U1, assigned[U1], "--result", "E", "--findings", "年报未公示").exit_code == 0
     assert record_result(cli, U2, assigned[U2]).exit_code == 0
-    cli.ok("results", "withdraw", "T1", U1, "--result", "1", "--reason", "误录")
     NOW = stamp(cli)
     listed = cli.ok("results", "list", "T1", "-f", "json")
     data = json.loads(listed.stdout)
@@ -265,7 +274,7 @@ def test_results_list_shows_what_stands_and_with_all_the_withdrawn_and_the_histo
     )
     csv = cli.ok("results", "list", "T1", "--uscc", U2, "-f", "csv").stdout.splitlines()
     assert csv[0].split(",")[:5] == ["统一社会信用代码", "市场主体名称", "抽查事项编码", "检查结果代码", "检查结果"]
-    assert len(csv) == 2 and csv[1].startswith(f"{U2},济南乙有限公司,,1,未发现问题")
+    assert len(csv) == 2 and csv[1].startswith(f"{U2},济南乙有限公司,SJ01,1,未发现问题")
     stranger = cli("results", "list", "T1", "--uscc", U3)
     assert (stranger.exit_code, stranger.stderr) == (
         66,
@@ -369,7 +378,7 @@ def test_a_result_changed_with_raw_sql_is_found(cli: Cli, assigned: dict[str, li
     ]
     assert tasks == [
         "错误：任务 T1 第 1 次抽取复核不一致：",
-        f"任务 T1 检查结果 {U1}/-/E 的“发现问题情况”为 无，与更改记录的最后取值 账目不全 不符（被直接改动）",
+        f"任务 T1 检查结果 {U1}/SJ01/E 的“发现问题情况”为 无，与更改记录的最后取值 账目不全 不符（被直接改动）",
         "任务 T1 的检查结果与审计记录第 8 条不符"
         "（结果或其更改记录被直接修改、增加或删除；用 creditcli audit verify 查看）",
     ]
@@ -397,3 +406,63 @@ def test_results_whose_newest_entries_were_deleted_are_found(cli: Cli, assigned:
     audit, tasks = tampered(cli, "DELETE FROM audit_log WHERE seq = 7")
     assert audit == ["错误：审计核验未通过：任务 T1 的检查结果没有对应的审计记录（共 1 处）"]
     assert tasks[1:] == ["任务 T1 的检查结果没有对应的审计记录"]
+
+
+# Found by a hostile trial: the list must not contradict itself however the correction is attempted --------
+
+
+def test_a_result_that_contradicts_a_standing_one_is_refused(
+    cli: Cli, assigned: dict[str, list[str]], tmp_path: Path
+) -> None:
+    """1 (未发现问题) then E without --replaces would publish both: refused, naming the fix; a second
+    problem result beside a first one is allowed (several results may apply)."""
+    assert record_result(cli, U1, assigned[U1]).exit_code == 0
+    before = cli.dump()
+    second = record_result(cli, U1, assigned[U1], "--result", "E")
+    assert second.exit_code == 65
+    assert second.stderr.splitlines()[1] == (
+        "  --result E: 与对象 91370112MA3C00001X 现有的检查结果 1 未发现问题 矛盾（未发现问题与其他结果不能并存）："
+        "更正录错的结果请加 --replaces 1（录入表填“替代结果代码”），或先用 creditcli results withdraw 撤回"
+    )
+    assert cli.dump() == before
+    # The same change made in the pre-filled sheet, without 替代结果代码: refused too.
+    cli.ok("tasks", "export", "T1", "--what", "result-template", "-o", tmp_path / "t.xlsx")
+    rows = sheet(tmp_path / "t.xlsx")
+    rows[1][5] = "E"
+    rows.insert(2, [*rows[1][:5], "1", *rows[1][6:]])
+    refused = cli("results", "import", write_xlsx(tmp_path / "f.xlsx", rows[0], rows[1:]))
+    assert refused.exit_code == 65 and "现有的检查结果 1 未发现问题 矛盾" in refused.stderr
+    assert cli.dump() == before
+    assert record_result(cli, U1, assigned[U1], "--result", "E", "--replaces", "1").exit_code == 0
+    assert record_result(cli, U1, assigned[U1], "--result", "A").exit_code == 0  # E and A may stand together
+    assert sorted(c for _, c, at, _, _ in withdrawn(cli) if not at) == ["A", "E"]
+
+
+def test_clearing_withdrawn_in_the_sheet_does_not_bring_a_result_back(
+    cli: Cli, assigned: dict[str, list[str]], tmp_path: Path
+) -> None:
+    assert record_result(cli, U1, assigned[U1]).exit_code == 0
+    cli.ok("results", "withdraw", "T1", U1, "--result", "1", "--reason", "录错")
+    cli.ok("tasks", "export", "T1", "--what", "result-template", "-o", tmp_path / "t.xlsx")
+    rows = sheet(tmp_path / "t.xlsx")
+    assert (rows[1][13], rows[1][14]) == ("是", "录错")
+    rows[1][13] = rows[1][14] = ""
+    before = cli.dump()
+    path = write_xlsx(tmp_path / "f.xlsx", rows[0], rows[1:])
+    refused = cli("results", "import", path)
+    assert (refused.exit_code, refused.stderr.splitlines()) == (
+        65,
+        [
+            f"错误：{path}: 发现 1 处问题，未录入任何检查结果",
+            "  第 2 行 “撤回”: 这条结果已撤回：录入表中清空“撤回”不能恢复它；"
+            "确需恢复请用 creditcli results record 录入（留痕）",
+        ],
+    )
+    assert cli.dump() == before
+
+
+def test_a_task_with_one_item_gives_it_to_a_result_without_one(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    assert record_result(cli, U1, assigned[U1]).exit_code == 0  # no --item: T1 has the one item SJ01
+    assert cli.query("SELECT item_code FROM results") == [("SJ01",)]
+    cli.ok("results", "withdraw", "T1", U1, "--result", "1", "--reason", "录错")  # found without --item too
+    assert [w[1:3] != ("1", "") for w in withdrawn(cli)] == [True]

@@ -142,12 +142,12 @@ def import_results(
             by_task.setdefault(columns["task_code"][pos], []).append(entry)
     tasks: dict[str, Task] = {}
     for code, typed in by_task.items():
-        by_task[code] = entries = service.as_written(session, typed)
         try:
             tasks[code] = get_task(session, code)
         except InputMissingError:
-            problems += [Problem(p.row, _header(v, "task_code"), code, "没有这个抽查任务") for p in entries]
+            problems += [Problem(p.row, _header(v, "task_code"), code, "没有这个抽查任务") for p in typed]
             continue
+        by_task[code] = entries = service.as_written(session, tasks[code], typed)
         problems += service.check(session, tasks[code], entries, v.headers)
     summary = ImportSummary(str(path), table.encoding, len(v.frame), len(v.frame) - len(filled), dry_run=dry_run)
     summary.notes = list(v.notes)

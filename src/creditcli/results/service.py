@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from creditcli import clock, lifecycle
 from creditcli.db import bulk
-from creditcli.db.models import Task
+from creditcli.db.models import ResultCode, Task
 from creditcli.db.sql import idents
 from creditcli.draw.records import drawn_codes
 from creditcli.draw.tasks import spec_of
@@ -166,6 +166,8 @@ def check(
     problems: list[Problem] = []
     seen: dict[tuple[str, str, str], int | None] = {}
     recorded = {(p.entry.uscc, p.entry.item_code, p.entry.result_code) for p in entries if not p.entry.withdraw}
+    gone = {(p.entry.uscc, p.entry.item_code, p.entry.result_code) for p in entries if p.entry.withdraw}
+    gone |= {(p.entry.uscc, p.entry.item_code, p.entry.replaces) for p in entries if p.entry.replaces}
 
     def add(p: Placed, field: str, value: str, reason: str) -> None:
         # From the terminal the option is named instead of a file cell.
@@ -206,6 +208,22 @@ def check(
         if len(officers) < MIN_OFFICERS and not outsiders:
             shown = "、".join(e.inspectors)
             add(p, "inspectors", shown, _too_few(e.uscc, len(officers)))
+        if p.row is not None and stored.get(key):
+            add(
+                p,
+                "withdraw",
+                "",
+                "这条结果已撤回：录入表中清空“撤回”不能恢复它；确需恢复请用 creditcli results record 录入（留痕）",
+            )
+        clash = _contradicted(e, stored, gone, recorded, codes)
+        if clash:
+            add(
+                p,
+                "result_code",
+                e.result_code,
+                f"与对象 {e.uscc} 现有的检查结果 {clash} 矛盾（未发现问题与其他结果不能并存）：更正录错的结果请加 "
+                f"--replaces {clash.split()[0]}（录入表填“替代结果代码”），或先用 creditcli results withdraw 撤回",
+            )
         if e.replaces:
             replaced = (e.uscc, e.item_code, e.replaces)
             if e.replaces == e.result_code:
@@ -215,6 +233,33 @@ def check(
             elif replaced in recorded:
                 add(p, "replaces", e.replaces, "同一文件又录入了这条结果：替代与录入只能选一")
     return problems
+
+
+def _contradicted(
+    e: ResultEntry,
+    stored: Mapping[tuple[str, str, str], bool],
+    gone: set[tuple[str, str, str]],
+    recorded: set[tuple[str, str, str]],
+    codes: Mapping[str, ResultCode],
+) -> str:
+    """The result this entry contradicts, as ``代码 名称`` ('' for none): a result that found nothing
+    (未发现……) cannot stand beside another result of the same entity and item once the entries are
+    written — the public list would say both. Correcting one is withdrawing or replacing it."""
+    if e.withdraw or e.result_code not in codes:
+        return ""
+    standing = {k for k, withdrawn in stored.items() if not withdrawn} - gone
+    others = {c for u, i, c in standing | recorded if (u, i) == (e.uscc, e.item_code) and c != e.result_code}
+    if not others:
+        return ""
+
+    def clean(code: str) -> bool:
+        return code in codes and codes[code].text.startswith("未发现")
+
+    mine = clean(e.result_code)
+    for other in sorted(others):
+        if other in codes and (mine or clean(other)):
+            return f"{other} {codes[other].text}"
+    return ""
 
 
 def _too_few(uscc: str, officers: int) -> str:
@@ -265,11 +310,14 @@ METHOD_VARIANTS = {
 """核查方式 as people write it -> the vocabulary's word (domain.md §6)."""
 
 
-def as_written(session: Session, entries: Sequence[Placed]) -> list[Placed]:
+def as_written(session: Session, task: Task, entries: Sequence[Placed]) -> list[Placed]:
     """Entries with a result code given by its label (``未发现问题``) or as the template's drop-down shows
     it (``1 未发现问题``) turned into the code, and a common variant of 核查方式 (``实地核查``) into the
-    vocabulary's word; anything else is left for :func:`check` to refuse with the allowed values."""
+    vocabulary's word; a result without an item of a task with one item is that item's. Anything
+    else is left for :func:`check` to refuse with the allowed values."""
     codes = active_codes(session)
+    items = spec_of(task).items
+    only_item = items[0] if len(items) == 1 else ""
     labels = {normalise(c.text): code for code, c in codes.items()}
     labels |= {normalise(f"{code}{c.text}"): code for code, c in codes.items()}
 
@@ -280,6 +328,7 @@ def as_written(session: Session, entries: Sequence[Placed]) -> list[Placed]:
     for p in entries:
         e = p.entry
         update = {"result_code": code_of(e.result_code), "method": METHOD_VARIANTS.get(e.method, e.method)}
+        update["item_code"] = e.item_code or only_item
         if e.replaces:
             update["replaces"] = code_of(e.replaces)
         out.append(Placed(e.model_copy(update=update), p.row))
@@ -297,7 +346,7 @@ def record(
     session: Session, task: Task, entries: Sequence[Placed], source: str, now: dt.datetime | None = None
 ) -> RecordResult:
     """Check every entry, then insert or update them all (or nothing: DataError, exit 65)."""
-    entries = as_written(session, entries)
+    entries = as_written(session, task, entries)
     problems = check(session, task, entries)
     if problems:
         raise DataError(f"{source}: 发现 {len(problems)} 处问题，未录入任何检查结果", problems)
@@ -382,6 +431,8 @@ def withdraw(
 ) -> Withdrawal:
     """Withdraw one stored result (who, when, why kept); the task's state follows what still stands."""
     uscc, code, item, reason = normalise(uscc), normalise(code), normalise(item), reason.strip()
+    items = spec_of(task).items
+    item = item or (items[0] if len(items) == 1 else "")
     if not reason:
         raise UsageError("--reason 不能为空：请写明撤回原因（如 “误录，应为 E”）")
     results = stored_results(session, task)
