@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENTITY_HEADER, U1, U2, Cli, write_csv
+from conftest import ENTITY_HEADER, U1, U2, U4, Cli, record_result, write_csv
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "creditcli"
 RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -129,3 +129,12 @@ def test_no_csv_is_written_outside_the_one_writer() -> None:
             if isinstance(node, ast.Attribute) and node.attr in {"writer", "DictWriter", "to_csv", "write_csv"}:
                 found.append(f"{path.relative_to(SRC)}:{node.lineno} {node.attr}")
     assert found == []
+
+
+def test_a_negative_number_is_a_number_in_csv(cli: Cli, assigned: dict[str, list[str]]) -> None:
+    """Only text is neutralised: 剩余工作日 -1 of an overdue task stays a number a script can read."""
+    for uscc in (U1, U2, U4):
+        assert record_result(cli, uscc, assigned[uscc]).exit_code == 0
+    out = cli.ok("deadlines", "--today", "2026-08-31", "-f", "csv").stdout
+    days = out.splitlines()[1].split(",")[out.splitlines()[0].split(",").index("剩余工作日")]
+    assert days.startswith("-") and int(days) < 0

@@ -116,6 +116,14 @@ def test_marking_the_results_published(cli: Cli, assigned: dict[str, list[str]])
     cli.ok("publicity", "mark", "T1", "--what", "plan", "--date", "2026-02-20")
     for uscc in (U1, U2, U4):
         assert record_result(cli, uscc, assigned[uscc]).exit_code == 0
+    before = cli.dump()
+    too_early = cli("publicity", "mark", "T1", "--date", "2026-03-31")  # the results are of 2026-04-01
+    assert (too_early.exit_code, too_early.stderr) == (
+        2,
+        "错误：--date 2026-03-31 早于任务 T1 最后一次检查的日期 2026-04-01："
+        "结果公示只能在检查之后，请写实际公示的日期\n",
+    )
+    assert cli.dump() == before
     done = json.loads(cli.ok("publicity", "mark", "T1", "--date", "2026年7月10日", "-f", "json").stdout)
     assert done == {
         "schema": "creditcli.publicity-mark/1",

@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -387,8 +388,8 @@ def _csv_column(values: tuple[Any, ...], flag: bool) -> Sequence[Any]:
     try:
         # First characters of the non-empty cells, collected at C speed (no Python call per cell).
         firsts = set(map(_first_char, filter(None, values)))
-    except TypeError:  # dates or numbers (PostgreSQL): the csv module writes them with str()
-        return [None if v is None else safe_cell(str(v)) for v in values]
+    except TypeError:  # dates or numbers: the csv module writes them with str()
+        return [v if v is None or isinstance(v, (int, float, Decimal)) else safe_cell(str(v)) for v in values]
     if firsts.isdisjoint(_RISKY_FIRST):
         return values
     return [safe_cell(v) if v else v for v in values]

@@ -225,6 +225,14 @@ def mark(session: Session, task: Task, kind: str, day: dt.date, now: dt.datetime
         _drawn(session, task)
     if kind == RESULTS:
         lifecycle.check_publishable(task)
+        sql = "SELECT MAX(checked_on) FROM results WHERE task_id = ? AND withdrawn_at IS NULL"
+        last = bulk.fetch_all(session, sql, (task.id,))[0][0]
+        last_day = last if isinstance(last, dt.date) or last is None else dt.date.fromisoformat(str(last)[:10])
+        if last_day is not None and day < last_day:
+            raise UsageError(
+                f"--date {day.isoformat()} 早于任务 {task.code} 最后一次检查的日期 {last_day.isoformat()}："
+                "结果公示只能在检查之后，请写实际公示的日期"
+            )
     now = now or clock.now()
     session.add(Publication(task_id=task.id, what=kind, published_on=day, operator=clock.operator(), recorded_at=now))
     if kind == RESULTS:
