@@ -526,6 +526,7 @@ def test_a_refused_demo_leaves_no_lock_file(tmp_path: Path) -> None:
     expect(
         result,
         73,
-        f"{db} 不是演示程序建的数据库（没有演示数据库的标记）：演示不会删除它；请用 --dir 指定一个空目录或新目录",
+        f"{db} 不是演示程序建的数据库（没有演示数据库的标记，或演示之后又有人在其中工作过）：演示不会删除它；"
+        "请用 --dir 指定一个空目录或新目录",
     )
     assert files(folder) == image  # no creditcli.db.lock left in someone else's folder

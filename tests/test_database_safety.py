@@ -160,7 +160,7 @@ def test_demo_deletes_only_its_own_database(tmp_path: Path) -> None:
     db = folder / "creditcli.db"
     assert demo(folder) == (
         73,
-        f"错误：{db} 不是演示程序建的数据库（没有演示数据库的标记）：演示不会删除它；"
+        f"错误：{db} 不是演示程序建的数据库（没有演示数据库的标记，或演示之后又有人在其中工作过）：演示不会删除它；"
         "请用 --dir 指定一个空目录或新目录\n",
     )
     assert db.read_bytes() == image
@@ -296,3 +296,16 @@ def test_a_foreign_sqlite_database_is_left_untouched(tmp_path: Path, alembic: st
         assert (result.exit_code, result.stderr) == (78, message)
     assert db.read_bytes() == image
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e.csv", "other.db"]  # no -wal, -shm or backup either
+
+
+def test_demo_keeps_a_demo_database_that_has_been_worked_on(tmp_path: Path) -> None:
+    """A clerk went on working in the demo's database: a new demo run must not wipe that work."""
+    folder = tmp_path / "演示"
+    assert demo(folder)[0] == 0
+    db = folder / "creditcli.db"
+    clerk = Cli(str(db), CliRunner())
+    clerk.ok("tasks", "create", "REAL1", "--name", "真实任务", "--window", "2026-03-01:2026-06-30")
+    image = db.read_bytes()
+    code, stderr = demo(folder)
+    assert (code, "演示之后又有人在其中工作过" in stderr) == (73, True)
+    assert db.read_bytes() == image

@@ -81,6 +81,8 @@ class DemoResult:
 
 
 DB_NAME = "creditcli.db"
+DEMO_ORIGIN = "creditcli demo:"
+"""How the demo's audit entries begin: a database with any other entry has been worked on since."""
 DEMO_MARK = 0x43444D4F
 """The demo database's SQLite ``application_id`` ("CDMO"): a field of the file's header that SQLite
 keeps for an application to say what a file is. A later demo run recognises its own database by it
@@ -174,7 +176,7 @@ def _claimed(workdir: Path, code: str, wait: float) -> Iterator[Path]:
 def _check_demo_database(db_path: Path) -> None:
     if not is_demo_database(db_path):
         raise OutputError(
-            f"{db_path} 不是演示程序建的数据库（没有演示数据库的标记）：演示不会删除它；"
+            f"{db_path} 不是演示程序建的数据库（没有演示数据库的标记，或演示之后又有人在其中工作过）：演示不会删除它；"
             "请用 --dir 指定一个空目录或新目录"
         )
 
@@ -195,18 +197,23 @@ def is_demo_database(path: Path) -> bool:
         try:
             mark = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            # Worked on since (an audit entry of another command): no longer the demo's to delete.
+            others = 0
+            if mark == DEMO_MARK and tables:
+                found = "SELECT count(*) FROM audit_log WHERE command NOT LIKE ?"
+                others = conn.execute(found, (f"{DEMO_ORIGIN}%",)).fetchone()[0]
         finally:
             conn.close()
     except (sqlite3.Error, ConfigError):
         return False  # no SQLite database (or one that cannot be read here): not the demo's
-    return bool(mark == DEMO_MARK or tables == 0)
+    return bool((mark == DEMO_MARK and not others) or tables == 0)
 
 
 def _run(workdir: Path, db_path: Path, settings: Settings, source: Path) -> DemoResult:
     from creditcli.actions.store import Store
     from creditcli.db.engine import make_engine, to_url, writer
 
-    store = Store(str(db_path), settings, origin="creditcli demo:", notify=lambda _line: None)
+    store = Store(str(db_path), settings, origin=DEMO_ORIGIN, notify=lambda _line: None)
     with store.answered():  # a fault of the demo's database names it (not the --db of the command line)
         engine = make_engine(to_url(str(db_path)), write=True)
         try:
