@@ -45,7 +45,7 @@ def tasks(cli: Cli, tmp_path: Path) -> None:
     for code, window in (
         ("T1", "2026-03-01:2026-09-18"),
         ("T2", "2026-11-01:2026-12-31"),
-        ("T3", "2026-05-01:2026-05-31"),
+        ("T3", "2027-05-01:2027-05-31"),  # never drawn, its window still ahead: not listed
     ):
         cli.ok("tasks", "create", code, "--name", f"任务{code}", "--window", window, "--ratio", "A=1")
     cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
@@ -137,3 +137,14 @@ def test_completed_but_unpublished_results_are_overdue_after_the_deadline(
     ]
     assert cli("deadlines", "--today", "2026-08-03", "--fail-if-overdue").exit_code == 0
     assert cli.query("SELECT status FROM tasks WHERE code = 'T1'") == [("已公示",)]
+
+
+def test_a_task_never_drawn_after_its_window_is_overdue(cli: Cli, tmp_path: Path) -> None:
+    """Found by a hostile trial: a task whose inspection window passed without a draw was not listed at
+    all, so cron's alarm stayed silent for the worst case."""
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    cli.ok("tasks", "create", "OLD", "--name", "忘了抽取", "--window", "2026-03-01:2026-04-30", "--ratio", "A=1")
+    rows = json.loads(cli.ok("deadlines", "--today", "2026-11-02", "-f", "json").stdout)["rows"]
+    assert [(r["code"], r["status"], r["overdue"]) for r in rows] == [("OLD", "待抽取", "是")]
+    late = cli("-q", "deadlines", "--today", "2026-11-02", "--fail-if-overdue")
+    assert (late.exit_code, late.stderr) == (1, "错误：1 个任务逾期未公示检查结果：OLD\n")

@@ -66,13 +66,15 @@ class Deadline:
 
 
 def deadlines(db: Connection, calendar: WorkCalendar, today: dt.date) -> list[Deadline]:
-    """Every drawn task, soonest due first (SQLAlchemy Core: a light command needs no ORM)."""
+    """Every drawn task, and every task never drawn whose inspection window has ended (the worst
+    overdue case), soonest due first (SQLAlchemy Core: a light command needs no ORM)."""
     tasks = text(
         "SELECT t.code, t.name, t.status, t.window_end, p.published_on FROM tasks t LEFT JOIN "
         "(SELECT task_id, MAX(published_on) AS published_on FROM publications WHERE what = :results "
-        "GROUP BY task_id) p ON p.task_id = t.id WHERE t.status != :pending ORDER BY t.window_end, t.code"
+        "GROUP BY task_id) p ON p.task_id = t.id WHERE t.status != :pending OR t.window_end < :today "
+        "ORDER BY t.window_end, t.code"
     ).columns(window_end=Date(), published_on=Date())
-    rows = db.execute(tasks, {"pending": PENDING, "results": "results"})
+    rows = db.execute(tasks, {"pending": PENDING, "results": "results", "today": today})
     return [_deadline(calendar, today, t.code, t.name, t.status, t.window_end, t.published_on) for t in rows]
 
 
