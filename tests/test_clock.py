@@ -64,7 +64,7 @@ def test_an_unreadable_moment_is_a_configuration_error(tmp_path: Path, monkeypat
     result = cli("entities", "import", path)
     assert (result.exit_code, result.stderr) == (
         78,
-        f"新建数据库：{db}\n错误：CREDITCLI_NOW=明天 不是时间（写作 2026-12-05 或 2026-12-05T09:30:00）\n",
+        "错误：CREDITCLI_NOW=明天 不是时间（写作 2026-12-05 或 2026-12-05T09:30:00）\n",
     )
 
 

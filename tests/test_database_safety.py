@@ -309,3 +309,15 @@ def test_demo_keeps_a_demo_database_that_has_been_worked_on(tmp_path: Path) -> N
     code, stderr = demo(folder)
     assert (code, "演示之后又有人在其中工作过" in stderr) == (73, True)
     assert db.read_bytes() == image
+
+
+def test_a_refused_first_write_leaves_no_database_behind(tmp_path: Path) -> None:
+    """Found by a hostile trial: a write command refused for its input still made (and announced) an
+    empty database and its lock file."""
+    db = tmp_path / "nope.db"
+    cli = Cli(str(db), CliRunner())
+    refused = cli("tasks", "create", "Z", "--name", "x", "--window", "2026-03-01:2026-06-30", "--item", "SJ01")
+    assert refused.exit_code == 2 and "新建数据库" not in refused.stderr
+    assert list(tmp_path.iterdir()) == []
+    made = cli("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    assert (made.exit_code, made.stderr.splitlines()[0]) == (0, f"新建数据库：{db}")

@@ -70,6 +70,8 @@ class Store:
     notify: Callable[[str], None] = log.warning
     _engine: Engine | None = field(default=None, repr=False)
     _writable: bool = field(default=False, repr=False)
+    _created: Path | None = field(default=None, repr=False)
+    """A database file this store created, not yet announced (its first write may still be refused)."""
 
     def engine(self, *, write: bool = False, create: bool | None = None) -> Engine:
         """The database, opened on first use: a writer may create it (and says so), a reader never.
@@ -83,8 +85,7 @@ class Store:
             with self.answered():
                 opened = open_database(self.db, write=write, create=create, wait=self.wait)
             self._engine, self._writable = opened.engine, write
-            if opened.created is not None:
-                self.notify(f"新建数据库：{opened.created}")
+            self._created = opened.created  # said once the write that made it is committed
         return self._engine
 
     @contextmanager
@@ -163,14 +164,29 @@ class Store:
         if clock.anonymous_root() and not arguments.get("dry_run"):
             self.notify(ROOT_WARNING.format(login=clock.login()))
         engine = self.engine(write=True, create=create)
-        with self.answered(), locks.file_lock(engine, self.wait), session_scope(writer(engine)) as session:
-            locks.advisory_lock(session, self.wait)
-            unit = Unit(session, self)
-            yield unit
-            if unit.change is not None:
-                audit.append(session, f"{self.origin} {command}", _jsonable(arguments), unit.change)
+        created, self._created = self._created, None
+        try:
+            with self.answered(), locks.file_lock(engine, self.wait), session_scope(writer(engine)) as session:
+                locks.advisory_lock(session, self.wait)
+                unit = Unit(session, self)
+                yield unit
+                if unit.change is not None:
+                    audit.append(session, f"{self.origin} {command}", _jsonable(arguments), unit.change)
+        except BaseException:
+            if created is not None:  # a refused first write leaves no database behind it
+                self._forget(created)
+            raise
+        if created is not None:
+            self.notify(f"新建数据库：{created}")
         for action in unit.after_commit_actions:
             action()
+
+    def _forget(self, created: Path) -> None:
+        from creditcli.db.files import companions
+
+        self.close()
+        for path in companions(created):
+            path.unlink(missing_ok=True)
 
     @contextmanager
     def dry_run(self) -> Iterator[Unit]:
