@@ -79,14 +79,14 @@ def test_serious_list_and_negative_results(cli: Cli, assigned: dict[str, list[st
            "--date", "2026-01-15", "--unit", UNIT)  # fmt: skip
     assert record_result(cli, U2, assigned[U2], "--findings", "x").exit_code == 0  # result 1: not negative
     cli.ok("results", "record", "T1", U2, "--result", "8", "--date", "2026-04-02", "--inspector", assigned[U2][0],
-           "--inspector", assigned[U2][1])  # fmt: skip
+           "--inspector", assigned[U2][1], "--replaces", "1", "--reason", "实为不配合检查")  # fmt: skip
     got = check(cli, U2)
     assert {ref: (r["kind"], r["tier"], r["apply_from"]) for ref, r in got.items()} == {
         "严1号": ("list", "严重", "2027-01-15"),
-        "T1/-/8": ("result", "严重", "2027-04-02"),  # code 8 is serious in the shipped rules
+        "T1/SJ01/8": ("result", "严重", "2027-04-02"),  # code 8 is serious in the shipped rules
     }
-    assert got["T1/-/8"]["unmet"] == "仍在严重违法失信名单中"
+    assert got["T1/SJ01/8"]["unmet"] == "仍在严重违法失信名单中"
     cli.ok("repair", "record", U2, "--kind", "list", "--ref", "严1号", "--date", "2027-01-15",
            "--decision-no", "修复9号", "--unit", UNIT)  # fmt: skip
     assert cli.query("SELECT removal_reason FROM list_entries")[0][0] == "信用修复（修复9号）"
-    assert check(cli, U2)["T1/-/8"]["unmet"] == ""
+    assert check(cli, U2)["T1/SJ01/8"]["unmet"] == ""

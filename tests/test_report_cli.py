@@ -11,7 +11,7 @@ from conftest import U1, U2, Cli, record_result
 
 def test_coverage_per_class_and_station(cli: Cli, assigned: dict[str, list[str]]) -> None:
     assert record_result(cli, U1, assigned[U1]).exit_code == 0
-    second = record_result(cli, U2, assigned[U2])
+    second = record_result(cli, U2, assigned[U2], "--result", "A")  # two findings may stand together
     assert second.exit_code == 0
     cli.ok("results", "record", "T1", U2, "--result", "E", "--date", "2026-04-02", "--inspector", assigned[U2][0],
            "--inspector", assigned[U2][1])  # fmt: skip
@@ -23,8 +23,8 @@ def test_coverage_per_class_and_station(cli: Cli, assigned: dict[str, list[str]]
     assert got == [
         ("分类", "A", "1", "1", "1", "1", "1.0000", "1×1"),
         ("分类", "C", "1", "1", "0", "1", "1.0000", ""),
-        ("分类", "D", "1", "1", "1", "1", "1.0000", "1×1；E×1"),
-        ("监管所", "华山市场监管所", "2", "2", "2", "2", "1.0000", "1×2；E×1"),
+        ("分类", "D", "1", "1", "1", "1", "1.0000", "A×1；E×1"),
+        ("监管所", "华山市场监管所", "2", "2", "2", "2", "1.0000", "1×1；A×1；E×1"),
         ("监管所", "唐冶市场监管所", "1", "1", "0", "1", "1.0000", ""),
     ]
     other_year = json.loads(cli.ok("report", "coverage", "--year", "2025", "-f", "json").stdout)["rows"]

@@ -258,7 +258,7 @@ def test_negative_results_count_for_24_months(
 
 def test_a_repaired_result_no_longer_counts(cli: Cli, assigned: dict[str, list[str]]) -> None:
     record_result(cli, U1, assigned[U1], "--result", "E", "--findings", "未按规定公示年报")
-    cli.ok("repair", "record", U1, "--kind", "result", "--ref", "T1/-/E", "--date", "2026-08-03",
+    cli.ok("repair", "record", U1, "--kind", "result", "--ref", "T1/SJ01/E", "--date", "2026-08-03",
            "--decision-no", "修复1号", "--unit", UNIT)  # fmt: skip
     assert general_points(cli, "2026-08-02").get("negative_results") == [1, 10]
     assert general_points(cli, "2026-08-03").get("negative_results") is None
