@@ -331,6 +331,7 @@ def test_missing_key_column(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_ragged_row_is_named(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("db", "upgrade")  # a database to look into afterwards (a refused first import leaves none)
     path = tmp_path / "e.csv"
     path.write_text(f"统一社会信用代码,企业名称\n{U1},甲\n{U2},乙,多余\n", encoding="utf-8")
     result = cli("entities", "import", path)
