@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -90,9 +91,12 @@ def main(runs: int) -> None:
     cli_bin = _venv(CLI_ENV, str(ROOT), marker=_source_digest())
     ref_bin = _venv(REF_ENV, "sqlite-utils", marker="sqlite-utils")
     db = DEMO / "creditcli.db"
-    if not db.exists():
+    made_by = DEMO / "made-by.txt"  # the demo database of another version may have an older schema
+    if not db.exists() or not made_by.exists() or made_by.read_text() != _source_digest():
+        shutil.rmtree(DEMO, ignore_errors=True)
         subprocess.run([str(cli_bin / "creditcli"), "-q", "demo", "--dir", str(DEMO)], check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
+        made_by.write_text(_source_digest())
     first = [str(ref_bin / "sqlite-utils"), "rows", str(db), "entities", "-c", "uscc", "--limit", "1", "--csv"]
     uscc = subprocess.run([*first, "--no-headers"], capture_output=True, text=True, check=True).stdout.strip()
     creditcli = [str(cli_bin / "creditcli")]
