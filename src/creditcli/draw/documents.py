@@ -90,6 +90,23 @@ def _head_line(head: dict[str, Any] | None) -> list[str]:
     return [f"- 写出时的审计链头：`{head['head']}`（creditcli audit verify --head 可核对日志仍含此条）"]
 
 
+def _draw_lines(cert: dict[str, Any]) -> list[str]:
+    """Which draw and its seed, as both certificates (internal and public) state them."""
+    supersedes = f"（取代第 {cert['supersedes']} 次）" if cert["supersedes"] else ""
+    return [
+        f"- 抽取序号：第 {cert['draw_seq']} 次{supersedes}",
+        f"- 随机种子：`{cert['seed']}`" + ("（系统生成）" if cert["seed_generated"] else ""),
+    ]
+
+
+def _pool_lines(cert: dict[str, Any]) -> list[str]:
+    """The frozen pool, when and by whom, as both certificates state them."""
+    return [
+        f"- 抽取范围摘要：`{cert['pool_digest']}`（{cert['pool_size']} 户，另排除 {cert['excluded']} 户）",
+        f"- 冻结时间：{cert['frozen_at']}；抽取时间：{cert['drawn_at']}；操作人：{cert['operator']}",
+    ]
+
+
 def certificate_markdown(cert: dict[str, Any], spec: TaskSpec, head: dict[str, Any] | None = None) -> str:
     """The signed, filed version of the certificate JSON (电子固化记录); internal (domain.md §8)."""
     lines = [
@@ -99,11 +116,9 @@ def certificate_markdown(cert: dict[str, Any], spec: TaskSpec, head: dict[str, A
         "",
         *_task_lines(spec),
         *_parameter_lines(cert["mode"], cert["parameters"]),
-        f"- 抽取序号：第 {cert['draw_seq']} 次" + (f"（取代第 {cert['supersedes']} 次）" if cert["supersedes"] else ""),
-        f"- 随机种子：`{cert['seed']}`" + ("（系统生成）" if cert["seed_generated"] else ""),
+        *_draw_lines(cert),
         f"- 算法：{cert['algorithm']} 第 {cert['algorithm_version']} 版",
-        f"- 抽取范围摘要：`{cert['pool_digest']}`（{cert['pool_size']} 户，另排除 {cert['excluded']} 户）",
-        f"- 冻结时间：{cert['frozen_at']}；抽取时间：{cert['drawn_at']}；操作人：{cert['operator']}",
+        *_pool_lines(cert),
         f"- 程序版本：creditcli {cert['tool_version']}",
         *_head_line(head),
         "",
@@ -143,11 +158,9 @@ def public_markdown(cert: dict[str, Any], spec: TaskSpec) -> str:
         "",
         *_task_lines(spec),
         *_parameter_lines(cert["mode"], cert["parameters"]),
-        f"- 抽取序号：第 {cert['draw_seq']} 次" + (f"（取代第 {cert['supersedes']} 次）" if cert["supersedes"] else ""),
-        f"- 随机种子：`{cert['seed']}`" + ("（系统生成）" if cert["seed_generated"] else ""),
+        *_draw_lines(cert),
         f"- 算法：{cert['algorithm']} 第 {cert['algorithm_version']} 版（docs/verify.md）",
-        f"- 抽取范围摘要：`{cert['pool_digest']}`（{cert['pool_size']} 户，另排除 {cert['excluded']} 户）",
-        f"- 冻结时间：{cert['frozen_at']}；抽取时间：{cert['drawn_at']}；操作人：{cert['operator']}",
+        *_pool_lines(cert),
         f"- 程序版本：creditcli {cert['tool_version']}；本证书写出时间：{cert['written_at']}",
         *_head_line(cert["audit_head"]),
         "",
