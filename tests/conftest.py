@@ -184,6 +184,28 @@ def entity_rows() -> list[list[str]]:
     ]
 
 
+def expect(result: Result, code: int, message: str) -> None:
+    """``result`` failed with ``code`` and exactly the one error line ``message``."""
+    assert (result.exit_code, result.stderr) == (code, f"错误：{message}\n")
+
+
+def loaded(cli: Cli, tmp_path: Path) -> str:
+    """The standard roster imported; the database's dump afterwards (to compare after a refusal)."""
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    return cli.dump()
+
+
+def docx_text(path: Path) -> str:
+    """A .docx document as text: every paragraph, then every table row (cells joined by |), one per line."""
+    import docx
+
+    document = docx.Document(str(path))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines += ["|".join(c.text for c in row.cells) for row in table.rows]
+    return "\n".join(lines)
+
+
 @pytest.fixture
 def roster(cli: Cli, tmp_path: Path) -> None:
     """The small standard roster (entity_rows) imported: penalties, lists and tasks name entities of

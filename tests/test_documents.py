@@ -19,6 +19,7 @@ from conftest import (
     U2,
     U4,
     Cli,
+    docx_text,
     entity_rows,
     record_result,
     write_csv,
@@ -50,15 +51,6 @@ def drawn(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
     for uscc, code in cli.query("SELECT uscc, inspector_code FROM team_members ORDER BY uscc, position"):
         teams.setdefault(uscc, []).append(code)
     return teams
-
-
-def text(path: Path) -> str:
-    """Every paragraph and every table cell, in order, one per line."""
-    document = docx.Document(str(path))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        lines += ["|".join(c.text for c in row.cells) for row in table.rows]
-    return "\n".join(lines)
 
 
 def document(cli: Cli, tmp_path: Path, what: str, *extra: str) -> Path:
@@ -101,7 +93,7 @@ def test_the_notice_says_what_is_drawn_and_how_in_plain_chinese(
 ) -> None:
     path = document(cli, tmp_path, "notice", "--draw-at", "2026-12-05 09:30 局三楼会议室")
     digest = cli.query("SELECT pool_digest FROM pool_freezes")[0][0]
-    content = text(path)
+    content = docx_text(path)
     assert "任务编号|T1" in content and "抽查事项|登记事项检查" in content  # items by name
     assert "检查时间|2026年3月1日至2026年6月30日" in content
     assert "抽取将于2026-12-05 09:30 局三楼会议室公开进行，欢迎监督。" in content
@@ -115,10 +107,10 @@ def test_the_notice_says_what_is_drawn_and_how_in_plain_chinese(
 def test_the_public_certificate_names_no_class_and_no_ticket(
     cli: Cli, drawn: dict[str, list[str]], tmp_path: Path
 ) -> None:
-    internal = text(document(cli, tmp_path, "certificate"))
+    internal = docx_text(document(cli, tmp_path, "certificate"))
     public_path = tmp_path / "public.docx"
     cli.ok("tasks", "document", "T1", "--what", "certificate", "--public", "-o", public_path)
-    public = text(public_path)
+    public = docx_text(public_path)
     assert "随机种子|20261127000000000042" in public and "随机种子|20261127000000000042" in internal
     assert f"1|济南甲有限公司|{U1}" in public
     assert "签号" not in public and "名次" not in public and "内部" not in public
@@ -132,7 +124,7 @@ def test_one_inspection_notice_per_entity_with_the_team_and_the_basis(
     cli: Cli, drawn: dict[str, list[str]], tmp_path: Path
 ) -> None:
     path = document(cli, tmp_path, "inspection-notice", "--contact", "张三 0531-12345678")
-    content = text(path)
+    content = docx_text(path)
     assert content.count("检查通知书") == 3
     assert "济南甲有限公司：" in content and "济南乙有限公司：" in content
     assert "登记事项检查|《市场主体登记管理条例》" in content
@@ -148,12 +140,12 @@ def test_one_inspection_notice_per_entity_with_the_team_and_the_basis(
 def test_the_record_sheet_is_prefilled_from_recorded_results(
     cli: Cli, drawn: dict[str, list[str]], tmp_path: Path
 ) -> None:
-    empty = text(document(cli, tmp_path, "record-sheet"))
+    empty = docx_text(document(cli, tmp_path, "record-sheet"))
     assert "☑" not in empty and "☐实地检查" in empty and "☐1 未发现问题" in empty
     assert "☐无须后续处置措施" in empty
     record_result(cli, U1, drawn[U1], "--item", "SJ01")
     cli.ok("tasks", "document", "T1", "--what", "record-sheet", "--split", tmp_path / "sheets")
-    first, second = (text(tmp_path / "sheets" / f"{u}-随机抽查情况记录表.docx") for u in (U1, U2))
+    first, second = (docx_text(tmp_path / "sheets" / f"{u}-随机抽查情况记录表.docx") for u in (U1, U2))
     assert f"统一社会信用代码/注册号|{U1}" in first
     assert "登记事项检查|是||" in first
     assert "☑实地检查" in first and "☑1 未发现问题" in first
@@ -171,7 +163,7 @@ def test_the_results_notice_needs_every_result_and_shows_the_public_table(
     for uscc, team in drawn.items():
         record_result(cli, uscc, team, "--item", "SJ01")
     path = document(cli, tmp_path, "results-notice")
-    content = text(path)
+    content = docx_text(path)
     table = docx.Document(str(path)).tables[0]
     code_cell = table.rows[1].cells[2]
     assert code_cell.text == U1 and "<w:noWrap/>" in code_cell._tc.xml  # an identifier is never broken

@@ -16,20 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
-from conftest import ENTITY_HEADER, U1, Cli, entity_rows, fill, remount, uscc, write_csv
+from conftest import ENTITY_HEADER, U1, Cli, entity_rows, expect, fill, loaded, remount, uscc, write_csv
 
 FULL = "磁盘空间已满；请释放磁盘空间后重试，或写到其他磁盘"
-
-
-def expect(result: Result, code: int, message: str) -> None:
-    assert (result.exit_code, result.stderr) == (code, f"错误：{message}\n")
-
-
-def loaded(cli: Cli, tmp_path: Path) -> str:
-    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
-    return cli.dump()
 
 
 # --- output: /dev/full, a full disk, a read-only or missing directory, a name too long -> 73 ------

@@ -17,21 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import Result
 
 import creditcli
-from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
+from conftest import ENTITY_HEADER, Cli, entity_rows, expect, loaded, write_csv
 
 MISSING_DIR = "目录不存在；请先创建该目录，或检查路径拼写"
-
-
-def expect(result: Result, code: int, message: str) -> None:
-    assert (result.exit_code, result.stderr) == (code, f"错误：{message}\n")
-
-
-def loaded(cli: Cli, tmp_path: Path) -> str:
-    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
-    return cli.dump()
 
 
 def bad_file(tmp_path: Path) -> Path:

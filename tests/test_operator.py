@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENTITY_HEADER, Cli, entity_rows, write_csv
+from conftest import ENTITY_HEADER, Cli, docx_text, entity_rows, write_csv
 from creditcli import clock
 
 ROOT_WARNING = (
@@ -33,16 +33,6 @@ def as_login(monkeypatch: pytest.MonkeyPatch, name: str, uid: int) -> None:
 
 def audit_users(cli: Cli) -> list[str]:
     return [r[0] for r in cli.query("SELECT os_user FROM audit_log ORDER BY seq")]
-
-
-def paper_text(path: Path) -> str:
-    import docx
-
-    document = docx.Document(str(path))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        lines += ["|".join(c.text for c in row.cells) for row in table.rows]
-    return "\n".join(lines)
 
 
 def roster(tmp_path: Path) -> Path:
@@ -83,8 +73,8 @@ def test_certificates_and_notices_show_the_operator(cli: Cli, tmp_path: Path) ->
     assert cli.query("SELECT operator FROM pool_freezes") == [("张三",)]
     cli.ok("--operator", "王五", "tasks", "document", "T1", "--what", "notice", "-o", tmp_path / "notice.docx")
     cli.ok("tasks", "document", "T1", "--what", "certificate", "-o", tmp_path / "cert.docx")
-    assert "冻结经办人：张三" in paper_text(tmp_path / "notice.docx")  # who froze, not who printed it
-    assert "操作人|李四" in paper_text(tmp_path / "cert.docx")
+    assert "冻结经办人：张三" in docx_text(tmp_path / "notice.docx")  # who froze, not who printed it
+    assert "操作人|李四" in docx_text(tmp_path / "cert.docx")
     assert cli.query("SELECT operator FROM draws") == [("李四",)]
 
 
