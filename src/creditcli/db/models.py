@@ -191,6 +191,12 @@ class PoolFreeze(Base):
     excluded: Mapped[int] = mapped_column(Integer)
     operator: Mapped[str] = mapped_column(Text)
     frozen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    algorithm_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    """The draw algorithm's version the pool was frozen for (domain.md §8b): 1, or 2 (salted tickets)."""
+    pool_secret: Mapped[str | None] = mapped_column(String(64))
+    """Version 2: the key of every entity's salt, hex. Internal: never printed, never in a certificate."""
+    roots: Mapped[str | None] = mapped_column(Text)
+    """Version 2: canonical JSON {class: Merkle root hex}, published in the pre-draw notice."""
 
 
 class Draw(Base):

@@ -18,7 +18,7 @@ from creditcli.errors import ConfigError
 
 # The newest revision in db/migrations/versions; tests assert this equals Alembic's head,
 # so the everyday start-up check can skip importing Alembic.
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
