@@ -65,6 +65,8 @@ class Settings:
     """检查机关 of the public lists for tasks that do not name their own (``tasks create --authority``)."""
     operator: str | None = None
     """Who works with this configuration (clock.configure_operator: after --operator and CREDITCLI_OPERATOR)."""
+    draw_algorithm: int = 2
+    """The draw algorithm's version new freezes use unless ``--algorithm`` says (domain.md §8b: 2, salted)."""
 
 
 def config_file(explicit: Path | None = None) -> Path:

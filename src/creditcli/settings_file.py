@@ -24,6 +24,16 @@ class SettingsFile(BaseModel):
     rules_file: Path | None = None
     authority: str = Field(default="", max_length=200)
     operator: str | None = None
+    draw_algorithm: int = 2
+
+    @field_validator("draw_algorithm", mode="before")
+    @classmethod
+    def _known_algorithm(cls, value: Any) -> Any:
+        if isinstance(value, bool) or value not in (1, 2):
+            raise ValueError(
+                f"draw_algorithm = {toml_value(value)} 无效：抽取算法版本应为 1 或 2（2 为加盐签号，默认）"
+            )
+        return value
 
     @field_validator("operator")
     @classmethod

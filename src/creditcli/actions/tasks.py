@@ -50,8 +50,12 @@ class Frozen:
     notice: Path
 
 
-def freeze(store: Store, code: str, output: Path | None = None, refreeze: bool = False) -> Frozen:
+def freeze(
+    store: Store, code: str, output: Path | None = None, refreeze: bool = False, algorithm: int | None = None
+) -> Frozen:
     """Freeze the pool, then write the pre-draw notice (default ``任务编号-抽取前公告.md``).
+
+    ``algorithm``: the draw algorithm's version (``--algorithm``; otherwise the config's ``draw_algorithm``).
 
     The notice's temporary file is made first (a folder that cannot take it fails before the freeze);
     its text is written only once the freeze is committed, so a notice never shows a digest that was
@@ -64,7 +68,7 @@ def freeze(store: Store, code: str, output: Path | None = None, refreeze: bool =
     path = output or default_file(code, "抽取前公告.md")
     store.check_outputs(("--output", path))
     with atomic_path(path, "--output") as tmp:
-        result, notice = _freeze(store, code, refreeze)
+        result, notice = _freeze(store, code, refreeze, algorithm or store.settings.draw_algorithm)
         try:
             tmp.write_bytes(notice.encode("utf-8"))
         except OSError as exc:
@@ -76,12 +80,13 @@ def freeze(store: Store, code: str, output: Path | None = None, refreeze: bool =
 
 
 @write_use_case("tasks freeze")
-def _freeze(unit: Unit, code: str, refreeze: bool) -> tuple[FreezeResult, str]:
+def _freeze(unit: Unit, code: str, refreeze: bool, algorithm: int) -> tuple[FreezeResult, str]:
     from creditcli.audit import Change
     from creditcli.draw.freeze import freeze_with_notice
     from creditcli.draw.tasks import get_task
 
-    result, notice = freeze_with_notice(unit.session, get_task(unit.session, code), refreeze=refreeze)
+    task = get_task(unit.session, code)
+    result, notice = freeze_with_notice(unit.session, task, refreeze=refreeze, version=algorithm)
     unit.record(Change({"pool": result.pool_size}, result.pool_digest))
     return result, notice
 
@@ -103,8 +108,10 @@ def draw(
     redraw_reason: str | None = None,
     allow_seed_reuse: bool = False,
     if_not_drawn: bool = False,
+    algorithm: int | None = None,
 ) -> Drawn:
-    """Draw from the frozen pool with ``seed`` (freezing first if need be); domain.md §8."""
+    """Draw from the frozen pool with ``seed`` (freezing first if need be); domain.md §8. ``algorithm``
+    (``--algorithm``) must be the frozen pool's version; a pool frozen here takes it (or the config's)."""
     from creditcli import audit, lifecycle
     from creditcli.draw import drawing
     from creditcli.draw.tasks import get_task
@@ -117,7 +124,15 @@ def draw(
     if standing is not None:
         unit.unchanged()
         return Drawn(None, standing.seq, standing.drawn_at)
-    result = drawing.draw(unit.session, task, seed=seed, redraw_reason=redraw_reason, allow_seed_reuse=allow_seed_reuse)
+    result = drawing.draw(
+        unit.session,
+        task,
+        seed=seed,
+        redraw_reason=redraw_reason,
+        allow_seed_reuse=allow_seed_reuse,
+        algorithm=algorithm,
+        default_algorithm=unit.store.settings.draw_algorithm,
+    )
     unit.record(audit.draw_change(unit.session, task))
     return Drawn(result)
 

@@ -188,6 +188,16 @@ def parameter_lines(detail: dict[str, Any]) -> dict[str, str]:
     return lines
 
 
+AlgorithmOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--algorithm",
+        help="抽取算法版本：2 加盐签号（默认，可由配置 draw_algorithm 改变）或 1；版本在冻结时确定",
+        show_default=False,
+    ),
+]
+
+
 @app.command("freeze")
 def freeze(
     ctx: typer.Context,
@@ -197,6 +207,7 @@ def freeze(
         typer.Option("--output", "-o", help="抽取前公告文件（默认 任务编号-抽取前公告.md）", show_default=False),
     ] = None,
     refreeze: Annotated[bool, typer.Option("--refreeze", help="按最新名录重新冻结（原冻结记录保留）")] = False,
+    algorithm: AlgorithmOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """冻结抽取范围并生成抽取前公告（在产生随机种子之前）。"""
@@ -204,7 +215,7 @@ def freeze(
 
     app_ctx = AppContext.from_typer(ctx)
     with working(app_ctx, "正在冻结抽取范围"):
-        done = tasks.freeze(app_ctx.store, code, output, refreeze)
+        done = tasks.freeze(app_ctx.store, code, output, refreeze, in_range(algorithm, "--algorithm", 1, 2))
     result = done.result
     app_ctx.info(f"已冻结抽取范围：{result.pool_size} 户，摘要 {result.pool_digest}；抽取前公告已写入 {done.notice}")
     render_record(app_ctx, "creditcli.freeze/1", to_jsonable(result), {}, app_ctx.format(fmt))
@@ -223,6 +234,7 @@ def draw(
     if_not_drawn: Annotated[
         bool, typer.Option("--if-not-drawn", help="已抽取的任务不再抽取，退出码 0（供定时任务重复运行）")
     ] = False,
+    algorithm: AlgorithmOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """按冻结的范围和随机种子抽取检查对象（未冻结时先冻结）。"""
@@ -244,6 +256,7 @@ def draw(
             redraw_reason=reason,
             allow_seed_reuse=allow_seed_reuse,
             if_not_drawn=if_not_drawn,
+            algorithm=in_range(algorithm, "--algorithm", 1, 2),
         )
     result = done.result
     if result is None:

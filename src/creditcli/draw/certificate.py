@@ -16,7 +16,7 @@ from creditcli import __version__, clock
 from creditcli.canonical import RESTORE, stored_json
 from creditcli.db import bulk
 from creditcli.db.models import PoolFreeze, Task
-from creditcli.draw import strategies
+from creditcli.draw import salting, strategies
 from creditcli.draw.documents import certificate_markdown, public_markdown
 from creditcli.draw.pool import frozen_pool
 from creditcli.draw.records import find_draw
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from creditcli.draw.drawing import DrawResult
 
 CERTIFICATE_SCHEMA = "creditcli.draw-certificate/1"
+CERTIFICATE_SCHEMA_2 = "creditcli.draw-certificate/2"
 
 
 def fraction_text(value: Fraction) -> str:
@@ -55,16 +56,46 @@ def strata_entries(outcome: Outcome) -> list[dict[str, Any]]:
     return strata
 
 
+def thresholds(outcome: Outcome) -> dict[str, str | None]:
+    """Stratified: t_c, the ticket of the k_c-th selected entity of each class (None when k_c = 0)."""
+    last: dict[str, str | None] = {s.risk_class: None for s in outcome.strata}
+    for p in outcome.selected:  # in ticket order within each class
+        last[p.risk_class] = p.ticket
+    return last
+
+
+def threshold_key(outcome: Outcome) -> str | None:
+    """Weighted: the largest Pareto key among the selected entities whose λ < 1, as ``repr(float)``."""
+    lam = {s.risk_class: s.inclusion for s in outcome.strata}
+    keys = [strategies.pareto_key(p.ticket, lam[p.risk_class]) for p in outcome.selected if lam[p.risk_class] < 1]
+    return repr(max(keys)) if keys else None
+
+
+def strata_entries_2(outcome: Outcome, roots: dict[str, str]) -> list[dict[str, Any]]:
+    """Version 2: the ``/1`` entries with each class's root and (stratified) threshold t_c."""
+    strata = strata_entries(outcome)
+    limits = thresholds(outcome)
+    for entry in strata:
+        entry["root"] = roots[entry["risk_class"]]
+        if outcome.mode == strategies.STRATIFIED:
+            entry["threshold"] = limits[entry["risk_class"]]
+    return strata
+
+
 def certificate_data(
     task: Task, spec: TaskSpec, record: PoolFreeze, result: DrawResult, operator: str, drawn_at: dt.datetime
 ) -> dict[str, Any]:
     """The draw certificate (docs/verify.md): everything needed to re-run and check the draw."""
     outcome = result.outcome
-    strata = strata_entries(outcome)
-    return {
-        "schema": CERTIFICATE_SCHEMA,
+    version = record.algorithm_version
+    roots = salting.stored_roots(record.roots) if version == 2 else None
+    if version == 2 and roots is None:
+        raise RecordError(f"任务 {escape_controls(task.code)} 第 {record.seq} 次冻结的承诺根记录已损坏；{RESTORE}")
+    strata = strata_entries(outcome) if roots is None else strata_entries_2(outcome, roots)
+    data = {
+        "schema": CERTIFICATE_SCHEMA if version == 1 else CERTIFICATE_SCHEMA_2,
         "algorithm": strategies.ALGORITHM,
-        "algorithm_version": strategies.ALGORITHM_VERSION,
+        "algorithm_version": version,
         "task": {
             "code": task.code,
             "name": spec.name,
@@ -89,10 +120,13 @@ def certificate_data(
         "operator": operator,
         "tool_version": __version__,
         "strata": strata,
-        "selected": [
-            {"rank": p.rank, "uscc": p.uscc, "risk_class": p.risk_class, "ticket": p.ticket} for p in outcome.selected
-        ],
     }
+    if version == 2 and outcome.mode == strategies.WEIGHTED:
+        data["threshold_key"] = threshold_key(outcome)
+    data["selected"] = [
+        {"rank": p.rank, "uscc": p.uscc, "risk_class": p.risk_class, "ticket": p.ticket} for p in outcome.selected
+    ]
+    return data
 
 
 def certificate_json(
@@ -126,12 +160,21 @@ def certificate(
     cert = stored_json(row.certificate, what)
     if hashlib.sha256(row.certificate.encode()).hexdigest() != row.certificate_sha256:
         raise RecordError(f"{what}记录已损坏：与抽取时记录的 SHA-256 不符；{RESTORE}")
-    return Certificate(
-        row.certificate, certificate_markdown(cert, spec_of(task), head), frozen_pool(task.code, freeze_row)
-    )
+    return Certificate(row.certificate, certificate_markdown(cert, spec_of(task), head), pool_file(task, freeze_row))
+
+
+def pool_file(task: Task, record: PoolFreeze) -> bytes:
+    """The pool file handed to supervisors: the frozen ``uscc,class`` lines (version 1), or with each
+    entity's salt as a third column (version 2; its digest is still that of the first two columns)."""
+    data = frozen_pool(task.code, record)
+    if record.algorithm_version != 2:
+        return data
+    pool = strategies.Pool.parse(data)
+    return salting.lines_with_salts(pool, salting.pool_salts(salting.frozen_secret(task, record), pool))
 
 
 PUBLIC_SCHEMA = "creditcli.draw-certificate-public/1"
+PUBLIC_SCHEMA_2 = "creditcli.draw-certificate-public/2"
 _PUBLIC_FIELDS = (
     "algorithm",
     "algorithm_version",
@@ -152,6 +195,15 @@ _PUBLIC_FIELDS = (
 )
 
 
+def _public_stratum(entry: dict[str, Any], mode: str, version: int) -> dict[str, Any]:
+    """A class's counts as the public certificate gives them: no inclusion probability in version 1;
+    version 2 (weighted) names it λ, beside the root (the proofs check against both)."""
+    public = {k: v for k, v in entry.items() if k != "inclusion"}
+    if version == 2 and mode == strategies.WEIGHTED:
+        public["lambda"] = entry["inclusion"]
+    return public
+
+
 def public_certificate(
     session: Session, task: Task, seq: int | None = None, head: dict[str, Any] | None = None
 ) -> tuple[str, str]:
@@ -168,10 +220,15 @@ def public_certificate(
     )
     names = {uscc: name or "" for uscc, name in bulk.fetch_all(session, sql, (row.id,))}
     selected = sorted(p["uscc"] for p in cert["selected"])
+    version = cert["algorithm_version"]
     data: dict[str, Any] = {
-        "schema": PUBLIC_SCHEMA,
+        "schema": PUBLIC_SCHEMA if version == 1 else PUBLIC_SCHEMA_2,
         **{k: cert[k] for k in _PUBLIC_FIELDS},
-        "strata": [{k: v for k, v in s.items() if k != "inclusion"} for s in cert["strata"]],
+        "strata": [_public_stratum(s, cert["mode"], version) for s in cert["strata"]],
+    }
+    if version == 2 and cert["mode"] == strategies.WEIGHTED:
+        data["threshold_key"] = cert["threshold_key"]
+    data |= {
         "selected_count": len(selected),
         "written_at": clock.now().isoformat(timespec="seconds"),
         "audit_head": head,

@@ -7,6 +7,8 @@ from typing import Any
 from creditcli.draw.spec import TaskSpec
 from creditcli.draw.terms import class_label
 
+ALGORITHM = "creditcli-consistent-sampling"
+
 
 def _task_lines(spec: TaskSpec) -> list[str]:
     scope = spec.pool
@@ -58,12 +60,28 @@ def pre_draw_notice(
     excluded: dict[str, int],
     when: str,
     operator: str = "",
+    roots: dict[str, str] | None = None,
 ) -> str:
-    """抽取前公告: filed or published before the seed is rolled, so the pool cannot change afterwards."""
+    """抽取前公告: filed or published before the seed is rolled, so the pool cannot change afterwards.
+
+    ``roots`` (algorithm version 2, domain.md §8b): each class's Merkle root, published with its count.
+    """
     lines = ["# 随机抽取前公告（抽取范围已冻结）", "", *_task_lines(spec), *_parameter_lines(spec.mode, parameters)]
-    lines += ["", "## 抽取范围", "", "| 信用风险分类 | 户数 |", "|---|---:|"]
-    lines += [f"| {class_label(c)} | {n} |" for c, n in sizes.items()]
-    lines += [f"| 合计 | {sum(sizes.values())} |", ""]
+    if roots is None:
+        lines += ["", "## 抽取范围", "", "| 信用风险分类 | 户数 |", "|---|---:|"]
+        lines += [f"| {class_label(c)} | {n} |" for c, n in sizes.items()]
+        lines += [f"| 合计 | {sum(sizes.values())} |", ""]
+    else:
+        lines += [f"- 抽取算法：{ALGORITHM} 第 2 版（加盐签号，docs/verify.md）"]
+        lines += ["", "## 抽取范围", "", "| 信用风险分类 | 户数 n | 承诺根 root（SHA-256 Merkle 树） |"]
+        lines += ["|---|---:|---|"]
+        lines += [f"| {class_label(c)} | {n} | `{roots.get(c, '')}` |" for c, n in sizes.items()]
+        lines += [f"| 合计 | {sum(sizes.values())} | |", ""]
+        lines += [
+            "各分类的承诺根在种子产生之前公布：每户的签号由其统一社会信用代码加上一个保密的“盐值”计算，"
+            "盐值已随抽取范围冻结，此后不能更改；抽取后，每户可凭本局出具的抽取凭证核对自己的签号和分类承诺根。",
+            "",
+        ]
     if excluded:
         lines += ["已排除：" + "；".join(f"{k} {v} 户" for k, v in excluded.items()), ""]
     lines += [

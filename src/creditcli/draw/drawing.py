@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,16 +19,16 @@ from sqlalchemy.orm import Session
 from creditcli import __version__, clock, lifecycle
 from creditcli.canonical import canonical_json
 from creditcli.db import bulk
-from creditcli.db.models import Draw, Task
-from creditcli.draw import strategies
+from creditcli.db.models import Draw, PoolFreeze, Task
+from creditcli.draw import salting, strategies
 from creditcli.draw.certificate import certificate_json, fraction_text
-from creditcli.draw.freeze import PackedPool, freeze_record, latest_freeze
+from creditcli.draw.freeze import PackedPool, Salted, freeze_record, latest_freeze
 from creditcli.draw.pool import check_drawable, check_pool, eligible, frozen_pool
 from creditcli.draw.seeds import check_seed, check_unused, new_seed
 from creditcli.draw.spec import parameter_problems
 from creditcli.draw.strategies import STRATIFIED, Outcome, Pool
 from creditcli.draw.tasks import next_seq, spec_of
-from creditcli.errors import UsageError
+from creditcli.errors import StateError, UsageError
 from creditcli.io.columns import Column, check_typed
 from creditcli.parallel import in_child
 
@@ -43,15 +44,25 @@ class DrawResult:
     outcome: Outcome
     froze: bool
     superseded: int | None
+    algorithm_version: int = 1
 
 
 REASON = Column("superseded_reason", "重新抽取的原因")
 
 
-def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool, *, parallel: bool = True) -> Outcome:
+def run_strategy(
+    mode: str,
+    parameters: dict[str, Any],
+    seed: str,
+    pool: Pool,
+    *,
+    parallel: bool = True,
+    ids: Sequence[str] | None = None,
+) -> Outcome:
     """The draw from recorded parameters (``TaskSpec.draw_parameters``): what verify re-runs.
 
     ``parallel``: hash a big pool's tickets in two processes (see ``strategies.stratified``).
+    ``ids``: version 2, the ticket ids ``uscc|salt`` in the pool's order (domain.md §8b).
     """
     if mode == STRATIFIED:
         return strategies.stratified(
@@ -61,9 +72,29 @@ def run_strategy(mode: str, parameters: dict[str, Any], seed: str, pool: Pool, *
             parameters["minimum"],
             parameters["maximum"],
             parallel=parallel,
+            ids=ids,
         )
     weights = {k: Decimal(v) for k, v in parameters["weights"].items()}
-    return strategies.weighted(seed, pool, int(parameters["count"]), weights)
+    return strategies.weighted(seed, pool, int(parameters["count"]), weights, ids=ids)
+
+
+def check_version(task: Task, record: PoolFreeze, algorithm: int | None) -> None:
+    """A draw asked for with ``--algorithm`` other than the version the pool was frozen for is refused:
+    the version is fixed at freeze (a version-2 notice has published the roots)."""
+    if algorithm is not None and algorithm != record.algorithm_version:
+        raise StateError(
+            f"任务 {task.code} 的抽取范围已按第 {record.algorithm_version} 版算法冻结（第 {record.seq} 次冻结），"
+            f"不能按第 {algorithm} 版抽取；如确需第 {algorithm} 版，请先用 "
+            f"creditcli tasks freeze {task.code} --refreeze --algorithm {algorithm} 重新冻结并重新公告"
+            "（原冻结记录保留）"
+        )
+
+
+def frozen_ids(task: Task, record: PoolFreeze, pool: Pool) -> list[str] | None:
+    """The ticket ids of a frozen pool: None for version 1 (the codes), ``uscc|salt`` for version 2."""
+    if record.algorithm_version != 2:
+        return None
+    return salting.ticket_ids(pool, salting.pool_salts(salting.frozen_secret(task, record), pool))
 
 
 def draw(
@@ -74,11 +105,15 @@ def draw(
     redraw_reason: str | None = None,
     allow_seed_reuse: bool = False,
     now: dt.datetime | None = None,
+    algorithm: int | None = None,
+    default_algorithm: int = 2,
 ) -> DrawResult:
     """Draw the task from its frozen pool (freezing it first if need be) and record the draw.
 
     No seed: one is generated and recorded as such. A drawn task is drawn again only with a
-    ``redraw_reason``; the previous draw is kept and marked as superseded.
+    ``redraw_reason``; the previous draw is kept and marked as superseded. The algorithm's version is
+    the frozen pool's; ``algorithm`` (``--algorithm``) must agree with it, and chooses the version of
+    a pool frozen here (otherwise ``default_algorithm``, the bureau's).
     """
     now = now or clock.now()
     generated = seed is None
@@ -103,23 +138,41 @@ def draw(
         ep = eligible(session, task, spec, now)
         check_pool(task, ep)
         check_drawable(spec, ep.pool)
-        # Digesting and compressing the pool (0.65 s at 1M) runs in a child process while the
-        # tickets are hashed here; without a child the same bytes are computed in this process.
-        packing = in_child(lambda: PackedPool.of(ep))
-        outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool)
-        record = freeze_record(session, task, ep, now, packing.result())
+        version = algorithm or default_algorithm
+        salted = Salted.fresh(ep) if version == 2 else None
+        salts = None if salted is None else salted.salts
+        # Digesting and compressing the pool (0.65 s at 1M) and, version 2, building the class trees
+        # (0.9 s) run in a child process while the tickets are hashed here; without a child the same
+        # bytes are computed in this process.
+        packing = in_child(lambda: PackedPool.of(ep, salts))
+        ids = None if salts is None else salting.ticket_ids(ep.pool, salts)
+        outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool, ids=ids)
+        del ids
+        record = freeze_record(session, task, ep, now, packing.result(), salted)
         pool = ep.pool
     else:
+        check_version(task, record, algorithm)
         pool = Pool.parse(frozen_pool(task.code, record))
         check_drawable(spec, pool)
-        outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool)
+        outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool, ids=frozen_ids(task, record, pool))
     superseded = None
     if current is not None:
         current.superseded_at = now
         current.superseded_reason = redraw_reason
         superseded = current.seq
     seq = next_seq(session, Draw.seq, task)
-    result = DrawResult(task.code, seq, seed, generated, record.pool_digest, len(pool), outcome, froze, superseded)
+    result = DrawResult(
+        task.code,
+        seq,
+        seed,
+        generated,
+        record.pool_digest,
+        len(pool),
+        outcome,
+        froze,
+        superseded,
+        record.algorithm_version,
+    )
     certificate = certificate_json(task, spec, record, result, operator=clock.operator(), drawn_at=now)
     row = Draw(
         task_id=task.id,
@@ -128,7 +181,7 @@ def draw(
         seed=seed,
         seed_generated=generated,
         algorithm=strategies.ALGORITHM,
-        algorithm_version=strategies.ALGORITHM_VERSION,
+        algorithm_version=record.algorithm_version,
         mode=spec.mode,
         parameters=canonical_json(spec.draw_parameters()),
         pool_digest=record.pool_digest,

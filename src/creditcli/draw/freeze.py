@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from creditcli import clock, lifecycle
 from creditcli.canonical import canonical_json
 from creditcli.db.models import PoolFreeze, Task
+from creditcli.draw import merkle, salting
 from creditcli.draw.documents import pre_draw_notice
 from creditcli.draw.pool import EligiblePool, check_drawable, check_pool, compress, eligible
 from creditcli.draw.tasks import next_seq, spec_of
@@ -28,27 +29,54 @@ class FreezeResult:
     strata: dict[str, int]
     excluded: dict[str, int]
     frozen_at: dt.datetime
+    algorithm_version: int = 1
+    roots: dict[str, str] | None = None
+    """Version 2: root_c per class (public: the pre-draw notice publishes them)."""
 
 
 @dataclass(frozen=True)
 class PackedPool:
-    """A pool as the freeze record stores it: digest and compressed lines."""
+    """A pool as the freeze record stores it: digest and compressed lines (and, version 2, the roots)."""
 
     digest: str
     pool: bytes
     exclusions: bytes
+    roots: dict[str, str] | None = None
 
     @classmethod
-    def of(cls, ep: EligiblePool) -> PackedPool:
-        return cls(ep.pool.digest(), compress(ep.pool.lines()), compress(ep.exclusion_bytes()))
+    def of(cls, ep: EligiblePool, salt_list: list[str] | None = None) -> PackedPool:
+        """``salt_list``: version 2, the salts of the pool's entities (the class trees are built too)."""
+        roots = None if salt_list is None else salting.roots(ep.pool, salt_list)
+        return cls(ep.pool.digest(), compress(ep.pool.lines()), compress(ep.exclusion_bytes()), roots)
+
+
+@dataclass(frozen=True)
+class Salted:
+    """Version 2 at freeze: the fresh secret and the salts it gives the pool's entities."""
+
+    secret: str
+    salts: list[str]
+
+    @classmethod
+    def fresh(cls, ep: EligiblePool) -> Salted:
+        secret = merkle.new_secret()
+        return cls(secret, salting.pool_salts(secret, ep.pool))
 
 
 def freeze_record(
-    session: Session, task: Task, ep: EligiblePool, now: dt.datetime, packed: PackedPool | None = None
+    session: Session,
+    task: Task,
+    ep: EligiblePool,
+    now: dt.datetime,
+    packed: PackedPool | None = None,
+    salted: Salted | None = None,
 ) -> PoolFreeze:
-    """Store the pool ``ep`` as the task's next freeze (``packed``: already computed elsewhere)."""
+    """Store the pool ``ep`` as the task's next freeze (``packed``: already computed elsewhere);
+    ``salted``: for algorithm version 2, its secret and salts (the roots are in ``packed``)."""
     check_pool(task, ep)
-    packed = packed or PackedPool.of(ep)
+    packed = packed or PackedPool.of(ep, None if salted is None else salted.salts)
+    if salted is not None and packed.roots is None:  # the child that built the trees failed
+        packed = PackedPool(packed.digest, packed.pool, packed.exclusions, salting.roots(ep.pool, salted.salts))
     seq = next_seq(session, PoolFreeze.seq, task)
     record = PoolFreeze(
         task_id=task.id,
@@ -61,6 +89,9 @@ def freeze_record(
         excluded=len(ep.exclusions),
         operator=clock.operator(),
         frozen_at=now,
+        algorithm_version=1 if salted is None else 2,
+        pool_secret=None if salted is None else salted.secret,
+        roots=None if salted is None or packed.roots is None else salting.roots_json(packed.roots),
     )
     session.add(record)
     session.flush()
@@ -72,9 +103,10 @@ def latest_freeze(session: Session, task: Task) -> PoolFreeze | None:
 
 
 def freeze(
-    session: Session, task: Task, *, refreeze: bool = False, now: dt.datetime | None = None
+    session: Session, task: Task, *, refreeze: bool = False, now: dt.datetime | None = None, version: int = 2
 ) -> tuple[FreezeResult, EligiblePool]:
-    """Fix the pool before the seed exists; a second freeze needs ``refreeze`` and no standing draw."""
+    """Fix the pool before the seed exists; a second freeze needs ``refreeze`` and no standing draw.
+    ``version``: the draw algorithm's (2: salted, with a fresh secret and the class roots; domain.md §8b)."""
     now = now or clock.now()
     if lifecycle.standing_draw(session, task) is not None:
         raise StateError(f"任务 {task.code} 已抽取，不能再冻结抽取范围（重新抽取请用 tasks draw --redraw --reason）")
@@ -88,7 +120,7 @@ def freeze(
     spec = spec_of(task)
     ep = eligible(session, task, spec, now)
     check_drawable(spec, ep.pool)
-    record = freeze_record(session, task, ep, now)
+    record = freeze_record(session, task, ep, now, salted=Salted.fresh(ep) if version == 2 else None)
     return _freeze_result(task, record, ep), ep
 
 
@@ -101,14 +133,16 @@ def _freeze_result(task: Task, record: PoolFreeze, ep: EligiblePool) -> FreezeRe
         json.loads(record.strata),
         ep.exclusion_counts(),
         record.frozen_at,
+        record.algorithm_version,
+        salting.stored_roots(record.roots),
     )
 
 
 def freeze_with_notice(
-    session: Session, task: Task, *, refreeze: bool = False, now: dt.datetime | None = None
+    session: Session, task: Task, *, refreeze: bool = False, now: dt.datetime | None = None, version: int = 2
 ) -> tuple[FreezeResult, str]:
     """:func:`freeze`, and the pre-draw notice (抽取前公告) to file or publish before the seed is rolled."""
-    result, _ = freeze(session, task, refreeze=refreeze, now=now)
+    result, _ = freeze(session, task, refreeze=refreeze, now=now, version=version)
     spec = spec_of(task)
     notice = pre_draw_notice(
         spec,
@@ -118,5 +152,6 @@ def freeze_with_notice(
         result.excluded,
         result.frozen_at.isoformat(sep=" ", timespec="seconds"),
         clock.operator(),  # as the freeze record stores it
+        result.roots if result.algorithm_version == 2 else None,
     )
     return result, notice

@@ -182,11 +182,21 @@ class Outcome:
     selected: list[Pick]
 
 
-def _picks(seed: str, pool: Pool, positions: np.ndarray, start_rank: int = 1) -> list[Pick]:
-    ids: list[str] = pool.uscc[positions].tolist()
+def _picks(seed: str, pool: Pool, positions: np.ndarray, ids: np.ndarray | None = None) -> list[Pick]:
+    codes: list[str] = pool.uscc[positions].tolist()
     classes: list[str] = pool.classes[positions].tolist()
-    full = tickets.tickets_for(seed, ids)
-    return [Pick(start_rank + i, u, c, t) for i, (u, c, t) in enumerate(zip(ids, classes, full, strict=True))]
+    full = tickets.tickets_for(seed, codes if ids is None else ids[positions].tolist())
+    return [Pick(1 + i, u, c, t) for i, (u, c, t) in enumerate(zip(codes, classes, full, strict=True))]
+
+
+def _ticket_ids(pool: Pool, ids: Sequence[str] | None) -> tuple[list[str], np.ndarray | None]:
+    """The ids whose tickets are drawn, as a list (to hash) and, when they are not the codes themselves
+    (version 2: ``uscc|salt``, domain.md §8b), as an array aligned with the pool (to index)."""
+    if ids is None:
+        return pool.uscc.tolist(), None
+    if len(ids) != len(pool):
+        raise ValueError("one ticket id per entity of the pool")
+    return list(ids), np.array(ids, dtype=object)
 
 
 def stratum_size(n: int, ratio: Decimal, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -207,24 +217,28 @@ def stratified(
     maximum: Mapping[str, int] | None = None,
     *,
     parallel: bool = True,
+    ids: Sequence[str] | None = None,
 ) -> Outcome:
     """Each class c takes its k_c smallest tickets; ranks count within the class.
 
     ``parallel``: a big pool's tickets are hashed by two processes (off when this already runs beside
-    other work in a process of its own).
+    other work in a process of its own). ``ids``: the ticket ids of the pool's entities, in its order,
+    when they are not the codes (version 2); ties are broken by the code either way.
     """
     minimum = minimum or {}
     maximum = maximum or {}
-    ids = pool.uscc.tolist()
-    keys = tickets.ticket_keys(seed, ids, tickets.PARALLEL_MIN if parallel else len(ids) + 1)
+    id_list, id_array = _ticket_ids(pool, ids)
+    keys = tickets.ticket_keys(seed, id_list, tickets.PARALLEL_MIN if parallel else len(id_list) + 1)
+    del id_list
     strata: list[Stratum] = []
     selected: list[Pick] = []
     for klass, n in sorted(pool.sizes().items()):
         ratio = ratios[klass]
         k = stratum_size(n, ratio, minimum.get(klass), maximum.get(klass))
         members = np.flatnonzero(pool.classes == klass)
-        chosen = tickets.smallest(seed, pool.uscc[members], keys[members], k)
-        selected.extend(_picks(seed, pool, members[chosen]))
+        by_id = pool.uscc[members] if id_array is None else id_array[members]
+        chosen = tickets.smallest(seed, by_id, keys[members], k, pool.uscc[members])
+        selected.extend(_picks(seed, pool, members[chosen], id_array))
         strata.append(Stratum(klass, n, k, Fraction(k, n), ratio=ratio))
     return Outcome(STRATIFIED, strata, selected)
 
@@ -242,18 +256,23 @@ def target_probabilities(sizes: Mapping[str, int], weights: Mapping[str, Decimal
         certain |= newly
 
 
-def weighted(seed: str, pool: Pool, count: int, weights: Mapping[str, Decimal]) -> Outcome:
+def weighted(
+    seed: str, pool: Pool, count: int, weights: Mapping[str, Decimal], *, ids: Sequence[str] | None = None
+) -> Outcome:
     """Pareto πps (Rosén): certainties first, then the smallest Q = (u/(1−u)) / (λ/(1−λ)).
 
     u is the ticket as an IEEE double (``float`` of the full decimal string), so a stdlib-only
-    script computes the same keys bit for bit.
+    script computes the same keys bit for bit. ``ids``: as in :func:`stratified`.
     """
     sizes = pool.sizes()
     lam = {c: Fraction(1) for c in sizes} if count >= len(pool) else target_probabilities(sizes, weights, count)
     certain = np.flatnonzero(np.array([lam[c] == 1 for c in pool.classes.tolist()], dtype=bool))
-    raw = tickets.digests(seed, pool.uscc.tolist())
+    id_list, id_array = _ticket_ids(pool, ids)
+    raw = tickets.digests(seed, id_list)
+    del id_list
     keys = tickets.keys_from_digests(raw)
-    first = certain[tickets.ordered(seed, pool.uscc[certain], keys[certain])]
+    by_id = pool.uscc[certain] if id_array is None else id_array[certain]
+    first = certain[tickets.ordered(seed, by_id, keys[certain], pool.uscc[certain])]
     others = np.flatnonzero(np.array([lam[c] < 1 for c in pool.classes.tolist()], dtype=bool))
     take = count - len(first)
     second = np.zeros(0, dtype=np.int64)
@@ -271,4 +290,11 @@ def weighted(seed: str, pool: Pool, count: int, weights: Mapping[str, Decimal]) 
         Stratum(c, n, int(np.count_nonzero(pool.classes[positions] == c)), lam[c], weight=weights[c])
         for c, n in sorted(sizes.items())
     ]
-    return Outcome(WEIGHTED, strata, _picks(seed, pool, positions))
+    return Outcome(WEIGHTED, strata, _picks(seed, pool, positions, id_array))
+
+
+def pareto_key(ticket: str, inclusion: Fraction) -> float:
+    """One entity's Pareto key Q in IEEE doubles, exactly as :func:`weighted` computes it."""
+    u, lam = float(ticket), float(inclusion)
+    with np.errstate(divide="ignore", over="ignore"):
+        return float((np.float64(u) / (1.0 - np.float64(u))) / (np.float64(lam) / (1.0 - np.float64(lam))))

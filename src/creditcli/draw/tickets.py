@@ -143,9 +143,11 @@ def key_text(key: int) -> str:
     return f"0.{key:0{KEY_DIGITS}d}"
 
 
-def ordered(seed: str, ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Positions of ``ids`` in ticket order (ties by id); full tickets only where keys collide."""
-    order = np.lexsort((ids, keys))
+def ordered(seed: str, ids: np.ndarray, keys: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+    """Positions of ``ids`` in ticket order (ties by ``codes``, the entities' USCCs, which are the ids
+    themselves unless the ids are salted ``uscc|salt``); full tickets only where keys collide."""
+    codes = ids if codes is None else codes
+    order = np.lexsort((codes, keys))
     sorted_keys = keys[order]
     same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
     if len(same) == 0:
@@ -157,19 +159,19 @@ def ordered(seed: str, ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
         while end < len(order) and sorted_keys[end] == sorted_keys[start]:
             end += 1
         run = order[start:end].tolist()
-        run.sort(key=lambda pos: (ticket_sort_key(ticket(seed, str(ids[pos]))), str(ids[pos])))
+        run.sort(key=lambda pos: (ticket_sort_key(ticket(seed, str(ids[pos]))), str(codes[pos])))
         order[start:end] = run
     return order
 
 
-def smallest(seed: str, ids: np.ndarray, keys: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the ``k`` ids with the smallest tickets, in ticket order."""
+def smallest(seed: str, ids: np.ndarray, keys: np.ndarray, k: int, codes: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the ``k`` ids with the smallest tickets, in ticket order (ties as :func:`ordered`)."""
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
     if k >= len(ids):
-        return ordered(seed, ids, keys)
+        return ordered(seed, ids, keys, codes)
     threshold = np.partition(keys, k - 1)[k - 1]
     candidates = np.flatnonzero(keys <= threshold)
-    chosen = ordered(seed, ids[candidates], keys[candidates])[:k]
+    chosen = ordered(seed, ids[candidates], keys[candidates], None if codes is None else codes[candidates])[:k]
     out: np.ndarray = candidates[chosen]
     return out

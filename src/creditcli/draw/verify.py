@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 from creditcli import clock
 from creditcli.canonical import canonical_json, stored_json
 from creditcli.db.models import PoolFreeze, Task
+from creditcli.draw import salting
+from creditcli.draw.certificate import threshold_key, thresholds
 from creditcli.draw.drawing import run_strategy
 from creditcli.draw.pool import decompress, eligible, eligible_pool
 from creditcli.draw.records import find_draw, selection_rows
 from creditcli.draw.spec import TaskSpec
-from creditcli.draw.strategies import Pool, class_label
+from creditcli.draw.strategies import STRATIFIED, WEIGHTED, Outcome, Pool, class_label
 from creditcli.draw.tasks import spec_of
 from creditcli.errors import RecordError
 from creditcli.io.text import escape_controls
@@ -92,17 +94,36 @@ def verify_draw(session: Session, task: Task, seq: int | None = None, now: dt.da
         result.ok = False
         return result
     mode, seed = row.mode, row.seed
-    # Recomputing the draw (hashing every id) and reading today's roster are independent and take
-    # about as long each (1M: ~1 s of one core): a child process recomputes, in one process, while
-    # this one reads the database. Without a child (no fork, or it failed) the recomputation runs
-    # here afterwards, on two processes as in a draw; the outcome is the same either way.
-    child = in_child(lambda: _selected(mode, parameters, seed, pool, parallel=False))
+    version = freeze_row.algorithm_version
+    if row.algorithm_version != version or cert.get("algorithm_version") != version:
+        problems.append(
+            f"算法版本不一致：冻结记录为第 {version} 版，抽取记录为第 {row.algorithm_version} 版，"
+            f"证书为第 {cert.get('algorithm_version')} 版"
+        )
+    secret = freeze_row.pool_secret
+    if version == 2 and (secret is None or not salting.valid_secret(secret)):
+        problems.append(
+            f"第 {freeze_row.seq} 次冻结的密钥记录缺失或已损坏（不是 64 位十六进制数）："
+            "无法重新计算各户的盐值、签号和承诺根"
+        )
+        result.ok = False
+        return result
+    # Recomputing the draw (hashing every id; version 2: the salts and the class trees too) and
+    # reading today's roster are independent and take about as long each (1M: ~1 s of one core): a
+    # child process recomputes, in one process, while this one reads the database. Without a child
+    # (no fork, or it failed) the recomputation runs here afterwards, on two processes as in a draw;
+    # the outcome is the same either way.
+    salt_key = secret if version == 2 else None
+    child = in_child(lambda: _recomputed(mode, parameters, seed, pool, salt_key, parallel=False))
     try:
         stored = sorted(selection_rows(session, row))
         current = eligible_pool(session, task, spec, now or clock.now())
     finally:
         computed = child.result()
-    expected = computed if computed is not None else _selected(mode, parameters, seed, pool)
+    recomputed = computed if computed is not None else _recomputed(mode, parameters, seed, pool, salt_key)
+    expected, roots, outcome = recomputed
+    if roots is not None and outcome is not None:
+        problems.extend(salted_problems(freeze_row, cert, roots, outcome))
     in_cert = [(s["rank"], s["uscc"], s["risk_class"], s["ticket"]) for s in cert.get("selected", [])]
     if stored != sorted(expected):
         problems.extend(differences("数据库中的抽取结果", stored, sorted(expected)))
@@ -145,12 +166,59 @@ def why_not_drawable(
     return out
 
 
-def _selected(
-    mode: str, parameters: dict[str, Any], seed: str, pool: Pool, *, parallel: bool = True
-) -> list[tuple[Any, ...]]:
-    """The draw recomputed: (rank, uscc, risk_class, ticket) of every selected entity, in certificate order."""
-    outcome = run_strategy(mode, parameters, seed, pool, parallel=parallel)
-    return [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected]
+def _recomputed(
+    mode: str, parameters: dict[str, Any], seed: str, pool: Pool, secret: str | None, *, parallel: bool = True
+) -> tuple[list[tuple[Any, ...]], dict[str, str] | None, Outcome | None]:
+    """The draw recomputed: (rank, uscc, risk_class, ticket) of every selected entity, in certificate
+    order; with a ``secret`` (version 2) from the salts it gives, with the class roots and the outcome."""
+    salts = None if secret is None else salting.pool_salts(secret, pool, parallel=parallel)
+    ids = None if salts is None else salting.ticket_ids(pool, salts)
+    outcome = run_strategy(mode, parameters, seed, pool, parallel=parallel, ids=ids)
+    rows = [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected]
+    if salts is None:
+        return rows, None, None
+    return rows, salting.roots(pool, salts), outcome
+
+
+def salted_problems(record: PoolFreeze, cert: dict[str, Any], roots: dict[str, str], outcome: Outcome) -> list[str]:
+    """Version 2: the class roots recomputed from the secret against the freeze record's and the
+    certificate's, and the thresholds against the certificate's; each disagreement named."""
+    out: list[str] = []
+    stored = salting.stored_roots(record.roots)
+    if stored is None:
+        out.append(f"第 {record.seq} 次冻结的承诺根记录缺失或已损坏，无法与重新计算的承诺根核对")
+        stored = {}
+    for klass in sorted(set(roots) | set(stored)):
+        got, want = stored.get(klass), roots.get(klass)
+        if got != want:
+            out.append(
+                f"{class_label(klass)}类的承诺根与重新计算不符：冻结记录 {_short(got)}，按密钥重新计算 {_short(want)}"
+                "（密钥、盐值、承诺根或抽取范围被改动过）"
+            )
+    strata = {s.get("risk_class"): s for s in cert.get("strata", []) if isinstance(s, dict)}
+    limits = thresholds(outcome)
+    for klass in sorted(roots):
+        entry = strata.get(klass, {})
+        if entry.get("root") != roots[klass]:
+            out.append(
+                f"证书中{class_label(klass)}类的承诺根 {_short(entry.get('root'))} "
+                f"与重新计算的 {_short(roots[klass])} 不符"
+            )
+        if outcome.mode == STRATIFIED and entry.get("threshold") != limits.get(klass):
+            out.append(
+                f"证书中{class_label(klass)}类的阈值 {_short(entry.get('threshold'))} 与重新计算的 "
+                f"{_short(limits.get(klass))} 不符"
+            )
+    if outcome.mode == WEIGHTED and cert.get("threshold_key") != threshold_key(outcome):
+        out.append(f"证书中的 threshold_key {cert.get('threshold_key')} 与重新计算的 {threshold_key(outcome)} 不符")
+    return out
+
+
+def _short(value: Any) -> str:
+    """A root or ticket in a finding: its first 16 characters (none: 无)."""
+    if not isinstance(value, str):
+        return "无"
+    return value[:16] + "…" if len(value) > 16 else value
 
 
 def differences(where: str, got: Sequence[tuple[Any, ...]], want: Sequence[tuple[Any, ...]]) -> list[str]:
