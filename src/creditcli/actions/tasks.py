@@ -197,6 +197,50 @@ def certificate(
     return [output, markdown] if pool is None or pool_lines is None else [output, markdown, pool]
 
 
+def proof(store: Store, code: str, uscc: str, output: Path | None = None, seq: int | None = None) -> Path:
+    """The 抽取凭证 of one entity for a version-2 draw (``creditcli.draw-proof/2``; default file
+    ``任务编号-抽取凭证-USCC.json``). Issuing one is logged: it reveals the entity's class to whoever
+    holds it. The file's temporary is made first, its text written once the entry is committed."""
+    from creditcli.draw.tasks import default_file
+    from creditcli.errors import OutputError, os_reason
+    from creditcli.io.text import normalise_code
+    from creditcli.io.writers import atomic_path
+
+    path = output or default_file(code, f"抽取凭证-{normalise_code(uscc)}.json")
+    store.check_outputs(("--output", path))
+    with atomic_path(path, "--output") as tmp:
+        text = _proof(store, code, normalise_code(uscc), seq)
+        try:
+            tmp.write_bytes(text.encode("utf-8"))
+        except OSError as exc:
+            raise OutputError(
+                f"抽取凭证未能写出 {path}：{os_reason(exc)}（审计日志已记出具一次）；请排除后重新运行 "
+                f"creditcli tasks proof {code} {uscc} -o 文件"
+            ) from exc
+    return path
+
+
+@write_use_case("tasks proof")
+def _proof(unit: Unit, code: str, uscc: str, seq: int | None) -> str:
+    """抽取凭证已出具: the proof's text, and an audit entry by its SHA-256 (never its salt)."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from creditcli.audit import Change
+    from creditcli.db.models import Entity
+    from creditcli.draw.proof import DrawProofs, proof_json
+    from creditcli.draw.records import find_draw
+    from creditcli.draw.tasks import get_task
+
+    task = get_task(unit.session, code)
+    row = find_draw(unit.session, task, seq)
+    name = unit.session.scalar(select(Entity.name).where(Entity.uscc == uscc)) or ""
+    text = proof_json(DrawProofs.of(unit.session, task, row).proof(uscc, name))
+    unit.record(Change({"proofs": 1}, hashlib.sha256(text.encode("utf-8")).hexdigest(), {"proof_of_draw": row.id}))
+    return text
+
+
 def listing(store: Store) -> Table:
     from creditcli.draw.views import task_table
 

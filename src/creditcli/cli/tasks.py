@@ -11,7 +11,7 @@ from creditcli.cli import task_options as T
 from creditcli.cli import teams
 from creditcli.cli.context import AppContext, OutputFormat
 from creditcli.cli.guard import CreditTyper
-from creditcli.cli.options import CodeArg, FormatOpt, SeqOpt, date_option, in_range
+from creditcli.cli.options import CodeArg, FormatOpt, SeqOpt, UsccArg, date_option, in_range
 from creditcli.cli.progress import working
 from creditcli.cli.render import command_hint, render_record, render_table, to_jsonable
 
@@ -369,6 +369,35 @@ def certificate(
     )
     if pool is not None:
         app_ctx.info(f"抽取范围已写入 {pool}（其 SHA-256 即证书中的 pool_digest；内部：含信用风险分类）")
+
+
+@app.command("proof")
+def proof(
+    ctx: typer.Context,
+    code: CodeArg,
+    uscc: UsccArg,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="抽取凭证文件（默认 任务编号-抽取凭证-统一社会信用代码.json）", show_default=False
+        ),
+    ] = None,
+    seq: Annotated[
+        int | None, typer.Option("--seq", "--draw", help="第几次抽取（默认当前有效的一次）", show_default=False)
+    ] = None,
+) -> None:
+    """为一户出具抽取凭证（第 2 版算法）：该户可凭此核对自己的签号与抽取结果。
+
+    凭证载有该户的信用风险分类，只交给该户本身，不得公开或交给他人（见 README）。
+    """
+    from creditcli.actions import tasks
+
+    app_ctx = AppContext.from_typer(ctx)
+    written = tasks.proof(app_ctx.store, code, uscc, output, in_range(seq, "--seq", 1))
+    app_ctx.info(
+        f"抽取凭证已写入 {written}（含该户的信用风险分类：只交给该户本身；"
+        "核对方法：python tools/verify_draw.py --proof 凭证 --public 公开版证书）"
+    )
 
 
 @app.command("document")
