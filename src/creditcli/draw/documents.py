@@ -147,6 +147,7 @@ def certificate_markdown(cert: dict[str, Any], spec: TaskSpec, head: dict[str, A
     ]
     for s in cert["strata"]:
         lines.append(f"| {class_label(s['risk_class'])} | {s['n']} | {s['k']} | {s['inclusion']} |")
+    lines += _salted_lines(cert)
     lines += [
         "",
         "## 抽中名单",
@@ -188,6 +189,7 @@ def public_markdown(cert: dict[str, Any], spec: TaskSpec) -> str:
         "|---|---:|---:|",
     ]
     lines += [f"| {class_label(s['risk_class'])} | {s['n']} | {s['k']} |" for s in cert["strata"]]
+    lines += _salted_lines(cert)
     lines += [
         "",
         f"## 抽中名单（{cert['selected_count']} 户，按统一社会信用代码排序）",
@@ -203,6 +205,33 @@ def public_markdown(cert: dict[str, Any], spec: TaskSpec) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _salted_lines(cert: dict[str, Any]) -> list[str]:
+    """Version 2 (domain.md §8b): each class's Merkle root, published before the seed, and its threshold
+    (the ticket of the k-th selected; weighted: the largest Pareto key selected), as both certificates
+    state them."""
+    if cert["algorithm_version"] != 2:
+        return []
+    weighted = cert["mode"] == "weighted"
+    lines = [
+        "",
+        "## 各类承诺根与阈值（第 2 版算法：加盐签号）",
+        "",
+        "| 信用风险分类 | 承诺根 root | " + ("入样概率 λ |" if weighted else "阈值（第 k 个抽中的签号） |"),
+        "|---|---|---|",
+    ]
+    for s in cert["strata"]:
+        limit = s.get("inclusion", s.get("lambda")) if weighted else s["threshold"]
+        lines.append(f"| {class_label(s['risk_class'])} | `{s['root']}` | {limit if limit is not None else '—'} |")
+    if weighted:
+        lines += ["", f"排序值阈值 threshold_key（抽中者中 λ < 1 的最大排序值）：`{cert['threshold_key']}`"]
+    lines += [
+        "",
+        "每户的签号由其统一社会信用代码和冻结时确定的保密盐值计算；各户可凭本局出具的抽取凭证，"
+        "核对自己在所属分类承诺根下的位置、签号及是否抽中（docs/verify.md）。",
+    ]
+    return lines
 
 
 def _cell(value: str) -> str:

@@ -33,6 +33,7 @@ from creditcli.db.models import (
     ResultCode,
     Task,
 )
+from creditcli.draw.proof import DrawProofs
 from creditcli.draw.records import drawn_codes
 from creditcli.errors import InputMissingError
 from creditcli.io.outputs import check_outputs
@@ -67,8 +68,10 @@ def _text(value: Any) -> Any:
     return value
 
 
-def entity_archive(session: Session, uscc: str) -> dict[str, Any]:
-    """The archive of one entity as JSON-ready data (also for an entity no longer in the roster)."""
+def entity_archive(session: Session, uscc: str, proofs: dict[int, DrawProofs] | None = None) -> dict[str, Any]:
+    """The archive of one entity as JSON-ready data (also for an entity no longer in the roster).
+
+    ``proofs``: the version-2 draws read so far (an export of many entities reads each pool once)."""
     code = normalise(uscc)
     entity = session.scalars(select(Entity).where(Entity.uscc == code)).one_or_none()
     picks = session.execute(
@@ -93,7 +96,27 @@ def entity_archive(session: Session, uscc: str) -> dict[str, Any]:
             {"risk_class": h.risk_class, "effective_date": _text(h.effective_date), "source": h.source} for h in history
         ]
     data["tasks"] = [_task_part(session, code, pick, draw, task) for pick, draw, task in picks]
+    data["proofs"] = _proofs(session, code, entity.name if entity else "", {} if proofs is None else proofs)
     return data
+
+
+def _proofs(session: Session, uscc: str, name: str, cache: dict[int, DrawProofs]) -> list[dict[str, Any]]:
+    """The 抽取凭证 (creditcli.draw-proof/2) of every version-2 draw whose frozen pool had the entity,
+    selected or not (domain.md §8b): the case file keeps what the entity may be given."""
+    out = []
+    query = (
+        select(Draw, Task)
+        .join(Task, Task.id == Draw.task_id)
+        .where(Draw.algorithm_version == 2)
+        .order_by(Draw.drawn_at, Task.code, Draw.seq)
+    )
+    for draw, task in session.execute(query):
+        if draw.id not in cache:
+            cache[draw.id] = DrawProofs.of(session, task, draw)
+        proofs = cache[draw.id]
+        if proofs.position(uscc) is not None:
+            out.append(proofs.proof(uscc, name))
+    return out
 
 
 def _task_part(session: Session, uscc: str, pick: DrawSelection, draw: Draw, task: Task) -> dict[str, Any]:
@@ -239,6 +262,21 @@ def markdown(data: dict[str, Any]) -> str:
         for p in part["publications"]:
             lines.append(f"- 公示：{p['what']}，{p['published_on']}")
         lines.append("")
+    if data.get("proofs"):
+        lines += [
+            "## 抽取凭证（第 2 版算法）",
+            "",
+            "> 凭证载有本对象的信用风险分类，只可交给本对象，不得公开；可用公开版抽取证书核对（docs/verify.md）。",
+            "",
+        ]
+        for p in data["proofs"]:
+            limit = p.get("threshold") if p["mode"] == "stratified" else p.get("threshold_key")
+            lines.append(
+                f"- 任务 {p['task']['code']} 第 {p['draw_seq']} 次抽取：分类 {p['risk_class']}（该类 {p['n']} 户，"
+                f"抽取 {p['k']} 户），签号 `{p['ticket'][:22]}`，阈值 `{(limit or '无')[:22]}`，"
+                f"{'抽中' if p['selected'] else '未抽中'}；承诺根 `{p['root']}`"
+            )
+        lines.append("")
     if data.get("audit_head"):
         lines += [f"写出时的审计链头：`{data['audit_head']['head']}`（creditcli audit verify --head 可核对）", ""]
     return "\n".join(lines)
@@ -259,8 +297,9 @@ def export(session: Session, usccs: Iterable[str], target: Path, head: dict[str,
     """Write the archives under ``target`` (a directory, or a ``.zip`` written atomically); each records
     ``head``, the audit chain's head when it was written (``audit verify --head`` checks it later)."""
     files = []
+    proofs: dict[int, DrawProofs] = {}
     for uscc in usccs:
-        data = {**entity_archive(session, uscc), "audit_head": head}
+        data = {**entity_archive(session, uscc, proofs), "audit_head": head}
         body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         files += [(f"{data['uscc']}/archive.json", body), (f"{data['uscc']}/index.md", markdown(data))]
     if target.suffix.lower() == ".zip":
