@@ -176,6 +176,7 @@ def test_every_write_use_case_leaves_exactly_one_audit_entry(cli: Cli, tmp_path:
     before = cli.count("audit_log")
     tasks.draw(store, "T1", "20261127000000000043", if_not_drawn=True)
     assert cli.count("audit_log") == before  # drawn already: a no-op
+    one("tasks proof", "tasks proof", lambda: tasks.proof(store, "T1", rows[0][0], tmp_path / "proof.json"))
     one("tasks assign", "tasks assign", lambda: teams.assign(store, "T1"))
     team = [c for (c,) in cli.query("SELECT inspector_code FROM team_members ORDER BY uscc, position")]
     first = cli.query("SELECT uscc FROM team_members ORDER BY uscc, position")[0][0]
