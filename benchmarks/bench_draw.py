@@ -11,6 +11,13 @@ under benchmarks/out/ and reused. Reported per size:
   stratified draw on the same pool (issue 3: ours ≥ 5× faster);
 - `tasks create` and `tasks draw` (which freezes the pool first) as real subprocesses: wall time
   and peak RSS (issue 3: draw ≤ 5 s and ≤ 1.5 GB at 1M, ≤ 60 s at 10M).
+
+    python benchmarks/bench_draw.py --versions [SIZE] [PAIRS]   (default: 1000000, 3 pairs)
+
+- algorithm version 2 (salted tickets, class trees) against version 1: PAIRS pairs of `tasks draw
+  --algorithm 1` and `--algorithm 2` (each freezing its own task's pool first) on one copy of the
+  roster, the order alternating within the pairs; the median of the per-pair ratios v2 / v1
+  (issue 18: ≤ 1.3×).
 """
 
 from __future__ import annotations
@@ -133,6 +140,43 @@ def bench(size: int) -> None:
     print(f"{'':>10} | tasks draw (freeze + draw + record) {wall:.2f} s, {rss:.0f} MiB", flush=True)
 
 
+def run_copy(path: Path, name: str) -> str:
+    """A fresh copy of the roster database ``path`` to draw in."""
+    db = str(OUT / name)
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return db
+
+
+def versions(size: int, pairs: int) -> None:
+    """Version 2 against version 1, as whole `tasks draw` commands (freeze + draw + record)."""
+    db = run_copy(build(size), f"draw_{size}_versions.db")
+    base = ["--db", db, "-q", "tasks"]
+    window = ["--window", "2026-03-01:2026-06-30"]
+    ratios: list[float] = []
+    for i in range(pairs):
+        walls: dict[int, float] = {}
+        for version in (1, 2) if i % 2 == 0 else (2, 1):
+            code = f"V{i}-{version}"
+            run_creditcli([*base, "create", code, "--name", "bench", *window])
+            seed = f"{SEED}{i}{version}"
+            wall, rss = run_creditcli([*base, "draw", code, "--seed", seed, "--algorithm", str(version)])
+            walls[version] = wall
+            print(f"{size:>10,} | pair {i + 1}: draw --algorithm {version} {wall:.2f} s, {rss:.0f} MiB", flush=True)
+        ratios.append(walls[2] / walls[1])
+        print(f"{'':>10} | pair {i + 1}: v2 / v1 = {ratios[-1]:.2f}", flush=True)
+    print(f"{'':>10} | median v2 / v1 over {pairs} pairs: {float(np.median(ratios)):.2f} (issue 18: ≤ 1.3)")
+
+
 if __name__ == "__main__":
-    for n in [int(a) for a in sys.argv[1:]] or [1_000_000]:
-        bench(n)
+    if sys.argv[1:2] == ["--versions"]:
+        rest = [int(a) for a in sys.argv[2:]]
+        versions(rest[0] if rest else 1_000_000, rest[1] if len(rest) > 1 else 3)
+    else:
+        for n in [int(a) for a in sys.argv[1:]] or [1_000_000]:
+            bench(n)

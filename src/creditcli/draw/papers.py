@@ -89,8 +89,23 @@ def notice(session: Session, task: Task, authority: str, doc_no: str = "", draw_
         + (f"（另有 {frozen.excluded} 户依规定排除）" if frozen.excluded else "")
         + "，各分类户数如下："
     )
-    rows = [["分类", "户数"], *([class_label(c), str(n)] for c, n in sizes.items()), ["合计", str(frozen.pool_size)]]
-    paper.table(rows, widths=(78, 78))
+    roots = json.loads(frozen.roots) if frozen.algorithm_version == 2 and frozen.roots else None
+    if roots is None:
+        rows = [
+            ["分类", "户数"],
+            *([class_label(c), str(n)] for c, n in sizes.items()),
+            ["合计", str(frozen.pool_size)],
+        ]
+        paper.table(rows, widths=(78, 78))
+    else:  # version 2 (domain.md §8b): each class's root is published with its count, before the seed
+        rows = [["分类", "户数", "承诺根（SHA-256）"]]
+        rows += [[class_label(c), str(n), str(roots.get(c, ""))] for c, n in sizes.items()]
+        rows.append(["合计", str(frozen.pool_size), ""])
+        paper.table(rows, widths=(20, 20, 116))
+        paper.text(
+            "抽取算法：第 2 版（加盐签号）。每户的签号由其统一社会信用代码和冻结时确定的保密盐值计算，"
+            "各分类的承诺根如上表。"
+        )
     paper.text(f"抽取范围摘要（SHA-256）：{frozen.pool_digest}")
     paper.text(f"冻结经办人：{frozen.operator}")  # who froze it (issue 16 §5: --operator, not the login)
     paper.heading("三、抽取时间和地点")
