@@ -288,7 +288,7 @@ def assigned(cli: Cli, tmp_path: Path) -> dict[str, list[str]]:
     cli.ok("items", "import", write_csv(tmp_path / "items.csv", RESULT_ITEM_HEADER, [["SJ01", "登记事项检查"]]))
     cli.ok("tasks", "create", "T1", "--name", "登记事项抽查", "--window", "2026-03-01:2026-06-30", "--item", "SJ01",
            "--ratio", "A=1", "--ratio", "B=1", "--ratio", "C=1", "--ratio", "D=1", *PUBLIC_FIELDS)  # fmt: skip
-    cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042")
+    cli.ok("tasks", "draw", "T1", "--seed", "20261127000000000042", "--algorithm", "1")  # the /1 formats
     cli.ok("tasks", "assign", "T1")
     teams: dict[str, list[str]] = {}
     for uscc, code in cli.query("SELECT uscc, inspector_code FROM team_members ORDER BY uscc, position"):

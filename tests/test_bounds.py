@@ -163,7 +163,7 @@ def test_integer_options_out_of_range(
         ('risk_classes = ["A,B", "C"]', "risk_classes: 风险分类 “A,B” 无效：只能用字母、数字或汉字，最多 8 个字符"),
         ('risk_classes = ["A"]\nrules = "x"',
          "rules: 未知的键（是否应为 rules_file？可用：db、risk_classes、default_ratios、calendar_file、rules_file、"
-         "authority、operator）"),
+         "authority、operator、draw_algorithm）"),
     ],
 )  # fmt: skip
 def test_configuration_is_checked_like_a_task(

@@ -305,7 +305,7 @@ def test_a_config_file_with_unknown_keys_is_refused(cli: Cli, tmp_path: Path) ->
     config.write_text('risk_class = ["A"]\nauthorty = "x"\n[draw]\nratio = "0.5"\n', encoding="utf-8")
     before = cli.dump()
     refused = cli("--config", config, "tasks", "create", "T2", "--name", "x", "--window", "2026-03-01:2026-06-30")
-    keys = "db、risk_classes、default_ratios、calendar_file、rules_file、authority、operator"
+    keys = "db、risk_classes、default_ratios、calendar_file、rules_file、authority、operator、draw_algorithm"
     assert (refused.exit_code, refused.stderr) == (
         78,
         f"错误：配置文件 {config} 有误：risk_class: 未知的键（是否应为 risk_classes？可用：{keys}）；"

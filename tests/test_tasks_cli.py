@@ -66,7 +66,7 @@ def test_create_freeze_draw_verify_certificate(cli: Cli, roster: pd.DataFrame, t
     digest = hashlib.sha256(lines).hexdigest()
 
     notice = tmp_path / "notice.md"
-    frozen = cli.ok("tasks", "freeze", "T1", "-o", notice, "-f", "json")
+    frozen = cli.ok("tasks", "freeze", "T1", "-o", notice, "-f", "json", "--algorithm", "1")  # the /1 formats
     assert json.loads(frozen.stdout)["pool_digest"] == digest
     assert json.loads(frozen.stdout)["pool_size"] == 370
     text = notice.read_text(encoding="utf-8")
@@ -298,7 +298,7 @@ ratios = { A = "0.05", D = 1 }
     shown = json.loads(cli.ok("tasks", "show", "2026-SJ-001", "-f", "json").stdout)
     assert (shown["task_type"], shown["team_size"], shown["plan"]) == ("定向", 3, "2026-PLAN 2026 年度抽查计划")
     assert shown["parameters"]["ratios"] == {"A": "0.05", "B": "0.03", "C": "0.10", "D": "1"}
-    cli.ok("tasks", "draw", "2026-SJ-001", "--seed", SEED)
+    cli.ok("tasks", "draw", "2026-SJ-001", "--seed", SEED, "--algorithm", "1")  # tickets of the codes
     pool = sorted(
         (u, c) for u, c in zip(active["统一社会信用代码"], active["信用风险分类"], strict=True) if u not in excluded
     )
@@ -334,7 +334,7 @@ def test_exclude_entities_drawn_by_another_task_recently(cli: Cli, roster: pd.Da
 def test_weighted_draw_is_reproduced_by_the_standalone_script(cli: Cli, roster: pd.DataFrame, tmp_path: Path) -> None:
     weights = ["--weight", "A=1", "--weight", "B=2", "--weight", "C=4", "--weight", "D=8"]
     create(cli, "W1", "--mode", "weighted", "--count", "40", *weights)
-    cli.ok("tasks", "draw", "W1", "--seed", SEED)
+    cli.ok("tasks", "draw", "W1", "--seed", SEED, "--algorithm", "1")
     cli.ok("tasks", "certificate", "W1", "-o", tmp_path / "w.json", "--pool", tmp_path / "w.csv")
     cert = json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))
     assert len(cert["selected"]) == 40 and cert["mode"] == "weighted"
@@ -374,7 +374,7 @@ def test_same_seed_gives_byte_identical_certificates(tmp_path: Path, shuffle_see
         with session_scope(engine) as session:
             create_task(session, Settings(), raw, now=now)
         with session_scope(engine) as session:
-            freeze.freeze(session, get_task(session, "T1"), now=now)
+            freeze.freeze(session, get_task(session, "T1"), now=now, version=1)
         with session_scope(engine) as session:
             drawing.draw(session, get_task(session, "T1"), seed=SEED, now=now)
         with session_scope(engine) as session:
@@ -398,7 +398,7 @@ def test_unclassified_entities_need_their_own_ratio(cli: Cli, roster: pd.DataFra
         in refused.stderr
     )
     create(cli, "T1", "--ratio", "未分类=1")
-    cli.ok("tasks", "draw", "T1", "--seed", SEED)
+    cli.ok("tasks", "draw", "T1", "--seed", SEED, "--algorithm", "1")
     assert sorted(u for (u,) in cli.query("SELECT uscc FROM draw_selections WHERE risk_class = ''")) == sorted(
         unclassified["统一社会信用代码"]
     )
