@@ -44,23 +44,25 @@ class PackedPool:
     roots: dict[str, str] | None = None
 
     @classmethod
-    def of(cls, ep: EligiblePool, salt_list: list[str] | None = None) -> PackedPool:
-        """``salt_list``: version 2, the salts of the pool's entities (the class trees are built too)."""
-        roots = None if salt_list is None else salting.roots(ep.pool, salt_list)
+    def of(cls, ep: EligiblePool, salted: Salted | None = None) -> PackedPool:
+        """``salted``: version 2, the salts of the pool's entities and their leaves (the class trees are
+        built too)."""
+        roots = None if salted is None else salting.roots_of_leaves(ep.pool, salted.leaves)
         return cls(ep.pool.digest(), compress(ep.pool.lines()), compress(ep.exclusion_bytes()), roots)
 
 
 @dataclass(frozen=True)
 class Salted:
-    """Version 2 at freeze: the fresh secret and the salts it gives the pool's entities."""
+    """Version 2 at freeze: the fresh secret, the salts it gives the pool's entities, and their leaf hashes."""
 
     secret: str
     salts: list[str]
+    leaves: list[bytes]
 
     @classmethod
     def fresh(cls, ep: EligiblePool) -> Salted:
         secret = merkle.new_secret()
-        return cls(secret, salting.pool_salts(secret, ep.pool))
+        return cls(secret, *salting.salts_and_leaves(secret, ep.pool))
 
 
 def freeze_record(
@@ -74,9 +76,10 @@ def freeze_record(
     """Store the pool ``ep`` as the task's next freeze (``packed``: already computed elsewhere);
     ``salted``: for algorithm version 2, its secret and salts (the roots are in ``packed``)."""
     check_pool(task, ep)
-    packed = packed or PackedPool.of(ep, None if salted is None else salted.salts)
+    packed = packed or PackedPool.of(ep, salted)
     if salted is not None and packed.roots is None:  # the child that built the trees failed
-        packed = PackedPool(packed.digest, packed.pool, packed.exclusions, salting.roots(ep.pool, salted.salts))
+        roots = salting.roots_of_leaves(ep.pool, salted.leaves)
+        packed = PackedPool(packed.digest, packed.pool, packed.exclusions, roots)
     seq = next_seq(session, PoolFreeze.seq, task)
     record = PoolFreeze(
         task_id=task.id,
