@@ -393,6 +393,7 @@ def test_the_secret_appears_in_no_output(cli: Cli, pool: list[tuple[str, str]], 
     cli.ok("tasks", "create", "T1", "--name", "双随机抽查", *WINDOW, *RATIOS)
     texts = [cli.ok("tasks", "freeze", "T1", "-o", tmp_path / "notice.md", "-f", "json").stdout]
     texts.append(cli.ok("tasks", "draw", "T1", "--seed", SEED, "-f", "json").stdout)
+    assert json.loads(texts[-1])["algorithm_version"] == 2
     texts.append(cli.ok("tasks", "show", "T1", "-f", "json").stdout)
     texts.append(cli.ok("tasks", "verify", "T1", "-f", "json").stdout)
     cli.ok("tasks", "certificate", "T1", "-o", tmp_path / "c.json", "--pool", tmp_path / "pool.csv")

@@ -280,6 +280,7 @@ def draw(
         "pool_digest": result.pool_digest,
         "pool_size": result.pool_size,
         "selected": len(result.outcome.selected),
+        "algorithm_version": result.algorithm_version,
         "strata": strata,
     }
     labels = {
@@ -290,6 +291,7 @@ def draw(
         "pool_digest": "抽取范围摘要",
         "pool_size": "可抽取户数",
         "selected": "抽中户数",
+        "algorithm_version": "算法版本",
     }
     out = app_ctx.format(fmt)
     render_record(app_ctx, "creditcli.draw/1", summary, labels, out)
