@@ -82,6 +82,17 @@ def test_salts_of_many_codes_are_the_salts_of_each() -> None:
     assert merkle.salts(secret, []) == []
 
 
+def test_a_proof_s_path_read_off_the_tree_levels_is_rfc_6962_s() -> None:
+    """The archive builds each class's tree once and reads every entity's path off its levels."""
+    from creditcli.draw.proof import path_of, tree_levels
+
+    for n in [1, 2, 3, 5, 8, 13, 64, 100]:
+        leaves = [merkle.leaf_hash(str(i).encode()) for i in range(n)]
+        levels = tree_levels(leaves)
+        assert levels[-1] == [merkle.root(leaves)]
+        assert all(path_of(levels, i) == merkle.audit_path(leaves, i) for i in range(n))
+
+
 def test_freeze_records_the_secret_and_publishes_each_class_s_count_and_root(
     cli: Cli, pool: list[tuple[str, str]], tmp_path: Path
 ) -> None:
