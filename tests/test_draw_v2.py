@@ -215,7 +215,10 @@ def test_a_weighted_version_2_draw_states_lambda_and_the_threshold_key(
     cli.ok("tasks", "verify", "W1")
 
 
-def test_a_proof_verifies_against_the_public_certificate(cli: Cli, pool: list[tuple[str, str]], tmp_path: Path) -> None:
+def test_a_proof_verifies_against_the_public_certificate(
+    cli: Cli, pool: list[tuple[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the proofs go to their default files
     drawn(cli)
     want = expected_draw(pool, DEFAULT)
     chosen = {u for _, u, _, _ in want}
@@ -230,10 +233,7 @@ def test_a_proof_verifies_against_the_public_certificate(cli: Cli, pool: list[tu
         before = cli.count("audit_log")
         result = cli.ok("tasks", "proof", "T1", u)
         path = Path(f"T1-抽取凭证-{u}.json")
-        try:
-            proof = json.loads(path.read_text(encoding="utf-8"))
-        finally:
-            path.unlink()
+        proof = json.loads(path.read_text(encoding="utf-8"))
         assert result.stderr == (
             f"抽取凭证已写入 {path}（含该户的信用风险分类：只交给该户本身；"
             "核对方法：python tools/verify_draw.py --proof 凭证 --public 公开版证书）\n"
