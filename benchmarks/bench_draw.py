@@ -154,23 +154,32 @@ def run_copy(path: Path, name: str) -> str:
 
 
 def versions(size: int, pairs: int) -> None:
-    """Version 2 against version 1, as whole `tasks draw` commands (freeze + draw + record)."""
+    """Version 2 against version 1, as whole commands: `tasks draw` freezing the pool itself (freeze +
+    draw + record), and the ceremony's two steps, `tasks freeze` then `tasks draw` of the frozen pool."""
     db = run_copy(build(size), f"draw_{size}_versions.db")
     base = ["--db", db, "-q", "tasks"]
     window = ["--window", "2026-03-01:2026-06-30"]
-    ratios: list[float] = []
+    ratios: dict[str, list[float]] = {"draw (freezing)": [], "freeze": [], "draw (frozen)": []}
     for i in range(pairs):
-        walls: dict[int, float] = {}
+        walls: dict[tuple[str, int], float] = {}
         for version in (1, 2) if i % 2 == 0 else (2, 1):
-            code = f"V{i}-{version}"
-            run_creditcli([*base, "create", code, "--name", "bench", *window])
-            seed = f"{SEED}{i}{version}"
-            wall, rss = run_creditcli([*base, "draw", code, "--seed", seed, "--algorithm", str(version)])
-            walls[version] = wall
-            print(f"{size:>10,} | pair {i + 1}: draw --algorithm {version} {wall:.2f} s, {rss:.0f} MiB", flush=True)
-        ratios.append(walls[2] / walls[1])
-        print(f"{'':>10} | pair {i + 1}: v2 / v1 = {ratios[-1]:.2f}", flush=True)
-    print(f"{'':>10} | median v2 / v1 over {pairs} pairs: {float(np.median(ratios)):.2f} (issue 18: ≤ 1.3)")
+            algorithm = ["--algorithm", str(version)]
+            for step in ("draw (freezing)", "freeze"):
+                code = f"V{i}-{version}-{step[0]}"
+                run_creditcli([*base, "create", code, "--name", "bench", *window])
+                chosen = algorithm  # the draw freezing its pool chooses the version; a frozen pool has it
+                if step == "freeze":
+                    walls[step, version], rss = run_creditcli([*base, "freeze", code, *algorithm, "-o", "/dev/null"])
+                    step, chosen = "draw (frozen)", []
+                seed = f"{SEED}{i}{version}{step[-3]}"
+                walls[step, version], rss = run_creditcli([*base, "draw", code, "--seed", seed, *chosen])
+                print(f"{size:>10,} | pair {i + 1} v{version}: {step} {walls[step, version]:.2f} s, {rss:.0f} MiB")
+            print(f"{size:>10,} | pair {i + 1} v{version}: freeze {walls['freeze', version]:.2f} s", flush=True)
+        for step, found in ratios.items():
+            found.append(walls[step, 2] / walls[step, 1])
+        print(f"{'':>10} | pair {i + 1}: v2 / v1 " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in ratios.items()))
+    medians = ", ".join(f"{k} {float(np.median(v)):.2f}" for k, v in ratios.items())
+    print(f"{'':>10} | median v2 / v1 over {pairs} pairs: {medians} (issue 18: draw ≤ 1.3)", flush=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from creditcli.draw.documents import pre_draw_notice
 from creditcli.draw.pool import EligiblePool, check_drawable, check_pool, compress, eligible
 from creditcli.draw.tasks import next_seq, spec_of
 from creditcli.errors import StateError
+from creditcli.parallel import gc_paused, in_child
 
 
 @dataclass(frozen=True)
@@ -36,33 +37,28 @@ class FreezeResult:
 
 @dataclass(frozen=True)
 class PackedPool:
-    """A pool as the freeze record stores it: digest and compressed lines (and, version 2, the roots)."""
+    """A pool as the freeze record stores it: digest and compressed lines."""
 
     digest: str
     pool: bytes
     exclusions: bytes
-    roots: dict[str, str] | None = None
 
     @classmethod
-    def of(cls, ep: EligiblePool, salted: Salted | None = None) -> PackedPool:
-        """``salted``: version 2, the salts of the pool's entities and their leaves (the class trees are
-        built too)."""
-        roots = None if salted is None else salting.roots_of_leaves(ep.pool, salted.leaves)
-        return cls(ep.pool.digest(), compress(ep.pool.lines()), compress(ep.exclusion_bytes()), roots)
+    def of(cls, ep: EligiblePool) -> PackedPool:
+        return cls(ep.pool.digest(), compress(ep.pool.lines()), compress(ep.exclusion_bytes()))
 
 
 @dataclass(frozen=True)
 class Salted:
-    """Version 2 at freeze: the fresh secret, the salts it gives the pool's entities, and their leaf hashes."""
+    """Version 2 at freeze: the fresh secret and the salts it gives the pool's entities."""
 
     secret: str
     salts: list[str]
-    leaves: list[bytes]
 
     @classmethod
-    def fresh(cls, ep: EligiblePool) -> Salted:
+    def fresh(cls, ep: EligiblePool, *, parallel: bool = True) -> Salted:
         secret = merkle.new_secret()
-        return cls(secret, *salting.salts_and_leaves(secret, ep.pool))
+        return cls(secret, salting.pool_salts(secret, ep.pool, parallel=parallel))
 
 
 def freeze_record(
@@ -72,14 +68,15 @@ def freeze_record(
     now: dt.datetime,
     packed: PackedPool | None = None,
     salted: Salted | None = None,
+    roots: dict[str, str] | None = None,
 ) -> PoolFreeze:
     """Store the pool ``ep`` as the task's next freeze (``packed``: already computed elsewhere);
-    ``salted``: for algorithm version 2, its secret and salts (the roots are in ``packed``)."""
+    ``salted``: for algorithm version 2, its secret and salts, and ``roots`` the class roots they give
+    (computed here if not given)."""
     check_pool(task, ep)
-    packed = packed or PackedPool.of(ep, salted)
-    if salted is not None and packed.roots is None:  # the child that built the trees failed
-        roots = salting.roots_of_leaves(ep.pool, salted.leaves)
-        packed = PackedPool(packed.digest, packed.pool, packed.exclusions, roots)
+    packed = packed or PackedPool.of(ep)
+    if salted is not None and roots is None:
+        roots = salting.roots(ep.pool, salted.salts)
     seq = next_seq(session, PoolFreeze.seq, task)
     record = PoolFreeze(
         task_id=task.id,
@@ -94,7 +91,7 @@ def freeze_record(
         frozen_at=now,
         algorithm_version=1 if salted is None else 2,
         pool_secret=None if salted is None else salted.secret,
-        roots=None if salted is None or packed.roots is None else salting.roots_json(packed.roots),
+        roots=None if roots is None else salting.roots_json(roots),
     )
     session.add(record)
     session.flush()
@@ -123,7 +120,14 @@ def freeze(
     spec = spec_of(task)
     ep = eligible(session, task, spec, now)
     check_drawable(spec, ep.pool)
-    record = freeze_record(session, task, ep, now, salted=Salted.fresh(ep) if version == 2 else None)
+    with gc_paused():  # version 2 makes millions of strings: the cyclic GC would rescan them all
+        # The pool is digested and compressed in a child process while the salts and the class trees
+        # of version 2 are computed here (without a child, the same bytes are computed here after).
+        packing = in_child(lambda: PackedPool.of(ep))
+        salted = Salted.fresh(ep, parallel=False) if version == 2 else None
+        roots = None if salted is None else salting.roots(ep.pool, salted.salts)
+        packed = packing.result()
+    record = freeze_record(session, task, ep, now, packed, salted, roots)
     return _freeze_result(task, record, ep), ep
 
 

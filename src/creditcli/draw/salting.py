@@ -11,8 +11,6 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from creditcli.canonical import RESTORE, canonical_json
 from creditcli.draw import merkle
 from creditcli.draw.strategies import Pool
@@ -41,37 +39,6 @@ def salts(secret: str, codes: Sequence[str], *, parallel: bool = True) -> list[s
     if second is None or len(second) != len(codes) - half:
         second = merkle.salts(secret, codes[half:])
     return first + second
-
-
-def _salts_and_leaves(secret: str, codes: Sequence[str], classes: Sequence[str]) -> tuple[list[str], list[bytes]]:
-    salt_list = merkle.salts(secret, codes)
-    leaf, data = merkle.leaf_hash, merkle.leaf_data
-    return salt_list, [leaf(data(u, c, s)) for u, c, s in zip(codes, classes, salt_list, strict=True)]
-
-
-def salts_and_leaves(secret: str, pool: Pool, *, parallel: bool = True) -> tuple[list[str], list[bytes]]:
-    """The salts of the pool's entities and their leaf hashes (in the pool's order), a big pool's second
-    half computed by a child process: the leaves are the other half of a freeze's work on the salts."""
-    codes: list[str] = pool.uscc.tolist()
-    classes: list[str] = pool.classes.tolist()
-    if not parallel or len(codes) < PARALLEL_MIN:
-        return _salts_and_leaves(secret, codes, classes)
-    half = len(codes) // 2
-    child = in_child(lambda: _salts_and_leaves(secret, codes[half:], classes[half:]))
-    first = _salts_and_leaves(secret, codes[:half], classes[:half])
-    second = child.result()
-    if second is None or len(second[0]) != len(codes) - half:
-        second = _salts_and_leaves(secret, codes[half:], classes[half:])
-    return first[0] + second[0], first[1] + second[1]
-
-
-def roots_of_leaves(pool: Pool, leaves: Sequence[bytes]) -> dict[str, str]:
-    """root_c of every class present, from the leaf hashes of the pool's entities (in the pool's order,
-    which is by code, as each class's leaves are): as :func:`roots` computes them from the salts."""
-    everything = np.array(leaves, dtype=object)
-    return {
-        str(c): merkle.root(everything[pool.classes == c].tolist()).hex() for c in sorted(set(pool.classes.tolist()))
-    }
 
 
 def pool_salts(secret: str, pool: Pool, *, parallel: bool = True) -> list[str]:
