@@ -171,7 +171,7 @@ def versions(size: int, pairs: int) -> None:
                 if step == "freeze":
                     walls[step, version], rss = run_creditcli([*base, "freeze", code, *algorithm, "-o", "/dev/null"])
                     step, chosen = "draw (frozen)", []
-                seed = f"{SEED}{i}{version}{step[-3]}"
+                seed = f"{SEED}{i}{version}{len(chosen)}"
                 walls[step, version], rss = run_creditcli([*base, "draw", code, "--seed", seed, *chosen])
                 print(f"{size:>10,} | pair {i + 1} v{version}: {step} {walls[step, version]:.2f} s, {rss:.0f} MiB")
             print(f"{size:>10,} | pair {i + 1} v{version}: freeze {walls['freeze', version]:.2f} s", flush=True)
