@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,7 +19,7 @@ from creditcli import __version__, clock, lifecycle
 from creditcli.canonical import canonical_json
 from creditcli.db import bulk
 from creditcli.db.models import Draw, PoolFreeze, Task
-from creditcli.draw import salting, strategies
+from creditcli.draw import merkle, salting, strategies
 from creditcli.draw.certificate import certificate_json, fraction_text
 from creditcli.draw.freeze import PackedPool, Salted, freeze_record, latest_freeze
 from creditcli.draw.pool import check_drawable, check_pool, eligible, frozen_pool
@@ -57,12 +56,12 @@ def run_strategy(
     pool: Pool,
     *,
     parallel: bool = True,
-    ids: Sequence[str] | None = None,
+    secret: str | None = None,
 ) -> Outcome:
     """The draw from recorded parameters (``TaskSpec.draw_parameters``): what verify re-runs.
 
     ``parallel``: hash a big pool's tickets in two processes (see ``strategies.stratified``).
-    ``ids``: version 2, the ticket ids ``uscc|salt`` in the pool's order (domain.md §8b).
+    ``secret``: version 2, the pool secret: tickets of the ids ``uscc|salt`` (domain.md §8b).
     """
     if mode == STRATIFIED:
         return strategies.stratified(
@@ -72,10 +71,10 @@ def run_strategy(
             parameters["minimum"],
             parameters["maximum"],
             parallel=parallel,
-            ids=ids,
+            secret=secret,
         )
     weights = {k: Decimal(v) for k, v in parameters["weights"].items()}
-    return strategies.weighted(seed, pool, int(parameters["count"]), weights, ids=ids)
+    return strategies.weighted(seed, pool, int(parameters["count"]), weights, secret=secret)
 
 
 def check_version(task: Task, record: PoolFreeze, algorithm: int | None) -> None:
@@ -90,11 +89,9 @@ def check_version(task: Task, record: PoolFreeze, algorithm: int | None) -> None
         )
 
 
-def frozen_ids(task: Task, record: PoolFreeze, pool: Pool) -> list[str] | None:
-    """The ticket ids of a frozen pool: None for version 1 (the codes), ``uscc|salt`` for version 2."""
-    if record.algorithm_version != 2:
-        return None
-    return salting.ticket_ids(pool, salting.pool_salts(salting.frozen_secret(task, record), pool))
+def frozen_secret(task: Task, record: PoolFreeze) -> str | None:
+    """The secret a frozen pool's tickets are salted with: None for version 1."""
+    return salting.frozen_secret(task, record) if record.algorithm_version == 2 else None
 
 
 def draw(
@@ -140,26 +137,24 @@ def draw(
         check_drawable(spec, ep.pool)
         version = algorithm or default_algorithm
         with gc_paused():  # version 2 makes millions of strings: the cyclic GC would rescan them all
-            # Digesting and compressing the pool (0.65 s at 1M) runs in a child process from the start;
-            # version 2 computes the salts here meanwhile (0.8 s), then builds the class trees in a
-            # second child (1.2 s) while the tickets are hashed here. Only small values come back (the
-            # packed pool, the roots); without a child the same bytes are computed in this process.
+            # Digesting and compressing the pool (0.65 s at 1M) and, version 2, salting it and building
+            # the class trees (2 s) run in child processes while the tickets are hashed here (each
+            # salt computed where its ticket is hashed). Only small values come back (the packed pool,
+            # the roots); without a child the same bytes are computed in this process.
+            secret = merkle.new_secret() if version == 2 else None
             packing = in_child(lambda: PackedPool.of(ep))
-            salted = Salted.fresh(ep, parallel=False) if version == 2 else None
-            ids = None if salted is None else salting.ticket_ids(ep.pool, salted.salts)
-            rooting = None if salted is None else in_child(lambda: salting.roots(ep.pool, salted.salts))
-            outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool, ids=ids)
-            del ids
+            rooting = None if secret is None else in_child(lambda: salting.pool_roots(secret, ep.pool))
+            outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool, secret=secret)
             packed = packing.result()
             roots = None if rooting is None else rooting.result()
-        record = freeze_record(session, task, ep, now, packed, salted, roots)
+        record = freeze_record(session, task, ep, now, packed, None if secret is None else Salted(secret), roots)
         pool = ep.pool
     else:
         check_version(task, record, algorithm)
         pool = Pool.parse(frozen_pool(task.code, record))
         check_drawable(spec, pool)
         with gc_paused():
-            outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool, ids=frozen_ids(task, record, pool))
+            outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, pool, secret=frozen_secret(task, record))
     superseded = None
     if current is not None:
         current.superseded_at = now

@@ -50,15 +50,13 @@ class PackedPool:
 
 @dataclass(frozen=True)
 class Salted:
-    """Version 2 at freeze: the fresh secret and the salts it gives the pool's entities."""
+    """Version 2 at freeze: the fresh secret (the salts follow from it)."""
 
     secret: str
-    salts: list[str]
 
     @classmethod
-    def fresh(cls, ep: EligiblePool, *, parallel: bool = True) -> Salted:
-        secret = merkle.new_secret()
-        return cls(secret, salting.pool_salts(secret, ep.pool, parallel=parallel))
+    def fresh(cls) -> Salted:
+        return cls(merkle.new_secret())
 
 
 def freeze_record(
@@ -76,7 +74,7 @@ def freeze_record(
     check_pool(task, ep)
     packed = packed or PackedPool.of(ep)
     if salted is not None and roots is None:
-        roots = salting.roots(ep.pool, salted.salts)
+        roots = salting.pool_roots(salted.secret, ep.pool)
     seq = next_seq(session, PoolFreeze.seq, task)
     record = PoolFreeze(
         task_id=task.id,
@@ -124,8 +122,8 @@ def freeze(
         # The pool is digested and compressed in a child process while the salts and the class trees
         # of version 2 are computed here (without a child, the same bytes are computed here after).
         packing = in_child(lambda: PackedPool.of(ep))
-        salted = Salted.fresh(ep, parallel=False) if version == 2 else None
-        roots = None if salted is None else salting.roots(ep.pool, salted.salts)
+        salted = Salted.fresh() if version == 2 else None
+        roots = None if salted is None else salting.pool_roots(salted.secret, ep.pool)
         packed = packing.result()
     record = freeze_record(session, task, ep, now, packed, salted, roots)
     return _freeze_result(task, record, ep), ep

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 SALT_PREFIX = "creditcli-salt/2|"
 SALT_HEX = 32
@@ -29,10 +30,10 @@ def salt(secret_hex: str, uscc: str) -> str:
     return hmac.digest(bytes.fromhex(secret_hex), (SALT_PREFIX + uscc).encode("utf-8"), "sha256").hex()[:SALT_HEX]
 
 
-def salts(secret_hex: str, codes: Sequence[str]) -> list[str]:
-    """The salts of ``codes``, in order: :func:`salt` of each, computed as HMAC is defined (RFC 2104)
-    from SHA-256 states of the padded key (and the prefix) hashed once and copied per code — half the
-    time of ``hmac.digest`` per code, which sets the key up again each time (1M codes: 1.4 s → 0.7 s)."""
+def _states(secret_hex: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """HMAC as defined (RFC 2104): copies of the SHA-256 states of the padded key, the inner one with
+    the salt prefix already hashed — half the time of ``hmac.digest`` per code, which sets the key up
+    again each time (1M codes: 1.4 s → 0.7 s)."""
     key = bytes.fromhex(secret_hex)
     if len(key) > 64:  # HMAC hashes a key longer than the block first (a pool secret never is)
         key = hashlib.sha256(key).digest()
@@ -40,7 +41,12 @@ def salts(secret_hex: str, codes: Sequence[str]) -> list[str]:
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
     inner.update(SALT_PREFIX.encode("utf-8"))
     outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-    copy_inner, copy_outer = inner.copy, outer.copy
+    return inner.copy, outer.copy
+
+
+def salts(secret_hex: str, codes: Sequence[str]) -> list[str]:
+    """The salts of ``codes``, in order: :func:`salt` of each."""
+    copy_inner, copy_outer = _states(secret_hex)
     out: list[str] = []
     append = out.append
     half = SALT_HEX // 2
@@ -51,6 +57,20 @@ def salts(secret_hex: str, codes: Sequence[str]) -> list[str]:
         o.update(h.digest())
         append(o.digest()[:half].hex())
     return out
+
+
+def ticket_id_bytes(secret_hex: str, codes: Iterable[str]) -> Iterator[bytes]:
+    """UTF-8 of :func:`ticket_id` of each code with its salt, made as they are hashed (no string kept:
+    a draw hashes 1M of them once)."""
+    copy_inner, copy_outer = _states(secret_hex)
+    half = SALT_HEX // 2
+    for u in codes:
+        data = u.encode("utf-8")
+        h = copy_inner()
+        h.update(data)
+        o = copy_outer()
+        o.update(h.digest())
+        yield data + b"|" + o.digest()[:half].hex().encode("ascii")
 
 
 def ticket_id(uscc: str, salt_hex: str) -> str:

@@ -46,12 +46,6 @@ def pool_salts(secret: str, pool: Pool, *, parallel: bool = True) -> list[str]:
     return salts(secret, codes, parallel=parallel)
 
 
-def ticket_ids(pool: Pool, salt_list: Sequence[str]) -> list[str]:
-    """``uscc|salt`` of every entity, in the pool's order (``merkle.ticket_id`` of each)."""
-    codes: list[str] = pool.uscc.tolist()
-    return list(map("|".join, zip(codes, salt_list, strict=True)))
-
-
 def roots(pool: Pool, salt_list: Sequence[str]) -> dict[str, str]:
     """root_c of every class present (the pool is sorted by code, as the trees' leaves are)."""
     codes: list[str] = pool.uscc.tolist()
@@ -80,6 +74,11 @@ def stored_roots(text: str | None) -> dict[str, str] | None:
 def valid_secret(secret: str | None) -> bool:
     """A pool secret as :func:`merkle.new_secret` makes them: 64 lowercase hex digits."""
     return secret is not None and len(secret) == 64 and all(c in "0123456789abcdef" for c in secret)
+
+
+def pool_roots(secret: str, pool: Pool) -> dict[str, str]:
+    """root_c of every class, the salts computed from the secret (in this process: it runs beside others)."""
+    return roots(pool, salts(secret, pool.uscc.tolist(), parallel=False))
 
 
 def lines_with_salts(pool: Pool, salt_list: Sequence[str]) -> bytes:

@@ -182,21 +182,20 @@ class Outcome:
     selected: list[Pick]
 
 
-def _picks(seed: str, pool: Pool, positions: np.ndarray, ids: np.ndarray | None = None) -> list[Pick]:
+def _picks(seed: str, pool: Pool, positions: np.ndarray, salted: tickets.SaltedIds | None = None) -> list[Pick]:
     codes: list[str] = pool.uscc[positions].tolist()
     classes: list[str] = pool.classes[positions].tolist()
-    full = tickets.tickets_for(seed, codes if ids is None else ids[positions].tolist())
+    full = tickets.tickets_for(seed, codes if salted is None else salted[positions].tolist())
     return [Pick(1 + i, u, c, t) for i, (u, c, t) in enumerate(zip(codes, classes, full, strict=True))]
 
 
-def _ticket_ids(pool: Pool, ids: Sequence[str] | None) -> tuple[list[str], np.ndarray | None]:
-    """The ids whose tickets are drawn, as a list (to hash) and, when they are not the codes themselves
-    (version 2: ``uscc|salt``, domain.md §8b), as an array aligned with the pool (to index)."""
-    if ids is None:
-        return pool.uscc.tolist(), None
-    if len(ids) != len(pool):
-        raise ValueError("one ticket id per entity of the pool")
-    return list(ids), np.array(ids, dtype=object)
+def _salted(pool: Pool, secret: str | None) -> tuple[tickets.SaltedIds | None, tickets.Encoder]:
+    """Version 2 (``secret``: the pool's): the ticket ids ``uscc|salt`` of the pool's entities, and what
+    is hashed for them; version 1: the codes themselves (domain.md §8b)."""
+    if secret is None:
+        return None, tickets.utf8
+    salted = tickets.SaltedIds(secret, pool.uscc)
+    return salted, salted.encoder()
 
 
 def stratum_size(n: int, ratio: Decimal, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -217,28 +216,29 @@ def stratified(
     maximum: Mapping[str, int] | None = None,
     *,
     parallel: bool = True,
-    ids: Sequence[str] | None = None,
+    secret: str | None = None,
 ) -> Outcome:
     """Each class c takes its k_c smallest tickets; ranks count within the class.
 
     ``parallel``: a big pool's tickets are hashed by two processes (off when this already runs beside
-    other work in a process of its own). ``ids``: the ticket ids of the pool's entities, in its order,
-    when they are not the codes (version 2); ties are broken by the code either way.
+    other work in a process of its own). ``secret``: version 2, the pool secret: the tickets are those
+    of the ids ``uscc|salt`` (domain.md §8b); ties are broken by the code either way.
     """
     minimum = minimum or {}
     maximum = maximum or {}
-    id_list, id_array = _ticket_ids(pool, ids)
-    keys = tickets.ticket_keys(seed, id_list, tickets.PARALLEL_MIN if parallel else len(id_list) + 1)
-    del id_list
+    salted, encode = _salted(pool, secret)
+    codes = pool.uscc.tolist()
+    keys = tickets.ticket_keys(seed, codes, tickets.PARALLEL_MIN if parallel else len(codes) + 1, encode)
+    del codes
     strata: list[Stratum] = []
     selected: list[Pick] = []
     for klass, n in sorted(pool.sizes().items()):
         ratio = ratios[klass]
         k = stratum_size(n, ratio, minimum.get(klass), maximum.get(klass))
         members = np.flatnonzero(pool.classes == klass)
-        by_id = pool.uscc[members] if id_array is None else id_array[members]
+        by_id = pool.uscc[members] if salted is None else salted[members]
         chosen = tickets.smallest(seed, by_id, keys[members], k, pool.uscc[members])
-        selected.extend(_picks(seed, pool, members[chosen], id_array))
+        selected.extend(_picks(seed, pool, members[chosen], salted))
         strata.append(Stratum(klass, n, k, Fraction(k, n), ratio=ratio))
     return Outcome(STRATIFIED, strata, selected)
 
@@ -257,21 +257,20 @@ def target_probabilities(sizes: Mapping[str, int], weights: Mapping[str, Decimal
 
 
 def weighted(
-    seed: str, pool: Pool, count: int, weights: Mapping[str, Decimal], *, ids: Sequence[str] | None = None
+    seed: str, pool: Pool, count: int, weights: Mapping[str, Decimal], *, secret: str | None = None
 ) -> Outcome:
     """Pareto πps (Rosén): certainties first, then the smallest Q = (u/(1−u)) / (λ/(1−λ)).
 
     u is the ticket as an IEEE double (``float`` of the full decimal string), so a stdlib-only
-    script computes the same keys bit for bit. ``ids``: as in :func:`stratified`.
+    script computes the same keys bit for bit. ``secret``: as in :func:`stratified`.
     """
     sizes = pool.sizes()
     lam = {c: Fraction(1) for c in sizes} if count >= len(pool) else target_probabilities(sizes, weights, count)
     certain = np.flatnonzero(np.array([lam[c] == 1 for c in pool.classes.tolist()], dtype=bool))
-    id_list, id_array = _ticket_ids(pool, ids)
-    raw = tickets.digests(seed, id_list)
-    del id_list
+    salted, encode = _salted(pool, secret)
+    raw = tickets.digests(seed, pool.uscc.tolist(), encode)
     keys = tickets.keys_from_digests(raw)
-    by_id = pool.uscc[certain] if id_array is None else id_array[certain]
+    by_id = pool.uscc[certain] if salted is None else salted[certain]
     first = certain[tickets.ordered(seed, by_id, keys[certain], pool.uscc[certain])]
     others = np.flatnonzero(np.array([lam[c] < 1 for c in pool.classes.tolist()], dtype=bool))
     take = count - len(first)
@@ -290,7 +289,7 @@ def weighted(
         Stratum(c, n, int(np.count_nonzero(pool.classes[positions] == c)), lam[c], weight=weights[c])
         for c, n in sorted(sizes.items())
     ]
-    return Outcome(WEIGHTED, strata, _picks(seed, pool, positions, id_array))
+    return Outcome(WEIGHTED, strata, _picks(seed, pool, positions, salted))
 
 
 def pareto_key(ticket: str, inclusion: Fraction) -> float:

@@ -171,13 +171,11 @@ def _recomputed(
 ) -> tuple[list[tuple[Any, ...]], dict[str, str] | None, Outcome | None]:
     """The draw recomputed: (rank, uscc, risk_class, ticket) of every selected entity, in certificate
     order; with a ``secret`` (version 2) from the salts it gives, with the class roots and the outcome."""
-    salts = None if secret is None else salting.pool_salts(secret, pool, parallel=parallel)
-    ids = None if salts is None else salting.ticket_ids(pool, salts)
-    outcome = run_strategy(mode, parameters, seed, pool, parallel=parallel, ids=ids)
+    outcome = run_strategy(mode, parameters, seed, pool, parallel=parallel, secret=secret)
     rows = [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected]
-    if salts is None:
+    if secret is None:
         return rows, None, None
-    return rows, salting.roots(pool, salts), outcome
+    return rows, salting.roots(pool, salting.pool_salts(secret, pool, parallel=parallel)), outcome
 
 
 def salted_problems(record: PoolFreeze, cert: dict[str, Any], roots: dict[str, str], outcome: Outcome) -> list[str]:
