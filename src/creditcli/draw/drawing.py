@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from creditcli import __version__, clock, lifecycle
@@ -57,11 +58,13 @@ def run_strategy(
     *,
     parallel: bool = True,
     secret: str | None = None,
+    keys: np.ndarray | None = None,
 ) -> Outcome:
     """The draw from recorded parameters (``TaskSpec.draw_parameters``): what verify re-runs.
 
     ``parallel``: hash a big pool's tickets in two processes (see ``strategies.stratified``).
-    ``secret``: version 2, the pool secret: tickets of the ids ``uscc|salt`` (domain.md §8b).
+    ``secret``: version 2, the pool secret: tickets of the ids ``uscc|salt`` (domain.md §8b);
+    ``keys``: their keys, already computed (stratified mode).
     """
     if mode == STRATIFIED:
         return strategies.stratified(
@@ -72,6 +75,7 @@ def run_strategy(
             parameters["maximum"],
             parallel=parallel,
             secret=secret,
+            keys=keys,
         )
     weights = {k: Decimal(v) for k, v in parameters["weights"].items()}
     return strategies.weighted(seed, pool, int(parameters["count"]), weights, secret=secret)
@@ -137,16 +141,18 @@ def draw(
         check_drawable(spec, ep.pool)
         version = algorithm or default_algorithm
         with gc_paused():  # version 2 makes millions of strings: the cyclic GC would rescan them all
-            # Digesting and compressing the pool (0.65 s at 1M) and, version 2, salting it and building
-            # the class trees (2 s) run in child processes while the tickets are hashed here (each
-            # salt computed where its ticket is hashed). Only small values come back (the packed pool,
-            # the roots); without a child the same bytes are computed in this process.
+            # Digesting and compressing the pool (0.65 s at 1M) runs in a child process while the
+            # tickets are hashed here (version 2: in one pass with each entity's salt and leaf, the
+            # class trees built from the leaves after); without a child the same bytes are computed
+            # in this process.
             secret = merkle.new_secret() if version == 2 else None
             packing = in_child(lambda: PackedPool.of(ep))
-            rooting = None if secret is None else in_child(lambda: salting.pool_roots(secret, ep.pool))
-            outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool, secret=secret)
+            roots, keys = (None, None)
+            if secret is not None:
+                roots, keys = salting.salted_pass(secret, ep.pool, seed if spec.mode == STRATIFIED else None)
+            outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool, secret=secret, keys=keys)
+            del keys
             packed = packing.result()
-            roots = None if rooting is None else rooting.result()
         record = freeze_record(session, task, ep, now, packed, None if secret is None else Salted(secret), roots)
         pool = ep.pool
     else:

@@ -217,19 +217,22 @@ def stratified(
     *,
     parallel: bool = True,
     secret: str | None = None,
+    keys: np.ndarray | None = None,
 ) -> Outcome:
     """Each class c takes its k_c smallest tickets; ranks count within the class.
 
     ``parallel``: a big pool's tickets are hashed by two processes (off when this already runs beside
     other work in a process of its own). ``secret``: version 2, the pool secret: the tickets are those
-    of the ids ``uscc|salt`` (domain.md §8b); ties are broken by the code either way.
+    of the ids ``uscc|salt`` (domain.md §8b); ties are broken by the code either way. ``keys``: the
+    pool's ticket keys, already computed (``salting.salted_pass``).
     """
     minimum = minimum or {}
     maximum = maximum or {}
     salted, encode = _salted(pool, secret)
-    codes = pool.uscc.tolist()
-    keys = tickets.ticket_keys(seed, codes, tickets.PARALLEL_MIN if parallel else len(codes) + 1, encode)
-    del codes
+    if keys is None:
+        codes = pool.uscc.tolist()
+        keys = tickets.ticket_keys(seed, codes, tickets.PARALLEL_MIN if parallel else len(codes) + 1, encode)
+        del codes
     strata: list[Stratum] = []
     selected: list[Pick] = []
     for klass, n in sorted(pool.sizes().items()):

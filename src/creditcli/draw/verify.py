@@ -171,11 +171,12 @@ def _recomputed(
 ) -> tuple[list[tuple[Any, ...]], dict[str, str] | None, Outcome | None]:
     """The draw recomputed: (rank, uscc, risk_class, ticket) of every selected entity, in certificate
     order; with a ``secret`` (version 2) from the salts it gives, with the class roots and the outcome."""
-    outcome = run_strategy(mode, parameters, seed, pool, parallel=parallel, secret=secret)
-    rows = [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected]
     if secret is None:
-        return rows, None, None
-    return rows, salting.roots(pool, salting.pool_salts(secret, pool, parallel=parallel)), outcome
+        outcome = run_strategy(mode, parameters, seed, pool, parallel=parallel)
+        return [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected], None, None
+    roots, keys = salting.salted_pass(secret, pool, seed if mode == STRATIFIED else None, parallel=parallel)
+    outcome = run_strategy(mode, parameters, seed, pool, parallel=parallel, secret=secret, keys=keys)
+    return [(p.rank, p.uscc, p.risk_class, p.ticket) for p in outcome.selected], roots, outcome
 
 
 def salted_problems(record: PoolFreeze, cert: dict[str, Any], roots: dict[str, str], outcome: Outcome) -> list[str]:
