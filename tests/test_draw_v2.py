@@ -93,6 +93,33 @@ def test_a_proof_s_path_read_off_the_tree_levels_is_rfc_6962_s() -> None:
         assert all(path_of(levels, i) == merkle.audit_path(leaves, i) for i in range(n))
 
 
+@pytest.mark.parametrize("block", [1, 2, 8, 1 << 14])
+def test_class_trees_built_in_blocks_are_rfc_6962_s(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """salting.salted_pass (freeze, draw, verify) cuts each class's tree into blocks shared out between two
+    processes and combines their roots: the roots and ticket keys are those of the reference definitions."""
+    from creditcli.draw import salting
+    from creditcli.draw.strategies import Pool
+    from creditcli.draw.tickets import ticket_keys
+
+    for n in [*range(1, 40), 64, 65, 127]:
+        leaves = [merkle.leaf_hash(str(i).encode()) for i in range(n)]
+        roots, at = [], 0
+        for size in salting.blocks(n, block):
+            roots.append(merkle.root(leaves[at : at + size]))
+            at += size
+        assert at == n and salting.combine(n, roots, block) == merkle.root(leaves)
+    monkeypatch.setattr(salting, "PARALLEL_MIN", 10)  # the child takes its share at this size too
+    rng = np.random.default_rng(block)
+    codes = [f"91370112MA{i:07d}X" for i in range(500)]
+    pool = Pool.from_pairs(codes, rng.choice(["A", "B", "C", ""], 500, p=[0.5, 0.3, 0.15, 0.05]).tolist())
+    salts = merkle.salts(SECRET, pool.uscc.tolist())
+    want = merkle.class_roots(pool.uscc.tolist(), pool.classes.tolist(), salts)
+    found, keys = salting.salted_pass(SECRET, pool, SEED, block=block)
+    assert found == want and found == salting.salted_pass(SECRET, pool, block=block)[0]
+    ids = [merkle.ticket_id(u, s) for u, s in zip(pool.uscc.tolist(), salts, strict=True)]
+    assert keys is not None and keys.tolist() == ticket_keys(SEED, ids).tolist()
+
+
 def test_freeze_records_the_secret_and_publishes_each_class_s_count_and_root(
     cli: Cli, pool: list[tuple[str, str]], tmp_path: Path
 ) -> None:

@@ -44,56 +44,129 @@ def salts(secret: str, codes: Sequence[str], *, parallel: bool = True) -> list[s
     return first + second
 
 
-def _salted_part(seed: str | None, secret: str, codes: Sequence[str], classes: Sequence[str]) -> tuple[bytes, bytes]:
-    """For a run of the pool's entities, in one pass per entity: its salt, its leaf hash
-    SHA-256(0x00 ‖ ``uscc|class|salt``) and (given a seed) the §8 digest of its ticket id ``uscc|salt``
-    — each digest as 32 bytes of one buffer (two buffers: the leaves, the tickets' digests)."""
+BLOCK = 1 << 14
+"""Leaves per block of a class tree built by one process (the blocks' roots are combined after)."""
+
+
+def blocks(n: int, block: int = BLOCK) -> list[int]:
+    """The sizes of the aligned perfect subtrees that make up RFC 6962's tree of ``n`` leaves, in leaf
+    order: the powers of two of n's binary form, largest first (MTH splits at the largest power of two
+    below n, recursively), each cut into blocks of at most ``block`` leaves."""
+    out: list[int] = []
+    for bit in reversed(range(n.bit_length())):
+        size = 1 << bit
+        if n & size:
+            step = min(size, block)
+            out += [step] * (size // step)
+    return out
+
+
+def combine(n: int, roots: Sequence[bytes], block: int = BLOCK) -> bytes:
+    """MTH of ``n`` leaves from the roots of its :func:`blocks`: each power of two of n is the perfect tree
+    over its blocks' roots, and the tree is those parts folded from the right (node(P1, node(P2, …)))."""
+    parts: list[bytes] = []
+    at = 0
+    for bit in reversed(range(n.bit_length())):
+        size = 1 << bit
+        if n & size:
+            count = max(size // block, 1)
+            parts.append(merkle.root(roots[at : at + count]))
+            at += count
+    folded = parts[-1]
+    for part in reversed(parts[:-1]):
+        folded = merkle.node_hash(part, folded)
+    return folded
+
+
+def _salted_part(
+    seed: str | None, secret: str, codes: Sequence[str], cuts: Sequence[tuple[str, int]]
+) -> tuple[list[bytes], bytes]:
+    """For a run of whole blocks (``cuts``: class and size of each, ``codes`` their entities in order), in
+    one pass per entity: its salt, its leaf SHA-256(0x00 ‖ ``uscc|class|salt``) and (given a seed) the §8
+    digest of its ticket id ``uscc|salt``. Returns each block's root and the digests as one buffer."""
     copy_inner, copy_outer = merkle.hmac_states(secret)
     leaf = hashlib.sha256(b"\x00").copy  # merkle.leaf_hash: the prefix hashed once
     ticket = hashlib.sha256(tickets.sha256_hex(seed).encode("ascii")).copy if seed is not None else None
     half = merkle.SALT_HEX // 2
-    leaves: list[bytes] = []
+    roots: list[bytes] = []
     digests: list[bytes] = []
-    add_leaf, add_digest = leaves.append, digests.append
-    for u, c in zip(codes, classes, strict=True):
-        data = u.encode("utf-8")
-        h = copy_inner()
-        h.update(data)
-        o = copy_outer()
-        o.update(h.digest())
-        salt = o.digest()[:half].hex().encode("ascii")
-        x = leaf()
-        x.update(data + b"|" + c.encode("utf-8") + b"|" + salt)
-        add_leaf(x.digest())
-        if ticket is not None:
-            t = ticket()
-            t.update(data + b"|" + salt)
-            add_digest(t.digest())
-    return b"".join(leaves), b"".join(digests)
+    add_digest = digests.append
+    at = 0
+    for klass, size in cuts:
+        tail = b"|" + klass.encode("utf-8") + b"|"
+        leaves: list[bytes] = []
+        add_leaf = leaves.append
+        for u in codes[at : at + size]:
+            data = u.encode("utf-8")
+            h = copy_inner()
+            h.update(data)
+            o = copy_outer()
+            o.update(h.digest())
+            salt = o.digest()[:half].hex().encode("ascii")
+            x = leaf()
+            x.update(data + tail + salt)
+            add_leaf(x.digest())
+            if ticket is not None:
+                t = ticket()
+                t.update(data + b"|" + salt)
+                add_digest(t.digest())
+        roots.append(merkle.root(leaves))
+        at += size
+    return roots, b"".join(digests)
 
 
 def salted_pass(
-    secret: str, pool: Pool, seed: str | None = None, *, parallel: bool = True
+    secret: str, pool: Pool, seed: str | None = None, *, parallel: bool = True, block: int = BLOCK
 ) -> tuple[dict[str, str], np.ndarray | None]:
-    """The class roots of a pool under ``secret`` and (given a seed) its entities' ticket keys, every salt
-    computed once: the pool's second half by a child process, which sends back only 32 bytes per entity
-    per digest; the trees are then built here from the leaves (version 2 at 1M: 2 s → 1 s)."""
-    codes: list[str] = pool.uscc.tolist()
-    classes: list[str] = pool.classes.tolist()
-    n = len(codes)
-    half = n // 2 if parallel and n >= PARALLEL_MIN else n
-    child = in_child(lambda: _salted_part(seed, secret, codes[half:], classes[half:])) if half < n else None
-    first = _salted_part(seed, secret, codes[:half], classes[:half])
-    second = child.result() if child is not None else None
-    if second is None or len(second[0]) != 32 * (n - half):
-        second = _salted_part(seed, secret, codes[half:], classes[half:])
-    blob = first[0] + second[0]
-    every = np.array([blob[i : i + 32] for i in range(0, len(blob), 32)], dtype=object)
-    roots = {str(c): merkle.root(every[pool.classes == c].tolist()).hex() for c in sorted(set(classes))}
+    """The class roots of a pool under ``secret`` and (given a seed) its entities' ticket keys, in one
+    pass per entity (its salt computed once). Each class's tree is cut into aligned blocks (:func:`blocks`);
+    the blocks are shared out between this process and a child in about equal halves, each computing its
+    entities' salts, leaves, ticket digests and its blocks' roots, so that only the digests (32 bytes per
+    entity) and the blocks' roots come back; the roots are then combined here (:func:`combine`)."""
+    classes = sorted(set(pool.classes.tolist()))
+    members = {c: np.flatnonzero(pool.classes == c) for c in classes}
+    work: list[tuple[str, int, int]] = []  # class, first rank, size: every block in order
+    for c in classes:
+        first = 0
+        for size in blocks(len(members[c]), block):
+            work.append((c, first, size))
+            first += size
+    total = len(pool)
+    split = len(work)
+    if parallel and total >= PARALLEL_MIN:
+        done = 0
+        for i, (_, _, size) in enumerate(work):
+            if done >= total // 2:
+                split = i
+                break
+            done += size
+    shares = [work[:split], work[split:]]
+    positions = [
+        np.concatenate([members[c][a : a + n] for c, a, n in share]) if share else np.zeros(0, dtype=np.int64)
+        for share in shares
+    ]
+
+    def run(i: int) -> tuple[list[bytes], bytes]:
+        codes: list[str] = pool.uscc[positions[i]].tolist()
+        return _salted_part(seed, secret, codes, [(c, n) for c, _, n in shares[i]])
+
+    child = in_child(lambda: run(1)) if shares[1] else None
+    first_part = run(0)
+    second_part = child.result() if child is not None else None
+    if second_part is None or len(second_part[0]) != len(shares[1]):
+        second_part = run(1)
+    block_roots: dict[str, list[bytes]] = {c: [] for c in classes}
+    for share, (found, _) in zip(shares, (first_part, second_part), strict=True):
+        for (c, _, _), r in zip(share, found, strict=True):
+            block_roots[c].append(r)
+    roots = {c: combine(len(members[c]), block_roots[c], block).hex() for c in classes}
     if seed is None:
         return roots, None
-    raw = np.frombuffer(first[1] + second[1], dtype=np.uint8).reshape(-1, 32)
-    return roots, tickets.keys_from_digests(raw)
+    keys = np.empty(total, dtype=np.uint64)
+    for where, (_, raw) in zip(positions, (first_part, second_part), strict=True):
+        if len(where):
+            keys[where] = tickets.keys_from_digests(np.frombuffer(raw, dtype=np.uint8).reshape(-1, 32))
+    return roots, keys
 
 
 def pool_salts(secret: str, pool: Pool, *, parallel: bool = True) -> list[str]:
