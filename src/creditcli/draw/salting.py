@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from binascii import hexlify
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -102,7 +103,7 @@ def _salted_part(
             h.update(data)
             o = copy_outer()
             o.update(h.digest())
-            salt = o.digest()[:half].hex().encode("ascii")
+            salt = hexlify(o.digest()[:half])
             x = leaf()
             x.update(data + tail + salt)
             add_leaf(x.digest())
