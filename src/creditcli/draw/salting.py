@@ -81,10 +81,10 @@ def combine(n: int, roots: Sequence[bytes], block: int = BLOCK) -> bytes:
 
 def _salted_part(
     seed: str | None, secret: str, codes: Sequence[str], cuts: Sequence[tuple[str, int]]
-) -> tuple[list[bytes], bytes]:
+) -> tuple[list[bytes], np.ndarray]:
     """For a run of whole blocks (``cuts``: class and size of each, ``codes`` their entities in order), in
     one pass per entity: its salt, its leaf SHA-256(0x00 ‖ ``uscc|class|salt``) and (given a seed) the §8
-    digest of its ticket id ``uscc|salt``. Returns each block's root and the digests as one buffer."""
+    digest of its ticket id ``uscc|salt``. Returns each block's root and the entities' ticket keys."""
     copy_inner, copy_outer = merkle.hmac_states(secret)
     leaf = hashlib.sha256(b"\x00").copy  # merkle.leaf_hash: the prefix hashed once
     ticket = hashlib.sha256(tickets.sha256_hex(seed).encode("ascii")).copy if seed is not None else None
@@ -94,7 +94,7 @@ def _salted_part(
     add_digest = digests.append
     at = 0
     for klass, size in cuts:
-        tail = b"|" + klass.encode("utf-8") + b"|"
+        tail = klass.encode("utf-8") + b"|"
         leaves: list[bytes] = []
         add_leaf = leaves.append
         for u in codes[at : at + size]:
@@ -104,16 +104,18 @@ def _salted_part(
             o = copy_outer()
             o.update(h.digest())
             salt = hexlify(o.digest()[:half])
+            data += b"|"
             x = leaf()
             x.update(data + tail + salt)
             add_leaf(x.digest())
             if ticket is not None:
                 t = ticket()
-                t.update(data + b"|" + salt)
+                t.update(data + salt)
                 add_digest(t.digest())
         roots.append(merkle.root(leaves))
         at += size
-    return roots, b"".join(digests)
+    raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(-1, 32)
+    return roots, tickets.keys_from_digests(raw) if len(raw) else np.zeros(0, dtype=np.uint64)
 
 
 def salted_pass(
@@ -147,7 +149,7 @@ def salted_pass(
         for share in shares
     ]
 
-    def run(i: int) -> tuple[list[bytes], bytes]:
+    def run(i: int) -> tuple[list[bytes], np.ndarray]:
         codes: list[str] = pool.uscc[positions[i]].tolist()
         return _salted_part(seed, secret, codes, [(c, n) for c, _, n in shares[i]])
 
@@ -164,9 +166,8 @@ def salted_pass(
     if seed is None:
         return roots, None
     keys = np.empty(total, dtype=np.uint64)
-    for where, (_, raw) in zip(positions, (first_part, second_part), strict=True):
-        if len(where):
-            keys[where] = tickets.keys_from_digests(np.frombuffer(raw, dtype=np.uint8).reshape(-1, 32))
+    for where, (_, found_keys) in zip(positions, (first_part, second_part), strict=True):
+        keys[where] = found_keys
     return roots, keys
 
 
