@@ -55,10 +55,34 @@ def test_help_imports_no_database_nor_data_libraries(args: list[str], tmp_path: 
     assert "creditcli.settings_file" not in found
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"]], ids=" ".join)
-def test_top_level_help_imports_no_pydantic(args: list[str]) -> None:
-    """Answered before any option is parsed: Typer's parameter checks (pydantic) never load."""
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["tasks", "--help"], ["results", "--help"]], ids=" ".join)
+def test_help_imports_no_pydantic(args: list[str]) -> None:
+    """Typer's parameter checks (pydantic) never load for a help screen: the top level answers before any
+    option is parsed; a group's help parses the global options, all unset, which need no converting
+    (cli/values.py)."""
     assert "pydantic" not in packages(imported(*args))
+
+
+@pytest.mark.parametrize("noun", ["tasks", "entities", "results", "publicity", "risk", "db"])
+def test_a_group_help_builds_no_command_and_shows_what_building_them_shows(
+    noun: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``tasks --help`` lists stand-ins (cli/groups.py): the same screen as the built commands give."""
+    from creditcli.cli import groups
+
+    monkeypatch.setenv("COLUMNS", "100")
+    group = groups.noun_group(groups.Nouns._noun(noun))
+    commands = group.commands
+    assert isinstance(commands, groups.Commands)
+    with group.make_context(noun, ["--help"], resilient_parsing=True) as ctx:
+        group.get_help(ctx)  # Typer's rich help screen is printed, not returned
+        listed = capsys.readouterr().out
+        assert commands.built == {}
+        commands.stand_in = None  # now the help screen builds every command, as Typer itself would
+        group.get_help(ctx)
+        full = capsys.readouterr().out
+    assert set(commands.built) == set(commands.order) != set()
+    assert "命令" in listed and full == listed
 
 
 def test_reads_import_no_data_libraries_nor_orm(cli: Cli, tmp_path: Path) -> None:
