@@ -102,6 +102,8 @@ def test_reads_import_no_data_libraries_nor_orm(cli: Cli, tmp_path: Path) -> Non
         found = imported("--db", cli.db, *args)
         assert packages(found) & DATA == set(), args
         assert found & ORM == set(), args
+        if "--limit" not in args:  # a number typed on the command line is converted by Typer (pydantic)
+            assert "pydantic" not in packages(found), args  # cli/values.py; tasks show reads the spec as JSON
 
 
 def test_a_write_still_imports_what_it_needs(cli: Cli, tmp_path: Path) -> None:
@@ -109,3 +111,32 @@ def test_a_write_still_imports_what_it_needs(cli: Cli, tmp_path: Path) -> None:
     found = imported("--db", cli.db, "entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
     assert {"pandas", "numpy", "pyarrow"} <= packages(found)
     assert "creditcli.db.models" in found
+
+
+def test_tasks_show_reads_the_stored_spec_as_the_model_does(cli: Cli, tmp_path: Path) -> None:
+    """``tasks show`` reads a task's parameters as JSON (start-up): the same values as the pydantic
+    model gives, for a 定向 weighted task and a stratified one; a damaged record goes to the model."""
+    import json
+
+    from creditcli.draw.spec import parse_spec
+    from creditcli.draw.views import spec_data
+    from creditcli.errors import RecordError
+
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    window = ["--window", "2026-03-01:2026-06-30"]
+    weights = [a for w in ("A=1", "B=2", "C=3", "D=4.5") for a in ("--weight", w)]
+    scope = ["--station", "华山市场监管所", "--entity-type", "企业", "--exclude-drawn-within", "6"]
+    cli.ok("tasks", "create", "W", "--name", "加权", *window, "--mode", "weighted", "--count", "1", *weights, *scope)
+    cli.ok("tasks", "create", "S", "--name", "分层", *window, "--ratio", "A=0.010", "--min", "A=3", "--max", "A=20")
+    stored = dict(cli.query("SELECT code, spec FROM tasks"))
+    for code, spec in stored.items():
+        model = parse_spec(code, spec)
+        assert spec_data(code, spec) == json.loads(model.model_dump_json())
+        shown = json.loads(cli.ok("-f", "json", "tasks", "show", code).stdout)
+        assert shown["parameters"] == model.draw_parameters() and shown["pool_scope"] == model.pool.model_dump(
+            mode="json"
+        )
+    assert json.loads(cli.ok("-f", "json", "tasks", "show", "S").stdout)["parameters"]["ratios"]["A"] == "0.010"
+    damaged = json.dumps({**json.loads(stored["S"]), "items": "不是列表"})
+    with pytest.raises(RecordError, match=r"tasks\.spec）已损坏"):
+        spec_data("S", damaged)
