@@ -87,8 +87,8 @@ def check_directory(target: Path) -> None:
 def gather(session: Session, task: Task, authority: str = "", head: dict[str, Any] | None = None) -> Site:
     """The page's content for the task's standing draw, checked as the public exports check it
     (required columns not blank, exit 65); results only once their publication is recorded."""
+    listing = publicity.public_table(session, task, publicity.LIST, authority=authority)  # first: not drawn?
     plan_table = publicity.public_table(session, task, publicity.PLAN)
-    listing = publicity.public_table(session, task, publicity.LIST, authority=authority)
     drawn = sum(len(batch) for batch in listing.batches)
     authority_value = spec_of(task).authority.strip() or authority.strip()
     publicity.check_required(task, publicity.LIST, [("authority", "检查机关")], [(authority_value,)])
