@@ -413,3 +413,17 @@ def test_a_version_1_page_from_the_command(
     body = browser.find_element("tag name", "body").text
     assert "本次抽取使用第 1 版算法：逐户抽取凭证只有第 2 版算法的抽取才有，本页无法核验凭证。" in body
     assert not browser.find_element("id", "proof-file").is_enabled()
+
+
+def test_names_cannot_break_out_of_the_page(tmp_path: Path) -> None:
+    """A name with markup stays text: escaped in the tables, \\u003c-escaped in the embedded JSON."""
+    cert, _ = v2_draw("stratified")
+    evil = '</script><script>alert(1)</script><!-- & "'
+    cert["selected"][0]["name"] = evil
+    cert["task"]["name"] = evil
+    page = page_of(cert, tmp_path / "site")
+    text = page.read_text(encoding="utf-8")
+    assert "alert(1)</script>" not in text and "<!-- &" not in text
+    assert text.count("<script") == 2 and "&lt;/script&gt;&lt;script&gt;alert(1)" in text
+    found = text.split('id="site-data">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(found)["certificate"] == cert
