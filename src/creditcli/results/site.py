@@ -160,7 +160,9 @@ def _rows(table: Table, keys: Sequence[str]) -> tuple[list[str], list[list[str]]
     return labels, rows
 
 
-def _table(labels: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (0,)) -> str:
+def _table(
+    labels: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (0,), css: str = "list"
+) -> str:
     head = "".join(f"<th{' class=num' if i in numeric else ''}>{escape(h)}</th>" for i, h in enumerate(labels))
     body = "".join(
         "<tr>"
@@ -168,7 +170,7 @@ def _table(labels: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _link(name: str, label: str) -> str:
@@ -296,7 +298,7 @@ def _certificate_section(cert: dict[str, Any], names: dict[str, str]) -> list[st
     return [
         "<h2>抽取证书（公开版）</h2>",
         f'<table class="certificate">{rows}</table>',
-        _table(labels, strata, numeric=(1, 3)),
+        _table(labels, strata, numeric=(1, 3), css="strata"),
         f'<p class="note">{escape(note)}</p>',
         f'<p class="downloads">下载：{_link(names["certificate"], "公开版抽取证书（JSON）")}</p>',
     ]
