@@ -62,8 +62,7 @@ def site(
     code: CodeArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="输出目录（新目录或空目录）", show_default=False)],
 ) -> None:
-    """写出静态公示页（index.html，无需服务器、不联网）：抽查计划、抽查名单、已公示的检查结果、公开版抽取证书、
-    抽取方法说明，以及被抽查对象在浏览器中核验本户抽取凭证的工具；旁附公开证书与公示 CSV 供下载。"""
+    """写出静态公示页（不联网）：计划、名单、已公示的结果、公开证书，及核验本户抽取凭证的工具。"""
     from creditcli.actions import publicity
 
     app_ctx = AppContext.from_typer(ctx)
