@@ -317,14 +317,16 @@ def kind(test, what):
 NAT = kind(lambda v: type(v) is int and v >= 0, "非负整数")
 POSITIVE = kind(lambda v: type(v) is int and v >= 1, "正整数")
 TEXT = kind(lambda v: isinstance(v, str), "字符串")
-FLAG = kind(lambda v: type(v) is bool, "true 或 false")
-SALT = kind(lambda v: isinstance(v, str) and HEX32.fullmatch(v) is not None, "32 位小写十六进制字符串")
-HASH = kind(lambda v: isinstance(v, str) and HEX64.fullmatch(v) is not None, "64 位小写十六进制字符串")
+FLAG = kind(lambda v: type(v) is bool, " true 或 false")
+SALT = kind(lambda v: isinstance(v, str) and HEX32.fullmatch(v) is not None, " 32 位小写十六进制字符串")
+HASH = kind(lambda v: isinstance(v, str) and HEX64.fullmatch(v) is not None, " 64 位小写十六进制字符串")
 TICKET_TEXT = kind(
     lambda v: isinstance(v, str) and TICKET.fullmatch(v) is not None, "签号（“0.” 后接 64 至 78 位数字）"
 )
 OBJECT = kind(lambda v: isinstance(v, dict), "对象")
 ROWS = kind(lambda v: isinstance(v, list), "数组")
+ALGORITHM = kind(lambda v: v == "creditcli-consistent-sampling", " creditcli-consistent-sampling")
+VERSION_2 = kind(lambda v: type(v) is int and v == 2, " 2")
 FRACTION_TEXT = kind(
     lambda v: isinstance(v, str) and re.fullmatch(r"[0-9]{1,30}/[1-9][0-9]{0,29}", v) is not None, "分数 p/q"
 )
@@ -387,7 +389,14 @@ def read_proof(path):
     where = f"抽取凭证 {path}"
     task = need(proof, "task", OBJECT, where)
     need(task, "code", TEXT, where + " 的 task")
-    fields = {"algorithm_version": POSITIVE, "draw_seq": POSITIVE, "seed": TEXT, "mode": TEXT, "uscc": TEXT}
+    fields = {
+        "algorithm": ALGORITHM,
+        "algorithm_version": VERSION_2,
+        "draw_seq": POSITIVE,
+        "seed": TEXT,
+        "mode": TEXT,
+        "uscc": TEXT,
+    }
     fields |= {"risk_class": TEXT, "salt": SALT, "leaf_index": NAT, "n": POSITIVE, "audit_path": ROWS}
     fields |= {"root": HASH, "ticket": TICKET_TEXT, "k": NAT, "selected": FLAG}
     for key, k in fields.items():
@@ -422,7 +431,9 @@ def read_public(path):
     where = f"公开版证书 {path}"
     task = need(public, "task", OBJECT, where)
     need(task, "code", TEXT, where + " 的 task")
-    for key, k in (("draw_seq", POSITIVE), ("seed", TEXT), ("mode", TEXT), ("strata", ROWS), ("selected", ROWS)):
+    fields = {"algorithm": ALGORITHM, "algorithm_version": VERSION_2, "draw_seq": POSITIVE, "seed": TEXT}
+    fields |= {"mode": TEXT, "strata": ROWS, "selected": ROWS}
+    for key, k in fields.items():
         need(public, key, k, where)
     if public["mode"] == "weighted":
         need(public, "threshold_key", optional(FLOAT_TEXT), where)
