@@ -388,6 +388,7 @@ def test_any_field_of_the_proof_or_the_public_certificate_can_be_wrong(
         out, err = capsys.readouterr()
         assert code in (0, 1)
         assert (out + err).count("\n") == 1, (out, err)
+        assert "有字段无法使用" not in err, err  # each wrong field is named, not caught by the last resort
         assert code == 1 or out.startswith("凭证核对无误：")
 
 
