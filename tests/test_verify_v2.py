@@ -594,3 +594,11 @@ def test_pool_file_lines_it_cannot_use(tmp_path: Path) -> None:
         "",
         f"无法复核：{VECTORS / 'v2.weighted.certificate.json'} 或 {pool} 不是 UTF-8 文本\n",
     )
+
+
+def test_the_answer_stays_one_line_whatever_the_names_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The name is not committed to by the tree (the code is): a name with a newline or ESC is shown escaped."""
+    proof = PROOFS["stratified"]["proofs"][0] | {"name": "某某\n有限公司\x1b[31m"}
+    code, out, err = check(proof, PROOFS["stratified"]["public"], tmp_path, capsys)
+    assert (code, err, out.count("\n")) == (0, "", 1)
+    assert out.startswith("凭证核对无误：某某\\n有限公司\\x1b[31m（")

@@ -199,9 +199,15 @@ def root_from_path(leaf, index, n, path):
     return r if sn == 0 else None
 
 
+def clean(text):
+    """``text`` for a one-line message: control characters and line separators as escapes (\\n, \\x1b)."""
+    text = str(text)
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def label(risk_class):
     """The class as a message names it after a Chinese character: " A 类", or "未分类" for the empty class."""
-    return f" {risk_class} 类" if risk_class else "未分类"
+    return f" {clean(risk_class)} 类" if risk_class else "未分类"
 
 
 def fraction_text(value):
@@ -253,7 +259,7 @@ def rerun_v2(cert, data, cert_path, pool_path):
     if len(salts) != len(rows):
         problems.append("抽取范围文件中有重复的统一社会信用代码")
     if len(rows) != cert["pool_size"]:
-        problems.append(f"抽取范围户数不符：证书 pool_size 为 {cert['pool_size']}，范围文件有 {len(rows)} 行")
+        problems.append(f"抽取范围户数不符：证书 pool_size 为 {clean(cert['pool_size'])}，范围文件有 {len(rows)} 行")
     selected, strata, tix = redraw(cert, pool, {u: f"{u}|{s}" for u, s in salts.items()})
     if [(s["risk_class"], s["n"], s["k"]) for s in cert["strata"]] != strata:
         problems.append(f"各类户数/抽取数不符：重新计算为 {strata}")
@@ -267,27 +273,31 @@ def rerun_v2(cert, data, cert_path, pool_path):
             c = s["risk_class"]
             want = tix[last[c]] if c in last else None
             if s["threshold"] != want:
-                problems.append(f"{label(c).strip()}的门槛 threshold 不符：证书 {s['threshold']}，重新计算 {want}")
+                problems.append(
+                    f"{label(c).strip()}的门槛 threshold 不符：证书 {clean(s['threshold'])}，重新计算 {want}"
+                )
             if s["n"] and s["inclusion"] != fraction_text(Fraction(s["k"], s["n"])):
-                problems.append(f"{label(c).strip()}的入样概率 inclusion 不符：证书 {s['inclusion']}")
+                problems.append(f"{label(c).strip()}的入样概率 inclusion 不符：证书 {clean(s['inclusion'])}")
     else:
         lam = lambdas({c: n for c, n, _ in strata}, p["weights"], p["count"])
         keys = [pareto_key(tix[u], lam[c]) for _, u, c in selected if lam[c] < 1]
         want = repr(max(keys)) if keys else None
         if cert["threshold_key"] != want:
-            problems.append(f"门槛 threshold_key 不符：证书 {cert['threshold_key']}，重新计算 {want}")
+            problems.append(f"门槛 threshold_key 不符：证书 {clean(cert['threshold_key'])}，重新计算 {want}")
         for s in cert["strata"]:
             c = s["risk_class"]
             if c in lam and s["inclusion"] != fraction_text(lam[c]):
                 problems.append(
                     f"{label(c).strip()}的入样概率 inclusion 不符："
-                    f"证书 {s['inclusion']}，重新计算 {fraction_text(lam[c])}"
+                    f"证书 {clean(s['inclusion'])}，重新计算 {fraction_text(lam[c])}"
                 )
     for s in cert["strata"]:
         c = s["risk_class"]
         got = merkle_root(members[c]).hex() if c in members else None
         if s["root"] != got:
-            problems.append(f"{label(c).strip()}的默克尔树根 root 不符：证书 {s['root']}，由范围文件计算为 {got}")
+            problems.append(
+                f"{label(c).strip()}的默克尔树根 root 不符：证书 {clean(s['root'])}，由范围文件计算为 {got}"
+            )
     want = [(s["rank"], s["uscc"], s["risk_class"], s["ticket"]) for s in cert["selected"]]
     got = [(r, u, c, tix[u]) for r, u, c in selected]
     return report(
@@ -306,7 +316,7 @@ def shown(value):
         return "一个对象"
     if isinstance(value, list):
         return "一个数组"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+    text = clean(json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value))
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -328,19 +338,12 @@ ROWS = kind(lambda v: isinstance(v, list), "数组")
 ALGORITHM = kind(lambda v: v == "creditcli-consistent-sampling", " creditcli-consistent-sampling")
 VERSION_2 = kind(lambda v: type(v) is int and v == 2, " 2")
 FRACTION_TEXT = kind(
-    lambda v: isinstance(v, str) and re.fullmatch(r"[0-9]{1,30}/[1-9][0-9]{0,29}", v) is not None, "分数 p/q"
+    lambda v: isinstance(v, str) and re.fullmatch(r"[0-9]{1,60}/[1-9][0-9]{0,59}", v) is not None, "分数 p/q"
 )
 
 
-def number_text(v):
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return isinstance(v, str)
-
-
-FLOAT_TEXT = kind(number_text, "浮点数的十进制写法")
+FLOAT = re.compile(r"inf|[0-9]+(\.[0-9]+)?(e[+-][0-9]+)?")
+FLOAT_TEXT = kind(lambda v: isinstance(v, str) and FLOAT.fullmatch(v) is not None, "非负浮点数的 Python repr 写法")
 
 
 def optional(k):
@@ -526,7 +529,11 @@ def check_proof(proof, public):
             key = pareto_key(proof["ticket"], Fraction(p, q))
             t = proof["threshold_key"]
             inside = t is not None and key <= float(t)
-            why = f"Pareto 键 {key!r} {'不大于' if inside else '大于'}门槛 {t}" if t else "门槛为空（该类无人按键抽中）"
+            why = (
+                f"Pareto 键 {key!r} {'不大于' if inside else '大于'}门槛 {t}"
+                if t
+                else "门槛 threshold_key 为空（没有按 Pareto 键抽中的对象）"
+            )
         stated = proof["key"]
         if (stated is None) != (key is None) or (key is not None and float(stated) != key):
             return False, f"第 3 步（门槛）未通过：由签号和 λ 算出的 Pareto 键为 {key!r}，与凭证中的 {stated} 不符"
@@ -538,13 +545,13 @@ def check_proof(proof, public):
     if listed != inside:
         return False, (
             f"第 4 步（抽中名单）未通过：{why}，"
-            f"但公开版证书的抽中名单中{'没有' if inside else '却有'}统一社会信用代码 {u}"
+            f"但公开版证书的抽中名单中{'没有' if inside else '却有'}统一社会信用代码 {clean(u)}"
         )
-    name = proof.get("name") if isinstance(proof.get("name"), str) else ""
-    who = f"{name}（{u}）" if name else u
+    name = clean(proof["name"]) if isinstance(proof.get("name"), str) else ""
+    who = f"{name}（{clean(u)}）" if name else clean(u)
     fate = "被抽中，公开的抽中名单中有它" if inside else "未被抽中，公开的抽中名单中也没有它"
     return True, (
-        f"凭证核对无误：{who}在任务 {public['task']['code']} 第 {public['draw_seq']} 次抽取中属{label(c)}，"
+        f"凭证核对无误：{who}在任务 {clean(public['task']['code'])} 第 {public['draw_seq']} 次抽取中属{label(c)}，"
         f"其默克尔路径通向公开版证书公布的该类树根，{why}，{fate}"
     )
 
