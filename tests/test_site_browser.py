@@ -427,3 +427,34 @@ def test_names_cannot_break_out_of_the_page(tmp_path: Path) -> None:
     assert text.count("<script") == 2 and "&lt;/script&gt;&lt;script&gt;alert(1)" in text
     found = text.split('id="site-data">', 1)[1].split("</script>", 1)[0]
     assert json.loads(found)["certificate"] == cert
+
+
+def test_a_lambda_beyond_double_precision_is_divided_exactly(browser: Any, tmp_path: Path) -> None:
+    """λ = p/q with p and q above 2^53 (weights with six decimals over millions of entities): the page
+    takes the double nearest p/q, as Python's float(Fraction) does, not Number(p) / Number(q), which is
+    one unit lower for the p/q found here and puts a genuine proof's key just above the threshold."""
+    import random
+    from fractions import Fraction
+
+    cert, proofs = v2_draw("weighted")
+    proof = next(x for x in proofs.values() if x["risk_class"] == "A" and x["selected"])
+    x = float(proof["ticket"])
+
+    def key(lam: float) -> float:
+        return (x / (1 - x)) / (lam / (1 - lam))
+
+    rng = random.Random(18)
+    while True:
+        q = rng.randrange(2**60, 2**64)
+        p = rng.randrange(q // 3, q // 2)
+        if key(float(p) / float(q)) > key(float(Fraction(p, q))):
+            break
+    exact = repr(key(float(Fraction(p, q))))
+    for stratum in cert["strata"]:
+        if stratum["risk_class"] == "A":
+            stratum["lambda"] = f"{p}/{q}"
+    cert["threshold_key"] = exact
+    proof |= {"lambda": f"{p}/{q}", "key": exact, "threshold_key": exact}
+    opened(browser, page_of(cert, tmp_path / "page"))
+    outcome, text = verdict(browser, proof, tmp_path)
+    assert outcome == "verified" and "因此被抽中" in text, text

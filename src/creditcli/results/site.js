@@ -112,6 +112,18 @@
     return stratum;
   }
 
+  // p/q as the double nearest to it, as Python's float(Fraction(p, q)) gives it. Number(p) / Number(q)
+  // is that only while p and q are below 2^53; beyond, the quotient is taken in integers with at least
+  // 66 significant bits and a sticky bit, which Number() then rounds correctly (0 < p < q here).
+  function ratio(p, q) {
+    const exact = 2n ** 53n;
+    if (p < exact && q < exact) return Number(p) / Number(q);
+    const shift = BigInt(Math.max(0, q.toString(2).length - p.toString(2).length + 66));
+    const scaled = p << shift;
+    const bits = ((scaled / q) << 1n) | (scaled % q === 0n ? 0n : 1n);
+    return Number(bits) / 2 ** Number(shift + 1n);
+  }
+
   // Stratified: selected ⇔ ticket ≤ t_c. Weighted: selected ⇔ λ = 1 or key ≤ threshold_key (IEEE doubles).
   function decide(p, stratum) {
     if (cert.mode === "weighted") {
@@ -121,7 +133,7 @@
       const [num, den = "1"] = p.lambda.split("/");
       need(BigInt(den) > 0n, "凭证中的入样概率（lambda）分母为 0");
       if (BigInt(num) === BigInt(den)) return { selected: true, how: "该类入样概率为 1，必然抽中" };
-      const lam = Number(num) / Number(den);
+      const lam = ratio(BigInt(num), BigInt(den));
       const x = Number(p.ticket);
       const key = x / (1 - x) / (lam / (1 - lam));
       if (cert.threshold_key === null) return { selected: false, how: `排序键 ${key} 之下没有按概率抽中的对象` };
