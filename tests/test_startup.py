@@ -55,10 +55,34 @@ def test_help_imports_no_database_nor_data_libraries(args: list[str], tmp_path: 
     assert "creditcli.settings_file" not in found
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"]], ids=" ".join)
-def test_top_level_help_imports_no_pydantic(args: list[str]) -> None:
-    """Answered before any option is parsed: Typer's parameter checks (pydantic) never load."""
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["tasks", "--help"], ["results", "--help"]], ids=" ".join)
+def test_help_imports_no_pydantic(args: list[str]) -> None:
+    """Typer's parameter checks (pydantic) never load for a help screen: the top level answers before any
+    option is parsed; a group's help parses the global options, all unset, which need no converting
+    (cli/values.py)."""
     assert "pydantic" not in packages(imported(*args))
+
+
+@pytest.mark.parametrize("noun", ["tasks", "entities", "results", "publicity", "risk", "db"])
+def test_a_group_help_builds_no_command_and_shows_what_building_them_shows(
+    noun: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``tasks --help`` lists stand-ins (cli/groups.py): the same screen as the built commands give."""
+    from creditcli.cli import groups
+
+    monkeypatch.setenv("COLUMNS", "100")
+    group = groups.noun_group(groups.Nouns._noun(noun))
+    commands = group.commands
+    assert isinstance(commands, groups.Commands)
+    with group.make_context(noun, ["--help"], resilient_parsing=True) as ctx:
+        group.get_help(ctx)  # Typer's rich help screen is printed, not returned
+        listed = capsys.readouterr().out
+        assert commands.built == {}
+        commands.stand_in = None  # now the help screen builds every command, as Typer itself would
+        group.get_help(ctx)
+        full = capsys.readouterr().out
+    assert set(commands.built) == set(commands.order) != set()
+    assert "命令" in listed and full == listed
 
 
 def test_reads_import_no_data_libraries_nor_orm(cli: Cli, tmp_path: Path) -> None:
@@ -78,6 +102,8 @@ def test_reads_import_no_data_libraries_nor_orm(cli: Cli, tmp_path: Path) -> Non
         found = imported("--db", cli.db, *args)
         assert packages(found) & DATA == set(), args
         assert found & ORM == set(), args
+        if "--limit" not in args:  # a number typed on the command line is converted by Typer (pydantic)
+            assert "pydantic" not in packages(found), args  # cli/values.py; tasks show reads the spec as JSON
 
 
 def test_a_write_still_imports_what_it_needs(cli: Cli, tmp_path: Path) -> None:
@@ -85,3 +111,32 @@ def test_a_write_still_imports_what_it_needs(cli: Cli, tmp_path: Path) -> None:
     found = imported("--db", cli.db, "entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
     assert {"pandas", "numpy", "pyarrow"} <= packages(found)
     assert "creditcli.db.models" in found
+
+
+def test_tasks_show_reads_the_stored_spec_as_the_model_does(cli: Cli, tmp_path: Path) -> None:
+    """``tasks show`` reads a task's parameters as JSON (start-up): the same values as the pydantic
+    model gives, for a 定向 weighted task and a stratified one; a damaged record goes to the model."""
+    import json
+
+    from creditcli.draw.spec import parse_spec
+    from creditcli.draw.views import spec_data
+    from creditcli.errors import RecordError
+
+    cli.ok("entities", "import", write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows()))
+    window = ["--window", "2026-03-01:2026-06-30"]
+    weights = [a for w in ("A=1", "B=2", "C=3", "D=4.5") for a in ("--weight", w)]
+    scope = ["--station", "华山市场监管所", "--entity-type", "企业", "--exclude-drawn-within", "6"]
+    cli.ok("tasks", "create", "W", "--name", "加权", *window, "--mode", "weighted", "--count", "1", *weights, *scope)
+    cli.ok("tasks", "create", "S", "--name", "分层", *window, "--ratio", "A=0.010", "--min", "A=3", "--max", "A=20")
+    stored = dict(cli.query("SELECT code, spec FROM tasks"))
+    for code, spec in stored.items():
+        model = parse_spec(code, spec)
+        assert spec_data(code, spec) == json.loads(model.model_dump_json())
+        shown = json.loads(cli.ok("-f", "json", "tasks", "show", code).stdout)
+        assert shown["parameters"] == model.draw_parameters() and shown["pool_scope"] == model.pool.model_dump(
+            mode="json"
+        )
+    assert json.loads(cli.ok("-f", "json", "tasks", "show", "S").stdout)["parameters"]["ratios"]["A"] == "0.010"
+    damaged = json.dumps({**json.loads(stored["S"]), "items": "不是列表"})
+    with pytest.raises(RecordError, match=r"tasks\.spec）已损坏"):
+        spec_data("S", damaged)

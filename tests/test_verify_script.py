@@ -38,7 +38,10 @@ def test_the_vectors_are_reproduced() -> None:
     assert outcome(CERT, POOL) == (0, "一致：28 户抽取结果可由种子和抽取范围完全重现\n", "")
 
 
-USAGE = "用法：python verify_draw.py 抽取证书.json 抽取范围.csv\n"
+USAGE = (
+    "用法：python verify_draw.py 抽取证书.json 抽取范围.csv\n"
+    "      python verify_draw.py --proof 抽取凭证.json --public 公开证书.json\n"
+)
 
 
 def test_usage() -> None:

@@ -50,6 +50,25 @@ def export(
         return Exported(output, rows, manifest)
 
 
+def site(store: Store, code: str, output: Path) -> list[Path]:
+    """The static 公示 page of a task under ``output`` (a new or empty directory): ``index.html`` with the
+    plan, the 抽查名单, the results once published, the public certificate and an in-browser verifier of
+    抽取凭证, and beside it the public files for download. Returns the files written, the page first."""
+    from creditcli.audit import head
+    from creditcli.draw.tasks import get_task
+    from creditcli.results import site as public_site
+
+    store.check_outputs(("--output", output))
+    public_site.check_directory(output)  # before reading anything
+    with store.reading() as session:
+        task = get_task(session, code)
+        newest = head(session)
+        built = public_site.gather(
+            session, task, store.settings.authority, None if newest is None else newest.as_json()
+        )
+    return public_site.write(built, output)
+
+
 @write_use_case("publicity mark")
 def mark(unit: Unit, code: str, published_on: dt.date, what: str = "results") -> MarkResult:
     """A list was published on ``published_on``; the results notice moves the task to 已公示."""

@@ -4,8 +4,9 @@ Typer builds a command by reading its signature and every option's annotation; b
 them before parsing a word took longer than a light command's own work (``tasks create`` alone has
 thirty options). Here the root builds a group only when it is used, and a group builds only the
 command that runs: ``creditcli tasks list`` builds the tasks group and its ``list``. A help screen
-builds what it shows: ``tasks --help`` every tasks command; ``creditcli --help`` none, listing each
-group by its name and help.
+builds nothing it does not show: ``tasks --help`` lists each tasks command by its name and help
+(read off the function, as Typer reads it) without building one; ``creditcli --help`` lists each
+group by its name and help without building one.
 """
 
 from __future__ import annotations
@@ -74,11 +75,41 @@ def noun_group(noun: typer.Typer) -> TyperGroup:
     bare = copy.copy(noun)
     bare.registered_commands = []
     group = typer.main.get_group(bare)  # the group itself: name, help, epilog, settings
-    group.commands = Commands(
+    infos = {_name(info): info for info in noun.registered_commands}
+    commands = Commands(
         group.commands,
-        {_name(info): functools.partial(_build, noun, info) for info in noun.registered_commands},
+        {name: functools.partial(_build, noun, info) for name, info in infos.items()},
+        stand_in=lambda name: _stand_in(noun, infos[name]),
     )
+    group.commands = commands
+    shown = group.format_help
+
+    def format_help(ctx: Any, formatter: Any) -> None:
+        commands.listing = True
+        try:
+            shown(ctx, formatter)
+        finally:
+            commands.listing = False
+
+    group.format_help = format_help  # type: ignore[method-assign]  # this group's help lists stand-ins
     return group
+
+
+def _stand_in(noun: typer.Typer, info: Any) -> Any:
+    """What a group's help screen shows of a command: what Typer would build, without its parameters
+    (reading every option's annotation is what building costs)."""
+    use_help = info.help
+    use_help = inspect.getdoc(info.callback) if use_help is None else inspect.cleandoc(use_help)
+    cls = info.cls or typer.core.TyperCommand
+    return cls(
+        name=_name(info),
+        help=use_help,
+        short_help=info.short_help,
+        hidden=info.hidden,
+        deprecated=info.deprecated,
+        rich_markup_mode=noun.rich_markup_mode,
+        rich_help_panel=info.rich_help_panel,
+    )
 
 
 def _build(noun: typer.Typer, info: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from typer.models import CommandFunctionType
 
+from creditcli.cli import values as _values  # noqa: F401  (plain option values pass unconverted)
 from creditcli.cli.chinese import ChineseCommand, ChineseGroup
 from creditcli.cli.entry import INTERRUPTED
 from creditcli.errors import EXIT_FAILURE, EXIT_INTERRUPTED, CreditError, DataError, fault

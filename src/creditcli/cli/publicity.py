@@ -56,6 +56,21 @@ def export(
         app_ctx.info(f"公示文件清单（文件摘要与审计链头）已写入 {done.manifest}")
 
 
+@app.command("site")
+def site(
+    ctx: typer.Context,
+    code: CodeArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录（新目录或空目录）", show_default=False)],
+) -> None:
+    """写出静态公示页（不联网）：计划、名单、已公示的结果、公开证书，及核验本户抽取凭证的工具。"""
+    from creditcli.actions import publicity
+
+    app_ctx = AppContext.from_typer(ctx)
+    with working(app_ctx, f"正在写出公示页到 {output}"):
+        files = publicity.site(app_ctx.store, code, output)
+    app_ctx.info(f"公示页已写入 {files[0]}（另有 {len(files) - 1} 个供下载的文件）")
+
+
 @app.command("mark")
 def mark(
     ctx: typer.Context,

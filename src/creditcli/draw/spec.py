@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from creditcli.draw.terms import STRATIFIED, UNCLASSIFIED, WEIGHTED
+from creditcli.draw.terms import STRATIFIED, UNCLASSIFIED, WEIGHTED, draw_parameters
 from creditcli.errors import UsageError
 from creditcli.io.columns import NAME_LEN, Column, shown_typed, typed_value
 from creditcli.io.text import fold_task_code
@@ -129,13 +129,7 @@ class TaskSpec(BaseModel):
 
     def draw_parameters(self) -> dict[str, Any]:
         """The parameters the draw algorithm reads, as canonical JSON-ready values."""
-        if self.mode == WEIGHTED:
-            return {"count": self.count, "weights": {k: str(v) for k, v in sorted(self.weights.items())}}
-        return {
-            "ratios": {k: str(v) for k, v in sorted(self.ratios.items())},
-            "minimum": dict(sorted(self.minimum.items())),
-            "maximum": dict(sorted(self.maximum.items())),
-        }
+        return draw_parameters(self.mode, self.ratios, self.minimum, self.maximum, self.count, self.weights)
 
 
 def parse_spec(code: str, text: str) -> TaskSpec:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Date, DateTime, text
 
 from creditcli.canonical import stored_json
-from creditcli.draw.terms import class_label
+from creditcli.draw.terms import class_label, draw_parameters
 from creditcli.errors import InputMissingError
 from creditcli.io.text import escape_controls
 from creditcli.io.writers import Table
@@ -113,11 +113,45 @@ def find_task(db: Connection, code: str) -> Row[Any]:
     return task
 
 
-def task_detail(db: Connection, code: str) -> dict[str, Any]:
-    from creditcli.draw.spec import parse_spec  # pydantic models: built for this view only (start-up)
+_TEXT, _COUNT = (str,), (int, type(None))
+_SPEC_SHAPE = {
+    **dict.fromkeys(
+        ("plan_code", "plan_name", "task_type", "organiser", "implementer", "authority", "scope", "mode"), _TEXT
+    ),
+    **dict.fromkeys(("window_start", "window_end", "class_source"), _TEXT),
+    "items": (list,),
+    "team_size": (int,),
+    "pool": (dict,),
+    "exclude_inactive": (bool,),
+    "exclude_drawn_within": _COUNT,
+    "exclude": (list,),
+    **dict.fromkeys(("ratios", "minimum", "maximum", "weights"), (dict,)),
+    "count": _COUNT,
+}
+"""The stored spec's fields this view reads, and their JSON types."""
 
+
+def spec_data(code: str, stored: str) -> dict[str, Any]:
+    """A task's stored parameters as JSON values (``TaskSpec.model_dump_json`` wrote them).
+
+    Read as JSON: building the pydantic models would cost more than the rest of ``tasks show``
+    (start-up). A record without that shape is read by the model, which names the damage.
+    """
+    try:
+        data = json.loads(stored)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and all(isinstance(data.get(k), t) for k, t in _SPEC_SHAPE.items()):
+        return data
+    from creditcli.draw.spec import parse_spec
+
+    parsed: dict[str, Any] = json.loads(parse_spec(code, stored).model_dump_json())
+    return parsed
+
+
+def task_detail(db: Connection, code: str) -> dict[str, Any]:
     task = find_task(db, code)
-    spec = parse_spec(task.code, task.spec)
+    spec = spec_data(task.code, task.spec)
     freeze_row = db.execute(
         text(
             "SELECT frozen_at, pool_digest, pool_size, excluded, exclusions FROM pool_freezes WHERE task_id = :task "
@@ -137,17 +171,17 @@ def task_detail(db: Connection, code: str) -> dict[str, Any]:
     return {
         "code": task.code,
         "name": task.name,
-        "plan": f"{spec.plan_code} {spec.plan_name}".strip(),
-        "task_type": spec.task_type,
-        "items": "、".join(spec.items),
-        "window": f"{spec.window_start}:{spec.window_end}",
-        "team_size": spec.team_size,
-        "organiser": spec.organiser,
-        "implementer": spec.implementer,
-        "authority": spec.authority,
-        "scope": spec.scope,
-        "mode": spec.mode,
-        "class_source": spec.class_source,
+        "plan": f"{spec['plan_code']} {spec['plan_name']}".strip(),
+        "task_type": spec["task_type"],
+        "items": "、".join(spec["items"]),
+        "window": f"{spec['window_start']}:{spec['window_end']}",
+        "team_size": spec["team_size"],
+        "organiser": spec["organiser"],
+        "implementer": spec["implementer"],
+        "authority": spec["authority"],
+        "scope": spec["scope"],
+        "mode": spec["mode"],
+        "class_source": spec["class_source"],
         "status": task.status,
         "frozen_at": freeze_row.frozen_at.isoformat(timespec="seconds") if freeze_row else None,
         "pool_digest": freeze_row.pool_digest if freeze_row else None,
@@ -157,12 +191,14 @@ def task_detail(db: Connection, code: str) -> dict[str, Any]:
         "seed": current.seed if current else None,
         "drawn_at": current.drawn_at.isoformat(timespec="seconds") if current else None,
         "selected": current.selected_count if current else None,
-        "parameters": spec.draw_parameters(),
-        "pool_scope": spec.pool.model_dump(mode="json"),
+        "parameters": draw_parameters(
+            spec["mode"], spec["ratios"], spec["minimum"], spec["maximum"], spec["count"], spec["weights"]
+        ),
+        "pool_scope": spec["pool"],
         "exclusion_rules": {
-            "inactive": spec.exclude_inactive,
-            "drawn_within_months": spec.exclude_drawn_within,
-            "listed": len(spec.exclude),
+            "inactive": spec["exclude_inactive"],
+            "drawn_within_months": spec["exclude_drawn_within"],
+            "listed": len(spec["exclude"]),
         },
         "excluded_by_reason": excluded_by_reason(freeze_row.exclusions) if freeze_row else {},
         "strata": strata_rows(

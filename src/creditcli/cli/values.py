@@ -1,0 +1,48 @@
+"""Option values that need no conversion are not converted (start-up).
+
+Typer 0.29 converts every option's value with a pydantic ``TypeAdapter``, built on first use: the
+first command-line parse of a process imports pydantic (about 70 ms here) even when every value is
+a default. A value that is ``None`` (the option not given) or already of the exact plain type the
+option declares (``str`` as typed, a default ``int``/``float``, an enum default) comes out of that
+conversion unchanged, so it is passed through here as it is; everything else (a number typed on the
+command line, a path, a choice, a list) goes through Typer's own conversion and error messages.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from typing import Any
+
+from typer import _click
+from typer.core import _TyperParameter
+
+_PLAIN = (str, int, float)
+
+
+def _plain_type(annotation: Any) -> type | None:
+    """The one plain type of ``annotation`` (``T`` or ``T | None``), or None if it is not that simple."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(members) != 1:
+            return None
+        annotation = members[0]
+    if annotation in _PLAIN or (isinstance(annotation, type) and issubclass(annotation, enum.Enum)):
+        return typing.cast(type, annotation)
+    return None
+
+
+_converted = _TyperParameter.process_value
+
+
+def _process_value(self: Any, ctx: Any, value: Any) -> Any:
+    multiple = self.multiple or self.nargs == -1
+    if multiple or not (value is None or type(value) is _plain_type(self.type_descriptor.annotation)):
+        return _converted(self, ctx, value)
+    if self.required and value is None:
+        raise _click.exceptions.MissingParameter(ctx=ctx, param=self)
+    return value if self.callback is None else self.callback(ctx, self, value)
+
+
+_TyperParameter.process_value = _process_value  # type: ignore[method-assign]  # Typer has no hook for this
