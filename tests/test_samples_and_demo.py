@@ -70,7 +70,7 @@ def test_demo_draws_the_sample_task_and_the_script_agrees(tmp_path: Path) -> Non
     )  # one entry per use case: 15 steps, 26 listings
     # Last, the shipped risk model over the whole sample roster, with its professional fields.
     assert (
-        "本局模型分类（default@2026.1，基准日 2026-07-30）：A 4524 户，B 642 户，C 28 户，D 6 户；"
+        "本局模型分类（default@2026.1，基准日 2026-07-30）：A 4524 户，B 644 户，C 26 户，D 6 户；"
         "专业型模型定类：food 1341 户，special_equipment 854 户"
     ) in result.stdout
     # The results part: every drawn entity got a sample result, the lists are out, the task is published.

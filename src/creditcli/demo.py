@@ -36,6 +36,9 @@ SAMPLE_FILES: tuple[tuple[str, str], ...] = (
 TASK_FILE = "task_2026-SJ-001.toml"
 SEED = "20261127084730265918"
 """The demo's fixed seed: in a real draw it is rolled with ten-sided dice after the freeze."""
+DEMO_SECRET = "d3" * 32
+"""The demo's fixed pool secret (algorithm version 2), so that its sample draw is the same every time: a
+real freeze draws a fresh one and never shows it."""
 
 
 def samples_dir() -> Path:
@@ -250,7 +253,10 @@ def _draw(store: Store, task_file: Path, workdir: Path) -> DemoDraw:
     detail = tasks.create(store, {}, task_file)
     code = str(detail["code"])
     notice_path = workdir / default_file(code, "抽取前公告.md")
-    frozen = tasks.freeze(store, code, notice_path).result
+    from creditcli.draw.salting import pinned_secret
+
+    with pinned_secret(DEMO_SECRET):
+        frozen = tasks.freeze(store, code, notice_path).result
     result = tasks.draw(store, code, seed=SEED).result
     assert result is not None  # a first draw
     assigned = teams.assign(store, code, cross_station=True)

@@ -20,7 +20,7 @@ from creditcli import __version__, clock, lifecycle
 from creditcli.canonical import canonical_json
 from creditcli.db import bulk
 from creditcli.db.models import Draw, PoolFreeze, Task
-from creditcli.draw import merkle, salting, strategies
+from creditcli.draw import salting, strategies
 from creditcli.draw.certificate import certificate_json, fraction_text
 from creditcli.draw.freeze import PackedPool, Salted, freeze_record, latest_freeze
 from creditcli.draw.pool import check_drawable, check_pool, eligible, frozen_pool
@@ -145,7 +145,7 @@ def draw(
             # tickets are hashed here (version 2: in one pass with each entity's salt and leaf, the
             # class trees built from the leaves after); without a child the same bytes are computed
             # in this process.
-            secret = merkle.new_secret() if version == 2 else None
+            secret = salting.new_secret() if version == 2 else None
             packing = in_child(lambda: PackedPool.of(ep))
             roots, keys = (None, None)
             if secret is not None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from creditcli import clock, lifecycle
 from creditcli.canonical import canonical_json
 from creditcli.db.models import PoolFreeze, Task
-from creditcli.draw import merkle, salting
+from creditcli.draw import salting
 from creditcli.draw.documents import pre_draw_notice
 from creditcli.draw.pool import EligiblePool, check_drawable, check_pool, compress, eligible
 from creditcli.draw.tasks import next_seq, spec_of
@@ -56,7 +56,7 @@ class Salted:
 
     @classmethod
     def fresh(cls) -> Salted:
-        return cls(merkle.new_secret())
+        return cls(salting.new_secret())
 
 
 def freeze_record(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 from binascii import hexlify
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -199,6 +201,25 @@ def stored_roots(text: str | None) -> dict[str, str] | None:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         return None
     return value
+
+
+_PINNED: ContextVar[str | None] = ContextVar("pinned_secret", default=None)
+
+
+def new_secret() -> str:
+    """The secret of a new version-2 freeze: a fresh one (``merkle.new_secret``), or the one pinned."""
+    return _PINNED.get() or merkle.new_secret()
+
+
+@contextmanager
+def pinned_secret(secret: str) -> Iterator[None]:
+    """Freezes made inside take ``secret`` instead of a fresh one: only for the demo, whose sample draw
+    must come out the same every time (its secret, like its seed, is published; a real one never is)."""
+    token = _PINNED.set(secret)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
 
 
 def valid_secret(secret: str | None) -> bool:
