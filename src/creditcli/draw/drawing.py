@@ -146,13 +146,16 @@ def draw(
             # class trees built from the leaves after); without a child the same bytes are computed
             # in this process.
             secret = salting.new_secret() if version == 2 else None
-            packing = in_child(lambda: PackedPool.of(ep))
-            roots, keys = (None, None)
-            if secret is not None:
-                roots, keys = salting.salted_pass(secret, ep.pool, seed if spec.mode == STRATIFIED else None)
+            roots, keys, packed = (None, None, None)
+            if secret is None:
+                packing = in_child(lambda: PackedPool.of(ep))
+            else:  # the child packs the pool too, with a smaller share of the entities
+                stratified = seed if spec.mode == STRATIFIED else None
+                roots, keys, packed = salting.salted_pass_beside(secret, ep.pool, stratified, lambda: PackedPool.of(ep))
             outcome = run_strategy(spec.mode, spec.draw_parameters(), seed, ep.pool, secret=secret, keys=keys)
             del keys
-            packed = packing.result()
+            if secret is None:
+                packed = packing.result()
         record = freeze_record(session, task, ep, now, packed, None if secret is None else Salted(secret), roots)
         pool = ep.pool
     else:
