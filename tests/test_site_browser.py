@@ -458,3 +458,37 @@ def test_a_lambda_beyond_double_precision_is_divided_exactly(browser: Any, tmp_p
     opened(browser, page_of(cert, tmp_path / "page"))
     outcome, text = verdict(browser, proof, tmp_path)
     assert outcome == "verified" and "因此被抽中" in text, text
+
+
+def test_the_demo_s_page_verifies_the_demo_s_real_proofs(browser: Any, tmp_path: Path) -> None:
+    """End to end: the page `publicity site` writes for the demo's version-2 draw (results published)
+    verifies the 抽取凭证 that `tasks proof` writes, selected or not, and rejects one with its class changed."""
+    from typer.testing import CliRunner
+
+    from creditcli.cli.app import app
+
+    def run(*args: str | Path) -> None:
+        result = CliRunner().invoke(app, [*map(str, args)])
+        assert result.exit_code == 0, result.stderr
+
+    folder, code = tmp_path / "demo", "2026-SJ-001"
+    run("demo", "--dir", folder)
+    db = ["--db", folder / "creditcli.db"]
+    run(*db, "publicity", "site", code, "-o", tmp_path / "site")
+    page = tmp_path / "site" / "index.html"
+    cert = page_cert(page)
+    assert cert["algorithm_version"] == 2 and "检查结果尚未公示" not in page.read_text(encoding="utf-8")
+    chosen = {s["uscc"] for s in cert["selected"]}
+    pool = (folder / f"{code}-抽取范围.csv").read_text(encoding="utf-8").splitlines()
+    passed = next(line.split(",")[0] for line in pool if line.split(",")[0] not in chosen)
+    requests_made(browser)
+    opened(browser, page)
+    for u in (sorted(chosen)[0], passed):
+        run(*db, "tasks", "proof", code, u, "-o", tmp_path / f"{u}.json")
+        proof = json.loads((tmp_path / f"{u}.json").read_text(encoding="utf-8"))
+        outcome, text = verdict(browser, proof, tmp_path)
+        assert outcome == "verified", text
+        assert f"因此{'被抽中' if u in chosen else '未被抽中'}，与本页公示的抽查名单一致。" in text
+        proof["risk_class"] = "A" if proof["risk_class"] != "A" else "B"
+        assert verdict(browser, proof, tmp_path)[0] == "rejected"
+    assert requests_made(browser) == ([], [page.as_uri()], [])
