@@ -188,6 +188,20 @@ def test_seed_used_by_another_task_is_refused_unless_allowed(cli: Cli, roster: p
     cli.ok("tasks", "draw", "T2", "--seed", SEED, "--allow-seed-reuse")
 
 
+def test_a_draw_that_freezes_the_pool_itself_says_nothing_was_published_before_the_seed(
+    cli: Cli, roster: pd.DataFrame, tmp_path: Path
+) -> None:
+    create(cli, "T1")
+    create(cli, "T2")
+    said = (
+        "任务尚未冻结抽取范围：已先冻结再抽取。抽取范围摘要和各类根哈希因此没有在掷骰之前公布，"
+        "公开证书的冻结时间即抽取时间；公开抽取应先用 creditcli tasks freeze 冻结并公布抽取前公告，再掷骰抽取\n"
+    )
+    assert said in cli.ok("tasks", "draw", "T1", "--seed", SEED).stderr
+    cli.ok("tasks", "freeze", "T2", "-o", tmp_path / "notice.md")
+    assert "已先冻结再抽取" not in cli.ok("tasks", "draw", "T2", "--seed", "1" + SEED).stderr
+
+
 def test_seed_is_kept_exactly_as_typed(cli: Cli, roster: pd.DataFrame) -> None:
     create(cli)
     seed = "00000000000000000000000123"

@@ -265,7 +265,10 @@ def draw(
         return
     strata = strata_rows(strata_entries(result.outcome))
     if result.froze:
-        app_ctx.info("任务尚未冻结抽取范围：已先冻结再抽取")
+        app_ctx.info(
+            "任务尚未冻结抽取范围：已先冻结再抽取。抽取范围摘要和各类根哈希因此没有在掷骰之前公布，"
+            "公开证书的冻结时间即抽取时间；公开抽取应先用 creditcli tasks freeze 冻结并公布抽取前公告，再掷骰抽取"
+        )
     if result.seed_generated:
         app_ctx.info(
             f"未提供 --seed：已用系统随机数生成种子 {result.seed} 并记录；公开抽取仪式应当场用十面骰子掷出种子"
