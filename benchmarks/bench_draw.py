@@ -124,14 +124,7 @@ def bench(size: int) -> None:
         print(
             f"{'':>10} | stratified draw {drawn:.2f} s | consistent_sampler {slow:.2f} s ({slow / drawn:.1f}× slower)"
         )
-    db = str(OUT / f"draw_{size}_run.db")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    db = run_copy(path, f"draw_{size}_run.db")
     code = f"B{size}"
     base = ["--db", db, "-q", "tasks"]
     wall, rss = run_creditcli([*base, "create", code, "--name", "bench", "--window", "2026-03-01:2026-06-30"])
