@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import synth
 
-from conftest import PINNED_NOW, Cli, expect
+from conftest import PINNED_NOW, Cli, expect, uscc
 from creditcli.draw import merkle
 from creditcli.draw.strategies import class_label
 from creditcli.draw.tickets import ticket, ticket_sort_key
@@ -317,12 +317,28 @@ def test_proofs_exist_only_for_version_2_draws_of_entities_in_the_pool(
     )
     cli.ok("tasks", "create", "T2", "--name", "第二", *WINDOW, *RATIOS)
     cli.ok("tasks", "draw", "T2", "--seed", "20261127084730265919", "--algorithm", "2")
-    stranger = "91370100MA3C0000X1"
+    where = "任务 T2 第 1 次抽取"
+    stranger = uscc("91370100MA3C0000X")  # a valid code the roster does not have
     cli.refused(
         ["tasks", "proof", "T2", stranger, "-o", str(out)],
-        1,
-        f"错误：统一社会信用代码 {stranger} 不在任务 T2 第 1 次抽取的抽取范围内，没有抽取凭证\n",
+        66,
+        f"错误：统一社会信用代码 {stranger} 不在{where}的抽取范围内（不在抽查范围或名录中），没有抽取凭证\n",
     )
+    typo = stranger[:-1] + ("0" if stranger[-1] != "0" else "1")
+    cli.refused(
+        ["tasks", "proof", "T2", typo, "-o", str(out)],
+        66,
+        f"错误：{typo} 不是有效的统一社会信用代码（18 位，末位校验码按 GB 32100 计算），{where}的抽取范围内没有它\n",
+    )
+    cli.refused(  # a proof that could not be written is not logged as issued: the database unchanged
+        ["tasks", "proof", "T2", pool[0][0], "-o", "/dev/full"],
+        73,
+        "错误：抽取凭证未能写出 /dev/full：磁盘空间已满；未出具，也未记入审计日志\n",
+    )
+    closed = sorted({u for (u,) in cli.query("SELECT uscc FROM entities")} - {u for u, _ in pool})[0]
+    refused = cli("tasks", "proof", "T2", closed, "-o", str(out))
+    assert refused.exit_code == 66
+    assert refused.stderr.startswith(f"错误：统一社会信用代码 {closed} 已被排除出{where}的抽取范围（")
     assert not out.exists()
     cli.ok("tasks", "proof", "T2", pool[0][0].lower(), "--draw", "1", "-o", out)
     assert json.loads(out.read_text(encoding="utf-8"))["uscc"] == pool[0][0]

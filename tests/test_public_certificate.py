@@ -73,7 +73,8 @@ def test_the_full_certificate_and_pool_are_labelled_internal_and_still_verify(
     assert done.stderr.splitlines() == [
         f"抽取证书已写入 {tmp_path / '证书.json'} 和 {tmp_path / '证书.md'}（内部：含每户的信用风险分类，"
         "仅供监督人员、上级机关、审计；公开用 --public）",
-        f"抽取范围已写入 {tmp_path / '范围.csv'}（其 SHA-256 即证书中的 pool_digest；内部：含信用风险分类）",
+        f"抽取范围已写入 {tmp_path / '范围.csv'}（内部：含信用风险分类；证书中的 pool_digest 是各行前两列“代码,分类”的 "
+        "SHA-256，第 2 版算法的文件另有第三列盐值，核对时去掉：cut -d, -f1,2 文件 | sha256sum）",
     ]
     # The JSON is byte for byte as issued at draw time, and the outsider's script reproduces it.
     assert (tmp_path / "证书.json").read_text(encoding="utf-8") == cli.query("SELECT certificate FROM draws")[0][0]

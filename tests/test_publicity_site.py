@@ -135,6 +135,8 @@ def test_refused_before_anything_is_written(cli: Cli, tmp_path: Path) -> None:
     assert refused.exit_code == 65
     assert refused.stderr.startswith("错误：任务 T3 的抽查任务公告及抽查名单有 2 个必填列为空，未写出文件\n")
     assert "  “检查机关”: 为空：在配置文件中写 authority" in refused.stderr
+    assert refused.stderr.endswith(f"\n{site.NO_ALLOW_EMPTY}\n")  # no option the command does not have
+    assert "请加 --allow-empty" not in refused.stderr
     assert not (tmp_path / "s").exists()
 
 

@@ -12,6 +12,8 @@ from creditcli.actions.store import Store, Unit, write_use_case
 if TYPE_CHECKING:
     import datetime as dt
 
+    from sqlalchemy.orm import Session
+
     from creditcli.draw.drawing import DrawResult
     from creditcli.draw.freeze import FreezeResult
     from creditcli.draw.verify import VerifyResult
@@ -200,7 +202,11 @@ def certificate(
 def proof(store: Store, code: str, uscc: str, output: Path | None = None, seq: int | None = None) -> Path:
     """The 抽取凭证 of one entity for a version-2 draw (``creditcli.draw-proof/2``; default file
     ``任务编号-抽取凭证-USCC.json``). Issuing one is logged: it reveals the entity's class to whoever
-    holds it. The file's temporary is made first, its text written once the entry is committed."""
+    holds it. The proof is made and written to the file's temporary first; the entry is committed only
+    once the bytes are on disk, and the file takes its name after that: a proof that could not be
+    written is not logged as issued."""
+    import hashlib
+
     from creditcli.draw.tasks import default_file
     from creditcli.errors import OutputError, os_reason
     from creditcli.io.text import normalise_code
@@ -209,36 +215,36 @@ def proof(store: Store, code: str, uscc: str, output: Path | None = None, seq: i
     path = output or default_file(code, f"抽取凭证-{normalise_code(uscc)}.json")
     store.check_outputs(("--output", path))
     with atomic_path(path, "--output") as tmp:
-        text = _proof(store, code, normalise_code(uscc), seq)
+        with store.reading() as session:
+            text, draw_id = _proof(session, code, normalise_code(uscc), seq)
         try:
             tmp.write_bytes(text.encode("utf-8"))
         except OSError as exc:
-            raise OutputError(
-                f"抽取凭证未能写出 {path}：{os_reason(exc)}（审计日志已记出具一次）；请排除后重新运行 "
-                f"creditcli tasks proof {code} {uscc} -o 文件"
-            ) from exc
+            raise OutputError(f"抽取凭证未能写出 {path}：{os_reason(exc)}；未出具，也未记入审计日志") from exc
+        _issued(store, draw_id, hashlib.sha256(text.encode("utf-8")).hexdigest())
     return path
 
 
-@write_use_case("tasks proof")
-def _proof(unit: Unit, code: str, uscc: str, seq: int | None) -> str:
-    """抽取凭证已出具: the proof's text, and an audit entry by its SHA-256 (never its salt)."""
-    import hashlib
-
+def _proof(session: Session, code: str, uscc: str, seq: int | None) -> tuple[str, int]:
     from sqlalchemy import select
 
-    from creditcli.audit import Change
     from creditcli.db.models import Entity
     from creditcli.draw.proof import DrawProofs, proof_json
     from creditcli.draw.records import find_draw
     from creditcli.draw.tasks import get_task
 
-    task = get_task(unit.session, code)
-    row = find_draw(unit.session, task, seq)
-    name = unit.session.scalar(select(Entity.name).where(Entity.uscc == uscc)) or ""
-    text = proof_json(DrawProofs.of(unit.session, task, row).proof(uscc, name))
-    unit.record(Change({"proofs": 1}, hashlib.sha256(text.encode("utf-8")).hexdigest(), {"proof_of_draw": row.id}))
-    return text
+    task = get_task(session, code)
+    row = find_draw(session, task, seq)
+    name = session.scalar(select(Entity.name).where(Entity.uscc == uscc)) or ""
+    return proof_json(DrawProofs.of(session, task, row).proof(uscc, name)), row.id
+
+
+@write_use_case("tasks proof")
+def _issued(unit: Unit, draw_id: int, digest: str) -> None:
+    """抽取凭证已出具: an audit entry by the proof's SHA-256 (never its salt)."""
+    from creditcli.audit import Change
+
+    unit.record(Change({"proofs": 1}, digest, {"proof_of_draw": draw_id}))
 
 
 def listing(store: Store) -> Table:

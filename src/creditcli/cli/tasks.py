@@ -373,7 +373,10 @@ def certificate(
         "公开用 --public）"
     )
     if pool is not None:
-        app_ctx.info(f"抽取范围已写入 {pool}（其 SHA-256 即证书中的 pool_digest；内部：含信用风险分类）")
+        app_ctx.info(
+            f"抽取范围已写入 {pool}（内部：含信用风险分类；证书中的 pool_digest 是各行前两列“代码,分类”的 SHA-256，"
+            "第 2 版算法的文件另有第三列盐值，核对时去掉：cut -d, -f1,2 文件 | sha256sum）"
+        )
 
 
 @app.command("proof")

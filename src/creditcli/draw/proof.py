@@ -24,7 +24,7 @@ from creditcli.draw import merkle, salting, strategies, tickets
 from creditcli.draw.pool import frozen_pool
 from creditcli.draw.strategies import Pool
 from creditcli.draw.tasks import spec_of
-from creditcli.errors import StateError
+from creditcli.errors import InputMissingError, StateError
 from creditcli.io.text import escape_controls
 
 PROOF_SCHEMA = "creditcli.draw-proof/2"
@@ -77,14 +77,28 @@ class DrawProofs:
             self._classes[klass] = (codes, tree_levels(leaves))
         return self._classes[klass]
 
+    def _not_in_pool(self, uscc: str) -> str:
+        """Why ``uscc`` has no proof of this draw: excluded (with the recorded reason), or never in scope."""
+        from creditcli.draw.pool import decompress
+        from creditcli.rosters.codes import valid
+
+        where = f"任务 {escape_controls(self.task.code)} 第 {self.row.seq} 次抽取"
+        shown = escape_controls(uscc) or "（空）"
+        if not valid(uscc):
+            return f"{shown} 不是有效的统一社会信用代码（18 位，末位校验码按 GB 32100 计算），{where}的抽取范围内没有它"
+        for line in decompress(self.record.exclusions).decode("utf-8").splitlines():
+            code, _, reason = line.partition(",")
+            if code == uscc:
+                return (
+                    f"统一社会信用代码 {shown} 已被排除出{where}的抽取范围（{escape_controls(reason)}），没有抽取凭证"
+                )
+        return f"统一社会信用代码 {shown} 不在{where}的抽取范围内（不在抽查范围或名录中），没有抽取凭证"
+
     def proof(self, uscc: str, name: str) -> dict[str, Any]:
         """The proof of ``uscc`` (in the pool: :meth:`position`), keys in the order of docs/json.md."""
         at = self.position(uscc)
         if at is None:
-            raise StateError(
-                f"统一社会信用代码 {escape_controls(uscc)} 不在任务 {escape_controls(self.task.code)} "
-                f"第 {self.row.seq} 次抽取的抽取范围内，没有抽取凭证"
-            )
+            raise InputMissingError(self._not_in_pool(uscc))
         klass = str(self.pool.classes[at])
         codes, levels = self._class(klass)
         index = bisect.bisect_left(codes, uscc)

@@ -31,7 +31,7 @@ from creditcli.db.models import Publication, Task
 from creditcli.draw.certificate import public_certificate
 from creditcli.draw.tasks import spec_of
 from creditcli.draw.terms import class_label
-from creditcli.errors import OutputError
+from creditcli.errors import DataError, OutputError
 from creditcli.io.formats import FileFormat
 from creditcli.io.writers import Table, output_set, write_table_at
 from creditcli.results import publicity
@@ -84,9 +84,24 @@ def check_directory(target: Path) -> None:
         )
 
 
+NO_ALLOW_EMPTY = (
+    "公示页不能缺这些项（公示页没有 --allow-empty）：已创建的任务不能修改这些项，请按完整的公示要素重新创建任务；"
+    "或用 creditcli publicity export --allow-empty 导出后在公示系统中补填"
+)
+
+
 def gather(session: Session, task: Task, authority: str = "", head: dict[str, Any] | None = None) -> Site:
     """The page's content for the task's standing draw, checked as the public exports check it
-    (required columns not blank, exit 65); results only once their publication is recorded."""
+    (required columns not blank, exit 65, with no way around it); results only once their publication
+    is recorded."""
+    try:
+        return _gather(session, task, authority, head)
+    except DataError as error:
+        error.hints[:] = [NO_ALLOW_EMPTY if "--allow-empty" in hint else hint for hint in error.hints]
+        raise
+
+
+def _gather(session: Session, task: Task, authority: str, head: dict[str, Any] | None) -> Site:
     listing = publicity.public_table(session, task, publicity.LIST, authority=authority)  # first: not drawn?
     plan_table = publicity.public_table(session, task, publicity.PLAN)
     drawn = sum(len(batch) for batch in listing.batches)
