@@ -530,3 +530,23 @@ def test_a_refused_demo_leaves_no_lock_file(tmp_path: Path) -> None:
         "请用 --dir 指定一个空目录或新目录",
     )
     assert files(folder) == image  # no creditcli.db.lock left in someone else's folder
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_db_option_is_refused_not_taken_for_the_default(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--db "$DB"`` with DB unset in a cron line must not write to the default database."""
+    from typer.testing import CliRunner
+
+    from creditcli.cli.app import app
+
+    monkeypatch.setenv("CREDITCLI_DB", str(tmp_path / "default.db"))
+    result = CliRunner().invoke(
+        app, ["--db", value, "tasks", "create", "T1", "--name", "x", "--window", "2026-03-01:2026-06-30"]
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "错误：--db 不能为空：请写出数据库文件路径或地址，或不写 --db 用默认数据库\n",
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -344,6 +344,11 @@ def test_not_a_proof_of_this_draw(browser: Any, draws: Any, tmp_path: Path) -> N
         "rejected",
         '未通过核验：文件不是第 2 版抽取凭证（schema 为 "creditcli.draw-proof/1"）。',
     )
+    other = {**genuine, "algorithm_version": 1}  # as the stdlib verifier, which refuses it too
+    assert verdict(browser, other, tmp_path) == (
+        "rejected",
+        '未通过核验：凭证所写的算法（"creditcli-consistent-sampling" 第 1 版）不是本页抽取所用的第 2 版算法。',
+    )
     weighted = next(iter(draws["weighted"][1].values()))
     assert verdict(browser, weighted, tmp_path)[1] == "未通过核验：凭证中的抽取方式与本页证书不同。"
 
@@ -412,6 +417,7 @@ def test_a_version_1_page_from_the_command(
     assert requests_made(browser) == ([], [page.as_uri()], [])
     body = browser.find_element("tag name", "body").text
     assert "本次抽取使用第 1 版算法：逐户抽取凭证只有第 2 版算法的抽取才有，本页无法核验凭证。" in body
+    assert "公布范围摘要（SHA-256）和每一类的户数。此后范围不能再改：改动任何一户，摘要都会变。" in body
     assert not browser.find_element("id", "proof-file").is_enabled()
 
 

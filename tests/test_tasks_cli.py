@@ -200,6 +200,9 @@ def test_a_draw_that_freezes_the_pool_itself_says_nothing_was_published_before_t
     assert said in cli.ok("tasks", "draw", "T1", "--seed", SEED).stderr
     cli.ok("tasks", "freeze", "T2", "-o", tmp_path / "notice.md")
     assert "已先冻结再抽取" not in cli.ok("tasks", "draw", "T2", "--seed", "1" + SEED).stderr
+    create(cli, "T3")
+    version_1 = cli.ok("tasks", "draw", "T3", "--seed", "2" + SEED, "--algorithm", "1").stderr
+    assert "已先冻结再抽取。抽取范围摘要因此没有在掷骰之前公布，" in version_1  # version 1 has no roots
 
 
 def test_seed_is_kept_exactly_as_typed(cli: Cli, roster: pd.DataFrame) -> None:

@@ -47,14 +47,19 @@ def test_tampered_selection_rows_are_counted_and_the_first_ten_named(cli: Cli, t
     before = cli.dump()
     result = cli("tasks", "verify", "T1")
     assert cli.dump() == before
-    missing = sorted((rank, code, klass, ticket) for _, rank, code, klass, ticket in chosen)
-    extra = sorted(altered)
+    retold = sorted((old[:3], old[3], new[3]) for old, new in zip(chosen_rows(chosen), altered[:4], strict=False))
+    missing = sorted(chosen_rows(chosen)[4:])
+    extra = sorted(altered[4:])
     assert result.exit_code == 1
     assert result.stderr == (
         "错误：任务 T1 第 1 次抽取复核不一致：\n"
         "数据库中的抽取结果与重新计算不符：缺少 12 条，多出 12 条\n"
-        + "".join(f"  应有：第 {r} 名 {u}（{class_label(c)}）\n" for r, u, c, _ in missing[:10])
-        + "".join(f"  多出：第 {r} 名 {u}（{class_label(c)}）\n" for r, u, c, _ in extra[:10])
+        + "".join(
+            f"  第 {r} 名 {u}（{class_label(c)}）的签号不符：记录为 {t2}，重新计算为 {t}\n"
+            for (r, u, c), t, t2 in retold
+        )
+        + "".join(f"  应有：第 {r} 名 {u}（{class_label(c)}）\n" for r, u, c, _ in missing)
+        + "".join(f"  多出：第 {r} 名 {u}（{class_label(c)}）\n" for r, u, c, _ in extra)
     )
     report = json.loads(cli("tasks", "verify", "T1", "-f", "json").stdout)
     assert (report["ok"], report["selected"], report["roster_added"], report["roster_removed"]) == (
@@ -63,6 +68,10 @@ def test_tampered_selection_rows_are_counted_and_the_first_ten_named(cli: Cli, t
         0,
         0,
     )
+
+
+def chosen_rows(chosen: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [(rank, code, klass, ticket) for _, rank, code, klass, ticket in chosen]
 
 
 def test_today_s_pool_is_taken_with_the_task_s_exclusions(cli: Cli, tmp_path: Path) -> None:
@@ -107,11 +116,22 @@ def test_today_s_pool_is_taken_with_the_task_s_exclusions(cli: Cli, tmp_path: Pa
 
 
 def old_differences(where: str, got: Sequence[tuple[Any, ...]], want: Sequence[tuple[Any, ...]]) -> list[str]:
+    """As before issue 15 (a set per row), with session 8's rule: a row whose ticket alone differs is one
+    "签号不符" line instead of an 应有 and a 多出 line."""
     missing = [w for w in want if w not in set(got)]
     extra = [g for g in got if g not in set(want)]
     out = [f"{where}与重新计算不符：缺少 {len(missing)} 条，多出 {len(extra)} 条"]
-    out += [f"  应有：第 {w[0]} 名 {w[1]}（{class_label(w[2])}）" for w in missing[:10]]
-    out += [f"  多出：第 {g[0]} 名 {g[1]}（{class_label(g[2])}）" for g in extra[:10]]
+    pairs = [(w, next(g for g in extra if g[:3] == w[:3])) for w in missing if any(g[:3] == w[:3] for g in extra)]
+    out += [
+        f"  第 {w[0]} 名 {w[1]}（{class_label(w[2])}）的签号不符：记录为 {g[3]}，重新计算为 {w[3]}"
+        for w, g in pairs[:10]
+    ]
+    out += [f"  应有：第 {w[0]} 名 {w[1]}（{class_label(w[2])}）" for w in missing if w not in [p for p, _ in pairs]][
+        :10
+    ]
+    out += [
+        f"  多出：第 {g[0]} 名 {g[1]}（{class_label(g[2])}）" for g in extra if g[:3] not in [p[:3] for p, _ in pairs]
+    ][:10]
     return out
 
 

@@ -144,6 +144,8 @@ def start(
     counted among the outputs of every check of the command; ``--config`` and the files it names
     are counted among the inputs (io/outputs.py, ``claim``).
     """
+    if db_ is not None and not db_.strip():  # an empty "$VAR" in a cron line: never the default database
+        raise UsageError("--db 不能为空：请写出数据库文件路径或地址，或不写 --db 用默认数据库")
     problem = None if operator is None else clock.operator_problem(operator)
     if problem is not None:
         raise UsageError(f"--operator {problem}")

@@ -266,7 +266,8 @@ def draw(
     strata = strata_rows(strata_entries(result.outcome))
     if result.froze:
         app_ctx.info(
-            "任务尚未冻结抽取范围：已先冻结再抽取。抽取范围摘要和各类根哈希因此没有在掷骰之前公布，"
+            "任务尚未冻结抽取范围：已先冻结再抽取。抽取范围摘要"
+            f"{'和各类根哈希' if result.algorithm_version == 2 else ''}因此没有在掷骰之前公布，"
             "公开证书的冻结时间即抽取时间；公开抽取应先用 creditcli tasks freeze 冻结并公布抽取前公告，再掷骰抽取"
         )
     if result.seed_generated:

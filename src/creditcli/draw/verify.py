@@ -227,8 +227,16 @@ def differences(where: str, got: Sequence[tuple[Any, ...]], want: Sequence[tuple
     missing = [w for w in want if w not in have]
     extra = [g for g in got if g not in wanted]
     out = [f"{where}与重新计算不符：缺少 {len(missing)} 条，多出 {len(extra)} 条"]
-    out += [f"  应有：第 {w[0]} 名 {w[1]}（{class_label(w[2])}）" for w in missing[:LISTED]]
-    out += [f"  多出：第 {g[0]} 名 {g[1]}（{class_label(g[2])}）" for g in extra[:LISTED]]
+    # A row that differs only in its ticket (rank, code and class alike) is one finding, not two.
+    recorded = {g[:3]: g for g in extra if len(g) > 3}
+    retold = [(w, recorded[w[:3]]) for w in missing if len(w) > 3 and w[:3] in recorded]
+    same = {w[:3] for w, _ in retold}
+    out += [
+        f"  第 {w[0]} 名 {w[1]}（{class_label(w[2])}）的签号不符：记录为 {g[3]}，重新计算为 {w[3]}"
+        for w, g in retold[:LISTED]
+    ]
+    out += [f"  应有：第 {w[0]} 名 {w[1]}（{class_label(w[2])}）" for w in missing if w[:3] not in same][:LISTED]
+    out += [f"  多出：第 {g[0]} 名 {g[1]}（{class_label(g[2])}）" for g in extra if g[:3] not in same][:LISTED]
     return out
 
 

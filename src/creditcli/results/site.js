@@ -83,6 +83,10 @@
   function checkShape(p) {
     need(p !== null && typeof p === "object" && !Array.isArray(p), "文件内容不是抽取凭证（应为一个 JSON 对象）");
     need(p.schema === "creditcli.draw-proof/2", `文件不是第 2 版抽取凭证（schema 为 ${JSON.stringify(p.schema)}）`);
+    need(
+      p.algorithm === cert.algorithm && p.algorithm_version === 2,
+      `凭证所写的算法（${JSON.stringify(p.algorithm)} 第 ${JSON.stringify(p.algorithm_version)} 版）不是本页抽取所用的第 2 版算法`,
+    );
     need(typeof p.uscc === "string" && p.uscc.length > 0, "凭证缺少统一社会信用代码（uscc）");
     need(typeof p.risk_class === "string", "凭证缺少信用风险分类（risk_class）");
     need(typeof p.salt === "string" && SALT.test(p.salt), "凭证中的盐值（salt）不是 32 位小写十六进制数");
