@@ -246,11 +246,14 @@ def chinese_reason(text: str) -> str:
     return text
 
 
+def _flags(ctx: Any) -> list[str]:
+    return [o for p in ctx.command.get_params(ctx) for o in (*p.opts, *p.secondary_opts) if o.startswith("-")]
+
+
 def _close_options(name: str, ctx: Any) -> list[str]:
     if ctx is None or not name.startswith("--"):
         return []
-    flags = [o for p in ctx.command.get_params(ctx) for o in (*p.opts, *p.secondary_opts) if o.startswith("--")]
-    return difflib.get_close_matches(name, flags)
+    return difflib.get_close_matches(name, [f for f in _flags(ctx) if f.startswith("--")])
 
 
 def error_message(exc: Any) -> str:
@@ -258,6 +261,9 @@ def error_message(exc: Any) -> str:
     exceptions = _click.exceptions
     if isinstance(exc, exceptions.NoSuchOption):
         text = f"没有选项 {exc.option_name}"
+        root = exc.ctx.find_root() if exc.ctx is not None else None
+        if root is not None and root is not exc.ctx and exc.option_name in _flags(root):
+            return f"{exc.option_name} 是全局选项，须紧跟在 {root.command_path} 之后、写在命令之前"
         close = sorted(exc.possibilities or _close_options(exc.option_name, exc.ctx))
         if close:
             return f"{text}；是不是要用 {'、'.join(close)}？"
