@@ -137,6 +137,8 @@ def test_freeze_records_the_secret_and_publishes_each_class_s_count_and_root(
     for c, root in want.items():
         assert f"| {class_label(c)} | {sizes[c]} | `{root}` |" in text
     assert SECRET not in text and SECRET not in cli.dump().replace(f"'{SECRET}'", "")
+    shown = json.loads(cli.ok("-f", "json", "tasks", "show", "T1").stdout)
+    assert shown["algorithm_version"] == 2 and SECRET not in json.dumps(shown)
 
 
 def test_version_2_draw_takes_the_smallest_salted_tickets(cli: Cli, pool: list[tuple[str, str]]) -> None:

@@ -54,6 +54,7 @@ DETAIL_LABELS = {
     "status": "状态",
     "frozen_at": "冻结时间",
     "pool_digest": "抽取范围摘要",
+    "algorithm_version": "抽取算法版本",
     "pool_size": "可抽取户数",
     "excluded": "已排除户数",
     "draws": "抽取次数",
@@ -154,7 +155,8 @@ def task_detail(db: Connection, code: str) -> dict[str, Any]:
     spec = spec_data(task.code, task.spec)
     freeze_row = db.execute(
         text(
-            "SELECT frozen_at, pool_digest, pool_size, excluded, exclusions FROM pool_freezes WHERE task_id = :task "
+            "SELECT frozen_at, pool_digest, pool_size, excluded, exclusions, algorithm_version FROM pool_freezes "
+            "WHERE task_id = :task "
             "ORDER BY seq DESC LIMIT 1"
         ).columns(frozen_at=DateTime()),
         {"task": task.id},
@@ -185,6 +187,7 @@ def task_detail(db: Connection, code: str) -> dict[str, Any]:
         "status": task.status,
         "frozen_at": freeze_row.frozen_at.isoformat(timespec="seconds") if freeze_row else None,
         "pool_digest": freeze_row.pool_digest if freeze_row else None,
+        "algorithm_version": freeze_row.algorithm_version if freeze_row else None,
         "pool_size": freeze_row.pool_size if freeze_row else None,
         "excluded": freeze_row.excluded if freeze_row else None,
         "draws": draws,
