@@ -213,6 +213,13 @@ def verdict(driver: Any, proof: dict[str, Any] | str, folder: Path) -> tuple[str
     return str(box.get_attribute("data-outcome")), str(box.text)
 
 
+def who(proof: dict[str, Any]) -> str:
+    """How the verdict names the entity: by the page's list if drawn (the proof's name is not checked)."""
+    return (
+        f"{proof['name']}（{proof['uscc']}）" if proof["selected"] else f"统一社会信用代码为 {proof['uscc']} 的检查对象"
+    )
+
+
 def test_genuine_proofs_verify_selected_or_not(browser: Any, draws: Any, tmp_path: Path) -> None:
     page, proofs = draws["stratified"]
     opened(browser, page)
@@ -232,7 +239,7 @@ def test_genuine_proofs_verify_selected_or_not(browser: Any, draws: Any, tmp_pat
         fate = "被抽中" if proof["selected"] else "未被抽中"
         assert (outcome, text) == (
             "verified",
-            f"核验通过：{proof['name']}（{proof['uscc']}）属于 {cls} 类，在掷骰前公布的该类根哈希之下，{how}，"
+            f"核验通过：{who(proof)}属于 {cls} 类，在掷骰前公布的该类根哈希之下，{how}，"
             f"因此{fate}，与本页公示的抽查名单一致。",
         )
     # Every class, selected and not (E takes none: k = 0, no threshold).
@@ -256,10 +263,7 @@ def test_weighted_proofs_verify(browser: Any, draws: Any, tmp_path: Path) -> Non
         outcome, text = verdict(browser, proof, tmp_path)
         assert outcome == "verified", text
         fate = "因此被抽中" if proof["selected"] else "因此未被抽中"
-        assert (
-            text.startswith(f"核验通过：{proof['name']}（{proof['uscc']}）属于 {proof['risk_class']} 类")
-            and fate in text
-        )
+        assert text.startswith(f"核验通过：{who(proof)}属于 {proof['risk_class']} 类") and fate in text
         if certain:
             assert "该类入样概率为 1，必然抽中" in text
     assert seen == {("A", True, False), ("A", False, False), ("B", True, False), ("B", False, False),
@@ -498,3 +502,15 @@ def test_the_demo_s_page_verifies_the_demo_s_real_proofs(browser: Any, tmp_path:
         proof["risk_class"] = "A" if proof["risk_class"] != "A" else "B"
         assert verdict(browser, proof, tmp_path)[0] == "rejected"
     assert requests_made(browser) == ([], [page.as_uri()], [])
+
+
+def test_a_forged_name_is_not_repeated_and_a_non_proof_shows_no_details(
+    browser: Any, draws: Any, tmp_path: Path
+) -> None:
+    page, proofs = draws["stratified"]
+    opened(browser, page)
+    drawn = next(p for p in proofs.values() if p["selected"])
+    outcome, text = verdict(browser, {**drawn, "name": "冒名有限公司"}, tmp_path)
+    assert outcome == "verified" and "冒名" not in text and text.startswith(f"核验通过：{who(drawn)}")
+    assert verdict(browser, page_cert(page), tmp_path)[0] == "rejected"  # the certificate is not a proof
+    assert not browser.find_element("id", "proof-details").is_displayed()

@@ -168,12 +168,14 @@
       fate.selected === p.selected,
       `凭证写着该户${p.selected ? "被" : "未被"}抽中，但${fate.how}，应为${fate.selected ? "抽中" : "未抽中"}`,
     );
-    const listed = cert.selected.some((s) => s.uscc === p.uscc);
+    const entry = cert.selected.find((s) => s.uscc === p.uscc);
+    const listed = entry !== undefined;
     need(
       listed === p.selected,
       `凭证写着该户${p.selected ? "被" : "未被"}抽中，但本页公示的抽查名单中${listed ? "有" : "没有"}该户`,
     );
-    const who = `${p.name || ""}（${p.uscc}）`;
+    // The name as this page lists it: the proof's own name field is not part of what is checked.
+    const who = listed ? `${entry.name}（${p.uscc}）` : `统一社会信用代码为 ${p.uscc} 的检查对象`;
     return `核验通过：${who}属于 ${p.risk_class} 类，在掷骰前公布的该类根哈希之下，${fate.how}，因此${
       p.selected ? "被抽中" : "未被抽中"
     }，与本页公示的抽查名单一致。`;
@@ -183,7 +185,7 @@
     verdict.textContent = text;
     verdict.dataset.outcome = outcome;
     details.replaceChildren();
-    if (proof && typeof proof === "object") {
+    if (proof && typeof proof === "object" && proof.schema === "creditcli.draw-proof/2") {
       const rows = [
         ["统一社会信用代码", proof.uscc],
         ["名称", proof.name],
