@@ -172,6 +172,11 @@ def write(path: Path, data: object) -> Path:
 CASES = [(mode, i) for mode in MODES for i in range(len(PROOFS[mode]["proofs"]))]
 
 
+def named(proof: dict[str, Any]) -> str:
+    """How the answer names the entity: as the public list names it (a proof's own name is not checked)."""
+    return f"{proof['name']}（{proof['uscc']}）" if proof["selected"] else f"统一社会信用代码 {proof['uscc']} "
+
+
 @pytest.mark.parametrize(("mode", "i"), CASES)
 def test_every_genuine_proof_verifies(tmp_path: Path, mode: str, i: int) -> None:
     proof = PROOFS[mode]["proofs"][i]
@@ -180,9 +185,7 @@ def test_every_genuine_proof_verifies(tmp_path: Path, mode: str, i: int) -> None
     )
     fate = "被抽中，公开的抽中名单中有它" if proof["selected"] else "未被抽中，公开的抽中名单中也没有它"
     assert (code, err, out.count("\n")) == (0, "", 1)
-    assert out.startswith(
-        f"凭证核对无误：{proof['name']}（{proof['uscc']}）在任务 V2-{mode} 第 1 次抽取中属 {proof['risk_class']} 类，"
-    )
+    assert out.startswith(f"凭证核对无误：{named(proof)}在任务 V2-{mode} 第 1 次抽取中属 {proof['risk_class']} 类，")
     assert out.endswith(f"，{fate}\n")
 
 
@@ -194,7 +197,7 @@ def test_a_proof_verifies_in_one_sentence_naming_the_class(tmp_path: Path) -> No
     public = write(tmp_path / "公开证书.json", PROOFS["stratified"]["public"])
     assert run("--public", public, "--proof", write(tmp_path / "抽取凭证.json", proof)) == (
         0,
-        f"凭证核对无误：{proof['name']}（{proof['uscc']}）在任务 V2-stratified 第 1 次抽取中"
+        f"凭证核对无误：统一社会信用代码 {proof['uscc']} 在任务 V2-stratified 第 1 次抽取中"
         f"属 {proof['risk_class']} 类，"
         f"其默克尔路径通向公开版证书公布的该类树根，签号 {proof['ticket']} 大于该类门槛 {threshold}，"
         "未被抽中，公开的抽中名单中也没有它\n",
@@ -597,8 +600,16 @@ def test_pool_file_lines_it_cannot_use(tmp_path: Path) -> None:
 
 
 def test_the_answer_stays_one_line_whatever_the_names_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The name is not committed to by the tree (the code is): a name with a newline or ESC is shown escaped."""
-    proof = PROOFS["stratified"]["proofs"][0] | {"name": "某某\n有限公司\x1b[31m"}
+    """The name is not committed to by the tree (the code is): the answer names a drawn entity as the public
+    list does, never by the proof's own name, and a name with a newline or ESC is shown escaped."""
+    drawn = next(p for p in PROOFS["stratified"]["proofs"] if p["selected"])
+    proof = drawn | {"name": "冒名有限公司"}
     code, out, err = check(proof, PROOFS["stratified"]["public"], tmp_path, capsys)
+    assert (code, err, out.count("\n")) == (0, "", 1) and "冒名" not in out
+    public = copy.deepcopy(PROOFS["stratified"]["public"])
+    for entry in public["selected"]:
+        if entry["uscc"] == drawn["uscc"]:
+            entry["name"] = "某某\n有限公司\x1b[31m"
+    code, out, err = check(drawn, public, tmp_path, capsys)
     assert (code, err, out.count("\n")) == (0, "", 1)
     assert out.startswith("凭证核对无误：某某\\n有限公司\\x1b[31m（")

@@ -541,14 +541,16 @@ def check_proof(proof, public):
         said = "抽中" if proof["selected"] else "未抽中"
         return False, f"第 3 步（门槛）未通过：{why}，凭证却写“{said}”"
     # 4. The public list agrees.
-    listed = any(e["uscc"] == u for e in public["selected"])
+    entry = next((e for e in public["selected"] if e["uscc"] == u), None)
+    listed = entry is not None
     if listed != inside:
         return False, (
             f"第 4 步（抽中名单）未通过：{why}，"
             f"但公开版证书的抽中名单中{'没有' if inside else '却有'}统一社会信用代码 {clean(u)}"
         )
-    name = clean(proof["name"]) if isinstance(proof.get("name"), str) else ""
-    who = f"{name}（{clean(u)}）" if name else clean(u)
+    # Named as the public list names it: the proof's own name is not part of what is checked.
+    name = clean(entry["name"]) if entry is not None and isinstance(entry.get("name"), str) else ""
+    who = f"{name}（{clean(u)}）" if name else f"统一社会信用代码 {clean(u)} "
     fate = "被抽中，公开的抽中名单中有它" if inside else "未被抽中，公开的抽中名单中也没有它"
     return True, (
         f"凭证核对无误：{who}在任务 {clean(public['task']['code'])} 第 {public['draw_seq']} 次抽取中属{label(c)}，"
