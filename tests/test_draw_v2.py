@@ -375,11 +375,12 @@ def test_the_bureau_s_default_version_comes_from_the_config(
     cli.ok("tasks", "certificate", "T1", "-o", tmp_path / "c.json")
     assert json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["schema"] == "creditcli.draw-certificate/1"
     bad = tmp_path / "bad.toml"
-    bad.write_text("draw_algorithm = 3\n", encoding="utf-8")
     before = cli.dump()
-    result = cli("--config", bad, "tasks", "freeze", "T1", "--refreeze")
-    assert result.exit_code == 78
-    assert "draw_algorithm = 3 无效：抽取算法版本应为 1 或 2（2 为加盐签号，默认）" in result.stderr
+    for value in ("3", "1.0", "true"):
+        bad.write_text(f"draw_algorithm = {value}\n", encoding="utf-8")
+        result = cli("--config", bad, "tasks", "freeze", "T1", "--refreeze")
+        assert result.exit_code == 78
+        assert f"draw_algorithm = {value} 无效：抽取算法版本应为 1 或 2（2 为加盐签号，默认）" in result.stderr
     assert cli.dump() == before
 
 

@@ -102,8 +102,7 @@ def test_reads_import_no_data_libraries_nor_orm(cli: Cli, tmp_path: Path) -> Non
         found = imported("--db", cli.db, *args)
         assert packages(found) & DATA == set(), args
         assert found & ORM == set(), args
-        if "--limit" not in args:  # a number typed on the command line is converted by Typer (pydantic)
-            assert "pydantic" not in packages(found), args  # cli/values.py; tasks show reads the spec as JSON
+        assert "pydantic" not in packages(found), args  # cli/values.py; tasks show reads the spec as JSON
 
 
 def test_a_write_still_imports_what_it_needs(cli: Cli, tmp_path: Path) -> None:

@@ -127,6 +127,11 @@ def run(*args: str) -> tuple[int, str, str]:
             "用法：creditcli entities list [选项]\n查看帮助：creditcli entities list --help\n",
         ),
         (
+            ["entities", "list", "--limit", "2.0"],  # whole numbers as digits only, as in files
+            "错误：--limit/-n 的值无效：应为整数\n"
+            "用法：creditcli entities list [选项]\n查看帮助：creditcli entities list --help\n",
+        ),
+        (
             ["tasks", "list", "--db", "x.db"],  # a global option written after the command
             "错误：--db 是全局选项，须紧跟在 creditcli 之后、写在命令之前\n"
             "用法：creditcli tasks list [选项]\n查看帮助：creditcli tasks list --help\n",

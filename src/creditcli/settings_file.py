@@ -29,7 +29,7 @@ class SettingsFile(BaseModel):
     @field_validator("draw_algorithm", mode="before")
     @classmethod
     def _known_algorithm(cls, value: Any) -> Any:
-        if isinstance(value, bool) or value not in (1, 2):
+        if type(value) is not int or value not in (1, 2):  # not True, not 1.0
             raise ValueError(
                 f"draw_algorithm = {toml_value(value)} 无效：抽取算法版本应为 1 或 2（2 为加盐签号，默认）"
             )
