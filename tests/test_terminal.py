@@ -127,6 +127,11 @@ def run(*args: str) -> tuple[int, str, str]:
             "用法：creditcli entities list [选项]\n查看帮助：creditcli entities list --help\n",
         ),
         (
+            ["tasks", "proof", "T1", "x", "-o", ""],  # "" is no path (Typer would take it for ".")
+            "错误：--output/-o 的值无效：不能为空：请写出文件或目录的路径\n"
+            "用法：creditcli tasks proof [选项] CODE USCC\n查看帮助：creditcli tasks proof --help\n",
+        ),
+        (
             ["entities", "list", "--limit", "2.0"],  # whole numbers as digits only, as in files
             "错误：--limit/-n 的值无效：应为整数\n"
             "用法：creditcli entities list [选项]\n查看帮助：creditcli entities list --help\n",

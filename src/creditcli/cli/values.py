@@ -17,6 +17,7 @@ import enum
 import re
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 from typer import _click
@@ -25,13 +26,17 @@ from typer.core import _TyperParameter
 _PLAIN = (str, int, float)
 
 
-def _plain_type(annotation: Any) -> type | None:
-    """The one plain type of ``annotation`` (``T`` or ``T | None``), or None if it is not that simple."""
+def _single(annotation: Any) -> Any:
+    """``T`` of ``T`` or ``T | None``; None for any other union."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         members = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(members) != 1:
-            return None
-        annotation = members[0]
+        return members[0] if len(members) == 1 else None
+    return annotation
+
+
+def _plain_type(annotation: Any) -> type | None:
+    """The one plain type of ``annotation`` (``T`` or ``T | None``), or None if it is not that simple."""
+    annotation = _single(annotation)
     if annotation in _PLAIN or (isinstance(annotation, type) and issubclass(annotation, enum.Enum)):
         return typing.cast(type, annotation)
     return None
@@ -45,6 +50,8 @@ _INTEGER = re.compile(r"-?[0-9]+")
 
 def _process_value(self: Any, ctx: Any, value: Any) -> Any:
     multiple = self.multiple or self.nargs == -1
+    if value == "" and _single(self.type_descriptor.annotation) is Path:  # "" would be taken for "."
+        raise _click.exceptions.BadParameter("不能为空：请写出文件或目录的路径", ctx=ctx, param=self)
     plain = _plain_type(self.type_descriptor.annotation)
     if plain is int and isinstance(value, str) and not multiple:
         # Whole numbers as digits only, as in files (io/numbers.py): pydantic would take "2.0" and " 2".
