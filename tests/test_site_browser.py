@@ -514,3 +514,19 @@ def test_a_forged_name_is_not_repeated_and_a_non_proof_shows_no_details(
     assert outcome == "verified" and "冒名" not in text and text.startswith(f"核验通过：{who(drawn)}")
     assert verdict(browser, page_cert(page), tmp_path)[0] == "rejected"  # the certificate is not a proof
     assert not browser.find_element("id", "proof-details").is_displayed()
+
+
+@pytest.mark.parametrize("mode", ["stratified", "weighted"])
+def test_the_version_2_vectors_verify_in_the_browser(browser: Any, tmp_path: Path, mode: str) -> None:
+    """tests/vectors/v2.proofs.json, which the stdlib verifier checks too (test_verify_v2.py): every proof
+    verifies on the page made from its public certificate, and the class changed in any one is rejected."""
+    vectors = json.loads((Path(__file__).parent / "vectors" / "v2.proofs.json").read_text(encoding="utf-8"))[mode]
+    page = page_of(vectors["public"], tmp_path / "page")
+    opened(browser, page)
+    assert vectors["proofs"]
+    for proof in vectors["proofs"]:
+        outcome, text = verdict(browser, proof, tmp_path)
+        assert outcome == "verified", text
+        assert f"因此{'被抽中' if proof['selected'] else '未被抽中'}，与本页公示的抽查名单一致。" in text
+    changed = {**vectors["proofs"][0], "risk_class": "Z"}
+    assert verdict(browser, changed, tmp_path)[0] == "rejected"
