@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -44,7 +45,7 @@ def demos(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return {version: demo(base / f"v{version}", version) for version in (1, 2)}
 
 
-def files(folder: Path) -> tuple[dict[str, object], dict[str, object], list[tuple[str, ...]]]:
+def files(folder: Path) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, ...]]]:
     """The demo's public certificate, full certificate and pool file (as its supervisors get them)."""
     public = json.loads((folder / f"{CODE}-抽取证书（公开）.json").read_text(encoding="utf-8"))
     full = json.loads((folder / f"{CODE}-抽取证书.json").read_text(encoding="utf-8"))
@@ -80,22 +81,22 @@ def test_version_1_exposes_40_entities_version_2_none(demos: dict[int, Path]) ->
 
     # Version 1: the public certificate has no thresholds; the observer bounds them closely from the
     # ratios and the list, the figure takes them exact (from the full certificate) as the issue did.
-    k1 = {s["risk_class"]: s["k"] for s in public1["strata"]}  # type: ignore[attr-defined]
+    k1 = {s["risk_class"]: s["k"] for s in public1["strata"]}
     t1: dict[str, str | None] = {c: None for c in k1}
-    for s in full1["selected"]:  # type: ignore[attr-defined]
+    for s in full1["selected"]:
         if t1[s["risk_class"]] is None or ticket_sort_key(s["ticket"]) > ticket_sort_key(t1[s["risk_class"]] or ""):
             t1[s["risk_class"]] = s["ticket"]
     assert {c: (t or "")[:6] for c, t in t1.items()} == {"A": "0.0134", "B": "0.0306", "C": "0.0846", "D": "0.2709"}
-    chosen1 = {s["uscc"] for s in public1["selected"]}  # type: ignore[attr-defined]
+    chosen1 = {s["uscc"] for s in public1["selected"]}
     known, contradicted = inferred(str(public1["seed"]), codes, chosen1, k1, t1)
     assert contradicted == 0
     assert len(known) == 40 and all(classes[u] == c for u, c in known.items())  # every one of them right
     assert sum(1 for c in known.values() if c == "D") == 26 and sum(1 for c in classes.values() if c == "D") == 112
 
     # Version 2: every threshold is public now, yet the tickets the observer can compute contradict the list.
-    k2 = {s["risk_class"]: s["k"] for s in public2["strata"]}  # type: ignore[attr-defined]
-    t2 = {s["risk_class"]: s["threshold"] for s in public2["strata"]}  # type: ignore[attr-defined]
-    chosen2 = {s["uscc"] for s in public2["selected"]}  # type: ignore[attr-defined]
+    k2 = {s["risk_class"]: s["k"] for s in public2["strata"]}
+    t2 = {s["risk_class"]: s["threshold"] for s in public2["strata"]}
+    chosen2 = {s["uscc"] for s in public2["selected"]}
     assert public2["seed"] == public1["seed"] and k2 == k1
     guessed, contradicted = inferred(str(public2["seed"]), codes, chosen2, k2, t2)
     assert contradicted > 0  # so the observer knows his tickets are wrong: he learns no class (exposure 0)
@@ -105,7 +106,7 @@ def test_version_1_exposes_40_entities_version_2_none(demos: dict[int, Path]) ->
     # Nothing on the public side from which a ticket could be computed: no salt, no entity's ticket.
     text = (demos[2] / f"{CODE}-抽取证书（公开）.json").read_text(encoding="utf-8")
     salts = {p[2] for p in pool2}
-    tickets = {s["ticket"] for s in full2["selected"]}  # type: ignore[attr-defined]
+    tickets = {s["ticket"] for s in full2["selected"]}
     thresholds = {t for t in t2.values() if t is not None}
     assert not any(s in text for s in salts)
     assert tickets & set(re.findall(r"0\.\d{20,}", text)) == thresholds  # the k-th tickets only, by design
@@ -127,7 +128,7 @@ def test_the_real_version_2_outputs_pass_the_standard_library_verifier(demos: di
     done = verify(cert, pool)
     assert (done.returncode, done.stderr) == (0, "") and done.stdout.startswith("一致："), done.stdout
     public, full, _ = files(folder)
-    chosen = {s["uscc"] for s in public["selected"]}  # type: ignore[attr-defined]
+    chosen = {s["uscc"] for s in public["selected"]}
     pool_codes = [u for u, *_ in files(folder)[2]]
     picked = sorted(chosen)[0]
     passed = next(u for u in pool_codes if u not in chosen)

@@ -117,9 +117,21 @@ def find_task(db: Connection, code: str) -> Row[Any]:
 _TEXT, _COUNT = (str,), (int, type(None))
 _SPEC_SHAPE = {
     **dict.fromkeys(
-        ("plan_code", "plan_name", "task_type", "organiser", "implementer", "authority", "scope", "mode"), _TEXT
+        [
+            "plan_code",
+            "plan_name",
+            "task_type",
+            "organiser",
+            "implementer",
+            "authority",
+            "scope",
+            "mode",
+            "window_start",
+            "window_end",
+            "class_source",
+        ],
+        _TEXT,
     ),
-    **dict.fromkeys(("window_start", "window_end", "class_source"), _TEXT),
     "items": (list,),
     "team_size": (int,),
     "pool": (dict,),
